@@ -1,0 +1,92 @@
+package com.cvmbilling.renewal.server.error;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request that cannot be carried out, for a reason the caller can act on. Thrown by the
+ * domain and service layers; the gRPC layer turns it into a {@code google.rpc.Status} in one
+ * place. The message is for humans and never contains internals.
+ */
+public final class ApiException extends RuntimeException {
+  private final ErrorReason reason;
+  private final Map<String, String> metadata;
+  private final List<FieldViolation> fieldViolations;
+
+  private ApiException(
+      ErrorReason reason,
+      String message,
+      Map<String, String> metadata,
+      List<FieldViolation> fieldViolations) {
+    super(message, null, false, false);
+    this.reason = reason;
+    this.metadata = Map.copyOf(metadata);
+    this.fieldViolations = List.copyOf(fieldViolations);
+  }
+
+  public static Builder of(ErrorReason reason, String message) {
+    return new Builder(reason, message);
+  }
+
+  /** An error about one request field: carries a field violation naming it. */
+  public static ApiException badField(ErrorReason reason, String field, String message) {
+    return of(reason, message).field(field, message).build();
+  }
+
+  public ErrorReason reason() {
+    return reason;
+  }
+
+  public StatusCode code() {
+    return reason.code();
+  }
+
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  public List<FieldViolation> fieldViolations() {
+    return fieldViolations;
+  }
+
+  public static final class Builder {
+    private final ErrorReason reason;
+    private final String message;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final java.util.ArrayList<FieldViolation> violations = new java.util.ArrayList<>();
+
+    private Builder(ErrorReason reason, String message) {
+      this.reason = reason;
+      this.message = message;
+    }
+
+    public Builder meta(String key, String value) {
+      metadata.put(key, value);
+      return this;
+    }
+
+    /** Metadata whose value is a list, e.g. {@code instanceIds}: comma-separated. */
+    public Builder meta(String key, Collection<?> values) {
+      StringBuilder joined = new StringBuilder();
+      for (Object v : values) {
+        if (joined.length() > 0) {
+          joined.append(',');
+        }
+        joined.append(v);
+      }
+      metadata.put(key, joined.toString());
+      return this;
+    }
+
+    public Builder field(String field, String description) {
+      violations.add(new FieldViolation(field, description));
+      return this;
+    }
+
+    public ApiException build() {
+      return new ApiException(reason, message, metadata, violations);
+    }
+  }
+}
