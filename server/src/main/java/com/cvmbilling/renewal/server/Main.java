@@ -1,0 +1,134 @@
+package com.cvmbilling.renewal.server;
+
+import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line entry point. Every flag can also be given as the environment variable shown. */
+@Command(
+    name = "renewal-server",
+    mixinStandardHelpOptions = true,
+    version = "renewal-server 0.1.0",
+    sortOptions = false,
+    description = "Billing back end for prepaid VM instances: renewals, auto-renew, unified expiry.")
+public final class Main implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  @Option(names = "--port", defaultValue = "${env:RENEWAL_PORT:-50051}",
+      description = "gRPC port (env RENEWAL_PORT). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--db-url", defaultValue = "${env:RENEWAL_DB_URL}",
+      description = "JDBC URL, e.g. jdbc:mysql://127.0.0.1:3306/renewal (env RENEWAL_DB_URL). "
+          + "Unset: embedded H2 under --data-dir.")
+  String dbUrl;
+
+  @Option(names = "--db-user", defaultValue = "${env:RENEWAL_DB_USER}", description = "(env RENEWAL_DB_USER)")
+  String dbUser;
+
+  @Option(names = "--db-password", defaultValue = "${env:RENEWAL_DB_PASSWORD}",
+      description = "(env RENEWAL_DB_PASSWORD)")
+  String dbPassword;
+
+  @Option(names = "--db-pool-size", defaultValue = "${env:RENEWAL_DB_POOL_SIZE:-16}",
+      description = "Maximum database connections (env RENEWAL_DB_POOL_SIZE). Default: ${DEFAULT-VALUE}.")
+  int dbPoolSize;
+
+  @Option(names = "--data-dir", defaultValue = "${env:RENEWAL_DATA_DIR:-./data}",
+      description = "Directory of the embedded database (env RENEWAL_DATA_DIR). Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--admin-key", defaultValue = "${env:RENEWAL_ADMIN_KEY}",
+      description = "An admin API key accepted from start-up, to create the first accounts (env RENEWAL_ADMIN_KEY).")
+  String adminKey;
+
+  @Option(names = "--demo", description = "Seed a demo tenant with fixed, public keys (see README). Not for production.")
+  boolean demo;
+
+  @Option(names = "--test-clock", arity = "0..1", fallbackValue = "now", paramLabel = "INSTANT",
+      description = "Run on a test clock that only TestClockService.AdvanceTime moves, starting at INSTANT "
+          + "(ISO-8601, default: now). Never in production.")
+  String testClock;
+
+  @Option(names = "--lifecycle-interval", defaultValue = "${env:RENEWAL_LIFECYCLE_INTERVAL:-60s}",
+      converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
+  Duration lifecycleInterval;
+
+  @Option(names = "--auto-renew-lead", defaultValue = "${env:RENEWAL_AUTO_RENEW_LEAD:-24h}",
+      converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
+  Duration autoRenewLead;
+
+  @Option(names = "--retention", defaultValue = "${env:RENEWAL_RETENTION:-7d}",
+      converter = DurationConverter.class, description = "Isolated instances are released after this. Default: ${DEFAULT-VALUE}.")
+  Duration retention;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:RENEWAL_METRICS_PORT:-0}",
+      description = "Prometheus metrics port; 0 = off. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  ServerConfig toConfig() {
+    if (port < 0 || port > 65535) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0..65535, got " + port);
+    }
+    if (dbPoolSize < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--db-pool-size must be at least 1");
+    }
+    List<String> adminKeys = new ArrayList<>();
+    if (adminKey != null && !adminKey.isBlank()) {
+      adminKeys.add(adminKey.strip());
+    }
+    if (demo) {
+      adminKeys.add(DemoData.ADMIN_KEY);
+    }
+    Instant clockStart = null;
+    if (testClock != null && !"now".equals(testClock)) {
+      try {
+        clockStart = Instant.parse(testClock);
+      } catch (RuntimeException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--test-clock takes an ISO-8601 instant such as 2027-01-31T00:00:00Z, got " + testClock);
+      }
+    }
+    DatabaseSettings db = new DatabaseSettings(dbUrl, dbUser, dbPassword, dataDir, dbPoolSize);
+    return new ServerConfig(port, db, adminKeys, demo, clockStart, testClock != null,
+        lifecycleInterval, autoRenewLead, retention, Duration.ofHours(24), metricsPort);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = toConfig();
+    if (config.testClock()) {
+      log.warn("--test-clock is handled by the lifecycle engine, which is not part of this build yet; ignoring it");
+    }
+    RenewalServer server = RenewalServer.create(config);
+    if (config.demo()) {
+      DemoData.seed(server.injector());
+      log.info("demo mode: tenant key '{}' (account {}), admin key '{}'",
+          DemoData.TENANT_KEY, DemoData.ACCOUNT_ID, DemoData.ADMIN_KEY);
+    }
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      server.close();
+    }, "shutdown"));
+    System.out.println("renewal-server ready on port " + server.port());
+    server.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,152 @@
+package com.cvmbilling.renewal.server;
+
+import com.cvmbilling.renewal.server.grpc.AdminGrpcService;
+import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
+import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
+import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
+import com.cvmbilling.renewal.server.persistence.DataSources;
+import com.cvmbilling.renewal.server.persistence.PersistenceModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.zaxxer.hikari.HikariDataSource;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: pool, schema, Guice graph, gRPC server with health and reflection, and a
+ * database probe that flips health between SERVING and NOT_SERVING.
+ */
+public final class RenewalServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RenewalServer.class);
+
+  private final ServerConfig config;
+  private final HikariDataSource dataSource;
+  private final Injector injector;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ScheduledExecutorService probe =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "db-health-probe");
+        t.setDaemon(true);
+        return t;
+      });
+  private Server server;
+
+  private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector) {
+    this.config = config;
+    this.dataSource = dataSource;
+    this.injector = injector;
+  }
+
+  /** Connects, migrates and wires everything; does not listen yet. */
+  public static RenewalServer create(ServerConfig config) {
+    return create(config, Clock.tickMillis(ZoneOffset.UTC));
+  }
+
+  public static RenewalServer create(ServerConfig config, Clock clock) {
+    HikariDataSource dataSource = DataSources.create(config.database());
+    try {
+      DataSources.migrate(dataSource);
+      Injector injector =
+          Guice.createInjector(new ServerModule(config, clock), new PersistenceModule(dataSource));
+      return new RenewalServer(config, dataSource, injector);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  public Injector injector() {
+    return injector;
+  }
+
+  /** The services with their interceptors, for a real or an in-process server. */
+  public List<io.grpc.ServerServiceDefinition> services() {
+    AuthInterceptor auth = injector.getInstance(AuthInterceptor.class);
+    ExceptionMappingInterceptor errors = new ExceptionMappingInterceptor();
+    List<BindableService> ours =
+        List.of(injector.getInstance(RenewalGrpcService.class), injector.getInstance(AdminGrpcService.class));
+    List<io.grpc.ServerServiceDefinition> defs = new java.util.ArrayList<>();
+    for (BindableService s : ours) {
+      // Interceptors run last-added first: auth, then error mapping around the handler.
+      defs.add(io.grpc.ServerInterceptors.intercept(s, errors, auth));
+    }
+    defs.add(health.getHealthService().bindService());
+    defs.add(ProtoReflectionServiceV1.newInstance().bindService());
+    @SuppressWarnings("deprecation")
+    BindableService v1alpha = ProtoReflectionService.newInstance();
+    defs.add(v1alpha.bindService());
+    return defs;
+  }
+
+  public RenewalServer start() throws IOException {
+    ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()));
+    return start(builder);
+  }
+
+  public RenewalServer start(ServerBuilder<?> builder) throws IOException {
+    services().forEach(builder::addService);
+    server = builder.build().start();
+    probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
+    log.info("renewal server listening on port {} (database {})", port(), config.database().redactedUrl());
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Waits for the first health probe so callers see SERVING as soon as it is true. */
+  public void probeDatabase() {
+    boolean up;
+    try (Connection c = dataSource.getConnection()) {
+      up = c.isValid(2);
+    } catch (Exception e) {
+      up = false;
+    }
+    ServingStatus status = up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus("", status);
+    health.setStatus("cvm.renewal.v1.RenewalService", status);
+    health.setStatus("cvm.renewal.v1.AdminService", status);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Graceful: stop accepting, let in-flight calls finish (up to 20 s), then close the pool. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    probe.shutdownNow();
+    if (server != null) {
+      server.shutdown();
+      try {
+        if (!server.awaitTermination(20, TimeUnit.SECONDS)) {
+          server.shutdownNow();
+          server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    dataSource.close();
+  }
+}

@@ -1,0 +1,23 @@
+package com.cvmbilling.renewal.server.persistence;
+
+import com.cvmbilling.renewal.server.domain.Account;
+import org.apache.ibatis.annotations.Param;
+
+public interface AccountMapper {
+  void insert(Account account);
+
+  Account find(@Param("accountId") String accountId);
+
+  /** Reads and locks the account row until the transaction ends. */
+  Account findForUpdate(@Param("accountId") String accountId);
+
+  /**
+   * Debits only if the balance covers it; the guard is in the UPDATE itself, so concurrent
+   * debits can never take the balance below zero. Returns the rows changed (0 = not enough).
+   */
+  int debit(@Param("accountId") String accountId, @Param("amountFen") long amountFen);
+
+  int credit(@Param("accountId") String accountId, @Param("amountFen") long amountFen);
+
+  Long balance(@Param("accountId") String accountId);
+}

@@ -1,0 +1,17 @@
+package com.cvmbilling.renewal.server.persistence;
+
+import com.cvmbilling.renewal.server.domain.BillingRecord;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+public interface BillingRecordMapper {
+  void insert(BillingRecord record);
+
+  /** Newest first: records with an id below {@code beforeRecordId} (null = from the newest). */
+  List<BillingRecord> page(
+      @Param("accountId") String accountId,
+      @Param("beforeRecordId") Long beforeRecordId,
+      @Param("limit") int limit);
+
+  List<BillingRecord> findByOrder(@Param("orderId") String orderId);
+}

@@ -1,0 +1,27 @@
+package com.cvmbilling.renewal.server.persistence;
+
+import com.cvmbilling.renewal.server.domain.Instance;
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+public interface InstanceMapper {
+  void insert(Instance instance);
+
+  /** The account's instances among these ids, in id order. */
+  List<Instance> findByIds(
+      @Param("accountId") String accountId, @Param("instanceIds") List<String> instanceIds);
+
+  /**
+   * Same, locking the rows until the transaction ends. Rows are locked in id order, so two
+   * batches that overlap always lock in the same order and cannot deadlock on each other.
+   */
+  List<Instance> findByIdsForUpdate(
+      @Param("accountId") String accountId, @Param("instanceIds") List<String> instanceIds);
+
+  /** Writes every mutable column; succeeds only if the row still has {@code version - 1}. */
+  int update(Instance instance);
+
+  List<Instance> search(InstanceQuery query);
+
+  boolean exists(@Param("instanceId") String instanceId);
+}

@@ -1,0 +1,139 @@
+package com.cvmbilling.renewal.server.persistence;
+
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSessionManager;
+import org.apache.ibatis.session.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs work in one database transaction on the current thread. Mappers injected anywhere join
+ * it. A nested call joins the outer transaction. A deadlock or serialization failure retries the
+ * whole unit a few times (the work must be safe to re-run: it is, since it rolled back), then
+ * reports CONCURRENT_MODIFICATION; an unreachable database reports DATABASE_UNAVAILABLE.
+ */
+@Singleton
+public final class Transactions {
+  private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final SqlSessionManager sessions;
+
+  @Inject
+  public Transactions(SqlSessionManager sessions) {
+    this.sessions = sessions;
+  }
+
+  public <T> T inTransaction(Supplier<T> work) {
+    if (sessions.isManagedSessionStarted()) {
+      return work.get();
+    }
+    for (int attempt = 1; ; attempt++) {
+      sessions.startManagedSession(ExecutorType.SIMPLE, TransactionIsolationLevel.READ_COMMITTED);
+      try {
+        T result = work.get();
+        sessions.commit(true);
+        return result;
+      } catch (RuntimeException e) {
+        rollbackQuietly();
+        if (isRetryableConflict(e) && attempt < MAX_ATTEMPTS) {
+          log.debug("transaction conflict, retrying (attempt {})", attempt, e);
+          sleepBeforeRetry(attempt);
+          continue;
+        }
+        throw translate(e);
+      } finally {
+        sessions.close();
+      }
+    }
+  }
+
+  public void inTransaction(Runnable work) {
+    inTransaction(
+        () -> {
+          work.run();
+          return null;
+        });
+  }
+
+  private void rollbackQuietly() {
+    try {
+      sessions.rollback(true);
+    } catch (RuntimeException rollbackFailure) {
+      log.debug("rollback failed", rollbackFailure);
+    }
+  }
+
+  private static void sleepBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Maps database failures to API errors; leaves API errors and anything else as they are. */
+  public static RuntimeException translate(RuntimeException e) {
+    if (e instanceof ApiException) {
+      return e;
+    }
+    if (isConnectionFailure(e)) {
+      return ApiException.of(ErrorReason.DATABASE_UNAVAILABLE, "the database is unavailable; retry later")
+          .build();
+    }
+    if (isRetryableConflict(e)) {
+      return ApiException.of(
+              ErrorReason.CONCURRENT_MODIFICATION,
+              "the resources were modified concurrently; retry the request")
+          .build();
+    }
+    return e;
+  }
+
+  public static boolean isDuplicateKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLIntegrityConstraintViolationException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isRetryableConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        // 40001: deadlock / serialization failure (MySQL 1213, H2); 1205: lock wait timeout.
+        if ("40001".equals(state) || sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,87 @@
+package com.cvmbilling.renewal.server.service;
+
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.persistence.ApiKeyMapper;
+import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
+import com.cvmbilling.renewal.server.persistence.Transactions;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * API keys: only their SHA-256 is stored (keys are long random strings, so a slow password
+ * hash would add nothing). Bootstrap admin keys from the command line are compared in memory.
+ */
+@Singleton
+public class ApiKeyService {
+  private final ApiKeyMapper keys;
+  private final Transactions tx;
+  private final IdGenerator ids;
+  private final Clock clock;
+  private final List<String> bootstrapAdminKeyHashes;
+
+  @Inject
+  public ApiKeyService(
+      ApiKeyMapper keys,
+      Transactions tx,
+      IdGenerator ids,
+      Clock clock,
+      @Named("bootstrapAdminKeys") List<String> bootstrapAdminKeys) {
+    this.keys = keys;
+    this.tx = tx;
+    this.ids = ids;
+    this.clock = clock;
+    this.bootstrapAdminKeyHashes = bootstrapAdminKeys.stream().map(Hashing::sha256Hex).toList();
+  }
+
+  /** The caller behind a presented key, or INVALID_CREDENTIALS. */
+  public Principal authenticate(String presentedKey) {
+    String hash = Hashing.sha256Hex(presentedKey);
+    for (String adminHash : bootstrapAdminKeyHashes) {
+      if (MessageDigest.isEqual(
+          adminHash.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
+        return Principal.admin(prefixOf(presentedKey));
+      }
+    }
+    ApiKeyRow row = tx.inTransaction(() -> keys.findByHash(hash));
+    if (row == null) {
+      throw ApiException.of(ErrorReason.INVALID_CREDENTIALS, "the API key is not valid").build();
+    }
+    return row.admin() ? Principal.admin(row.keyPrefix()) : Principal.tenant(row.accountId(), row.keyPrefix());
+  }
+
+  /** Issues a new tenant key for an account (the account must exist: caller's job). */
+  public String issueTenantKey(String accountId) {
+    String key = ids.apiKey();
+    store(key, accountId, false);
+    return key;
+  }
+
+  /** Stores a key chosen by the operator (demo mode's fixed keys). No-op if it exists. */
+  public void ensureKey(String key, String accountId, boolean admin) {
+    tx.inTransaction(
+        () -> {
+          if (keys.findByHash(Hashing.sha256Hex(key)) == null) {
+            store(key, accountId, admin);
+          }
+        });
+  }
+
+  private void store(String key, String accountId, boolean admin) {
+    tx.inTransaction(
+        () ->
+            keys.insert(
+                new ApiKeyRow(
+                    Hashing.sha256Hex(key), prefixOf(key), accountId, admin, Instant.now(clock))));
+  }
+
+  static String prefixOf(String key) {
+    return key.length() <= 6 ? "***" : key.substring(0, 6);
+  }
+}

@@ -1,0 +1,201 @@
+package com.cvmbilling.renewal.server.service;
+
+import com.cvmbilling.renewal.server.domain.RequestRules;
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
+import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Idempotency keys, Stripe style (SPEC 6). Scope: (account, method, client token).
+ *
+ * <ol>
+ *   <li>A marker row IN_PROGRESS is committed first, so a concurrent repeat sees it and gets
+ *       ABORTED / REQUEST_IN_PROGRESS.
+ *   <li>The work and the marker's completion (with the response bytes) commit in one
+ *       transaction: a stored response exists if and only if the work took effect.
+ *   <li>If the work fails, the marker is deleted: failures are not stored and can be retried.
+ *   <li>A marker left by a crashed process (older than the in-progress lease) is taken over;
+ *       since its work never committed, re-running it charges once.
+ * </ol>
+ *
+ * The request fingerprint is the SHA-256 of the deterministic serialization of the request
+ * without its {@code client_token}; the same token with another fingerprint is
+ * IDEMPOTENCY_KEY_REUSED.
+ */
+@Singleton
+public class IdempotencyService {
+  static final String IN_PROGRESS = "IN_PROGRESS";
+
+  private final IdempotencyMapper records;
+  private final Transactions tx;
+  private final Clock clock;
+  private final Duration retention;
+  private final Duration inProgressLease;
+
+  @Inject
+  public IdempotencyService(
+      IdempotencyMapper records,
+      Transactions tx,
+      Clock clock,
+      @Named("idempotencyRetention") Duration retention,
+      @Named("idempotencyInProgressLease") Duration inProgressLease) {
+    this.records = records;
+    this.tx = tx;
+    this.clock = clock;
+    this.retention = retention;
+    this.inProgressLease = inProgressLease;
+  }
+
+  /**
+   * Runs {@code work} at most once per key. {@code work} must open its own transaction via
+   * {@link Transactions}; it joins the one opened here.
+   */
+  public <R extends Message> R execute(
+      String accountId,
+      String method,
+      String clientToken,
+      Message request,
+      Parser<R> responseParser,
+      Supplier<R> work) {
+    RequestRules.validateClientToken(clientToken);
+    if (clientToken == null || clientToken.isEmpty()) {
+      return work.get();
+    }
+    String tokenHash = Hashing.sha256Hex(clientToken);
+    String requestHash = fingerprint(request);
+
+    R replay = claim(accountId, method, tokenHash, requestHash, responseParser);
+    if (replay != null) {
+      return replay;
+    }
+    try {
+      return tx.inTransaction(
+          () -> {
+            R response = work.get();
+            if (records.complete(accountId, method, tokenHash, response.toByteArray()) != 1) {
+              // Our marker vanished (taken over after the lease): let the other attempt win.
+              throw inProgress();
+            }
+            return response;
+          });
+    } catch (RuntimeException failure) {
+      try {
+        tx.inTransaction(() -> records.deleteInProgress(accountId, method, tokenHash));
+      } catch (RuntimeException cleanupFailure) {
+        failure.addSuppressed(cleanupFailure);
+      }
+      throw failure;
+    }
+  }
+
+  /** Inserts the marker; returns a stored response to replay, or null if we own the key now. */
+  private <R extends Message> R claim(
+      String accountId, String method, String tokenHash, String requestHash, Parser<R> parser) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Instant now = clock.instant();
+      try {
+        tx.inTransaction(
+            () ->
+                records.insert(
+                    new IdempotencyRow(
+                        accountId, method, tokenHash, requestHash, IN_PROGRESS, null, now,
+                        now.plus(retention))));
+        return null;
+      } catch (RuntimeException e) {
+        if (!Transactions.isDuplicateKey(e)) {
+          throw e;
+        }
+      }
+      IdempotencyRow existing = tx.inTransaction(() -> records.find(accountId, method, tokenHash));
+      if (existing == null) {
+        continue; // deleted meanwhile (the first attempt failed): try to claim again
+      }
+      if (!existing.expiresTime().isAfter(now)) {
+        tx.inTransaction(() -> records.deleteExpired(accountId, method, tokenHash, now));
+        continue;
+      }
+      if (!existing.requestHash().equals(requestHash)) {
+        throw ApiException.of(
+                ErrorReason.IDEMPOTENCY_KEY_REUSED,
+                "this client_token was already used for a different request")
+            .field("client_token", "already used with different request parameters")
+            .meta("method", method)
+            .build();
+      }
+      if (!IN_PROGRESS.equals(existing.state())) {
+        return parse(parser, existing.response());
+      }
+      if (existing.startedTime().plus(inProgressLease).isBefore(now)) {
+        int taken =
+            tx.inTransaction(
+                () ->
+                    records.restart(
+                        accountId, method, tokenHash, existing.startedTime(), now, now.plus(retention)));
+        if (taken == 1) {
+          return null;
+        }
+        continue;
+      }
+      throw inProgress();
+    }
+    throw inProgress();
+  }
+
+  /** Deletes expired keys; called periodically. Returns how many were removed. */
+  public int purgeExpired(int limit) {
+    return tx.inTransaction(() -> records.purgeExpired(clock.instant(), limit));
+  }
+
+  private static ApiException inProgress() {
+    return ApiException.of(
+            ErrorReason.REQUEST_IN_PROGRESS,
+            "a request with this client_token is still in progress; retry shortly")
+        .build();
+  }
+
+  private static <R extends Message> R parse(Parser<R> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes == null ? new byte[0] : bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored idempotent response is unreadable", e);
+    }
+  }
+
+  static String fingerprint(Message request) {
+    Message.Builder builder = request.toBuilder();
+    FieldDescriptor token = request.getDescriptorForType().findFieldByName("client_token");
+    if (token != null) {
+      builder.clearField(token);
+    }
+    Message normalized = builder.build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      out.write(request.getDescriptorForType().getFullName().getBytes(StandardCharsets.UTF_8));
+      out.write(0);
+      CodedOutputStream coded = CodedOutputStream.newInstance(out);
+      coded.useDeterministicSerialization();
+      normalized.writeTo(coded);
+      coded.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return Hashing.sha256Hex(out.toByteArray());
+  }
+}

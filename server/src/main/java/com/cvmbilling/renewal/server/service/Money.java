@@ -1,0 +1,12 @@
+package com.cvmbilling.renewal.server.service;
+
+import java.math.BigDecimal;
+
+/** Formatting of fen amounts for messages and metadata, e.g. 12345 -> "123.45". */
+final class Money {
+  private Money() {}
+
+  static String format(long fen) {
+    return BigDecimal.valueOf(fen, 2).toPlainString();
+  }
+}
