@@ -13,7 +13,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 final class ApiErrors {
   private ApiErrors() {}
 
-  /** The ApiException thrown by {@code call}; fails the test if none (or another type) is thrown. */
+  /** The ApiException thrown by {@code call}; fails if none (or another type) is thrown. */
   static ApiException catchApi(ThrowingCallable call) {
     ApiException e = catchThrowableOfType(ApiException.class, call);
     assertThat(e).as("expected an ApiException").isNotNull();

@@ -179,7 +179,8 @@ class BillingCalendarTest {
       Instant before = at("2027-02-14T09:00-05:00");
       Instant after = BillingCalendar.addMonths(before, 1, 14, NEW_YORK);
       assertThat(after).isEqualTo(at("2027-03-14T09:00-04:00"));
-      assertThat(Duration.between(before, after)).isEqualTo(Duration.ofDays(28).minus(Duration.ofHours(1)));
+      assertThat(Duration.between(before, after))
+          .isEqualTo(Duration.ofDays(28).minus(Duration.ofHours(1)));
     }
 
     @Test
@@ -187,7 +188,8 @@ class BillingCalendarTest {
       Instant before = at("2027-10-07T09:00-04:00");
       Instant after = BillingCalendar.addMonths(before, 1, 7, NEW_YORK);
       assertThat(after).isEqualTo(at("2027-11-07T09:00-05:00"));
-      assertThat(Duration.between(before, after)).isEqualTo(Duration.ofDays(31).plus(Duration.ofHours(1)));
+      assertThat(Duration.between(before, after))
+          .isEqualTo(Duration.ofDays(31).plus(Duration.ofHours(1)));
     }
 
     @Test
