@@ -70,11 +70,13 @@ public final class ApiException extends RuntimeException {
     /** Metadata whose value is a list, e.g. {@code instanceIds}: comma-separated. */
     public Builder meta(String key, Collection<?> values) {
       StringBuilder joined = new StringBuilder();
+      boolean first = true;
       for (Object v : values) {
-        if (joined.length() > 0) {
+        if (!first) {
           joined.append(',');
         }
         joined.append(v);
+        first = false;
       }
       metadata.put(key, joined.toString());
       return this;
