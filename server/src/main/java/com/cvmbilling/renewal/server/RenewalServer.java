@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
+import com.cvmbilling.renewal.server.service.IdempotencyService;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
@@ -104,6 +105,7 @@ public final class RenewalServer implements AutoCloseable {
     services().forEach(builder::addService);
     server = builder.build().start();
     probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
+    probe.scheduleWithFixedDelay(this::purgeExpiredIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
     log.info("renewal server listening on port {} (database {})", port(), config.database().redactedUrl());
     return this;
   }
@@ -112,7 +114,7 @@ public final class RenewalServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** Waits for the first health probe so callers see SERVING as soon as it is true. */
+  /** Sets health to SERVING when the database answers, NOT_SERVING when it does not. */
   public void probeDatabase() {
     boolean up;
     try (Connection c = dataSource.getConnection()) {
@@ -124,6 +126,19 @@ public final class RenewalServer implements AutoCloseable {
     health.setStatus("", status);
     health.setStatus("cvm.renewal.v1.RenewalService", status);
     health.setStatus("cvm.renewal.v1.AdminService", status);
+  }
+
+  /** Idempotency keys are kept for their retention (24 h) and then removed in small batches. */
+  private void purgeExpiredIdempotencyKeys() {
+    try {
+      IdempotencyService keys = injector.getInstance(IdempotencyService.class);
+      int removed;
+      do {
+        removed = keys.purgeExpired(1000);
+      } while (removed == 1000);
+    } catch (RuntimeException e) {
+      log.warn("purging expired idempotency keys failed; will retry", e);
+    }
   }
 
   public void awaitTermination() throws InterruptedException {
