@@ -71,6 +71,19 @@ public final class Main implements Callable<Integer> {
       converter = DurationConverter.class, description = "Isolated instances are released after this. Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
+  @Option(names = "--lifecycle-batch-size", defaultValue = "${env:RENEWAL_LIFECYCLE_BATCH_SIZE:-200}",
+      description = "Due instances claimed and processed per transaction. Default: ${DEFAULT-VALUE}.")
+  int lifecycleBatchSize;
+
+  @Option(names = "--no-lifecycle",
+      description = "Do not run the lifecycle job in this process (another replica runs it).")
+  boolean noLifecycle;
+
+  @Option(names = "--events-poll-interval", defaultValue = "${env:RENEWAL_EVENTS_POLL_INTERVAL:-250ms}",
+      converter = DurationConverter.class,
+      description = "How often WatchEvents streams look for new events. Default: ${DEFAULT-VALUE}.")
+  Duration eventsPollInterval;
+
   @Option(names = "--metrics-port", defaultValue = "${env:RENEWAL_METRICS_PORT:-0}",
       description = "Prometheus metrics port; 0 = off. Default: ${DEFAULT-VALUE}.")
   int metricsPort;
@@ -105,16 +118,42 @@ public final class Main implements Callable<Integer> {
             "--test-clock takes an ISO-8601 instant such as 2027-01-31T00:00:00Z, got " + testClock);
       }
     }
+    requirePositive(lifecycleInterval, "--lifecycle-interval");
+    requirePositive(eventsPollInterval, "--events-poll-interval");
+    requirePositive(retention, "--retention");
+    if (autoRenewLead.isNegative()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--auto-renew-lead must not be negative");
+    }
+    if (lifecycleBatchSize < 1 || lifecycleBatchSize > 10_000) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--lifecycle-batch-size must be 1..10000");
+    }
     DatabaseSettings db = new DatabaseSettings(dbUrl, dbUser, dbPassword, dataDir, dbPoolSize);
-    return new ServerConfig(port, db, adminKeys, demo, clockStart, testClock != null,
-        lifecycleInterval, autoRenewLead, retention, Duration.ofHours(24), metricsPort);
+    return ServerConfig.builder(db)
+        .port(port)
+        .adminKeys(adminKeys)
+        .demo(demo)
+        .testClock(testClock != null, clockStart)
+        .runLifecycle(!noLifecycle)
+        .lifecycleInterval(lifecycleInterval)
+        .lifecycleBatchSize(lifecycleBatchSize)
+        .autoRenewLead(autoRenewLead)
+        .retention(retention)
+        .eventsPollInterval(eventsPollInterval)
+        .metricsPort(metricsPort)
+        .build();
+  }
+
+  private void requirePositive(Duration d, String flag) {
+    if (d.isZero() || d.isNegative()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), flag + " must be positive");
+    }
   }
 
   @Override
   public Integer call() throws Exception {
     ServerConfig config = toConfig();
     if (config.testClock()) {
-      log.warn("--test-clock is handled by the lifecycle engine, which is not part of this build yet; ignoring it");
+      log.warn("TEST CLOCK: time stands still until TestClockService.AdvanceTime moves it. Never use in production.");
     }
     RenewalServer server = RenewalServer.create(config);
     if (config.demo()) {

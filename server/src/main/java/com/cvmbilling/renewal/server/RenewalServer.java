@@ -1,6 +1,14 @@
 package com.cvmbilling.renewal.server;
 
 import com.cvmbilling.renewal.server.grpc.AdminGrpcService;
+import com.cvmbilling.renewal.server.grpc.EventStreams;
+import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
+import com.cvmbilling.renewal.server.service.LifecycleService;
+import com.cvmbilling.renewal.server.service.TestClock;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import java.time.Instant;
+import java.util.Optional;
 import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
 import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
@@ -48,6 +56,7 @@ public final class RenewalServer implements AutoCloseable {
         return t;
       });
   private Server server;
+  private LifecycleRunner lifecycleRunner;
 
   private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector) {
     this.config = config;
@@ -57,7 +66,10 @@ public final class RenewalServer implements AutoCloseable {
 
   /** Connects, migrates and wires everything; does not listen yet. */
   public static RenewalServer create(ServerConfig config) {
-    return create(config, Clock.tickMillis(ZoneOffset.UTC));
+    Clock clock = config.testClock()
+        ? new TestClock(config.testClockStart() != null ? config.testClockStart() : Instant.now())
+        : Clock.tickMillis(ZoneOffset.UTC);
+    return create(config, clock);
   }
 
   public static RenewalServer create(ServerConfig config, Clock clock) {
@@ -88,6 +100,9 @@ public final class RenewalServer implements AutoCloseable {
       // Interceptors run last-added first: auth, then error mapping around the handler.
       defs.add(io.grpc.ServerInterceptors.intercept(s, errors, auth));
     }
+    injector.getInstance(Key.get(new TypeLiteral<Optional<TestClock>>() {}))
+        .ifPresent(clock -> defs.add(io.grpc.ServerInterceptors.intercept(
+            new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class)), errors, auth)));
     defs.add(health.getHealthService().bindService());
     defs.add(ProtoReflectionServiceV1.newInstance().bindService());
     @SuppressWarnings("deprecation")
@@ -106,6 +121,10 @@ public final class RenewalServer implements AutoCloseable {
     server = builder.build().start();
     probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
     probe.scheduleWithFixedDelay(this::purgeExpiredIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
+    if (config.runLifecycle()) {
+      lifecycleRunner = new LifecycleRunner(injector.getInstance(LifecycleService.class), injector.getInstance(Clock.class));
+      lifecycleRunner.start(config.lifecycleInterval());
+    }
     log.info("renewal server listening on port {} (database {})", port(), config.database().redactedUrl());
     return this;
   }
@@ -150,8 +169,12 @@ public final class RenewalServer implements AutoCloseable {
   public void close() {
     health.enterTerminalState();
     probe.shutdownNow();
+    if (lifecycleRunner != null) {
+      lifecycleRunner.close();
+    }
     if (server != null) {
       server.shutdown();
+      injector.getInstance(EventStreams.class).close();
       try {
         if (!server.awaitTermination(20, TimeUnit.SECONDS)) {
           server.shutdownNow();

@@ -5,22 +5,93 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** Everything the server needs to start, already validated. */
+/**
+ * Everything the server needs to start, already validated.
+ *
+ * @param testClock run on a {@code TestClock} (and serve TestClockService)
+ * @param testClockStart the test clock's first instant; null = now
+ * @param runLifecycle run the lifecycle job every {@code lifecycleInterval}
+ */
 public record ServerConfig(
     int port,
     DatabaseSettings database,
     List<String> adminKeys,
     boolean demo,
-    Instant testClockStart,
     boolean testClock,
+    Instant testClockStart,
+    boolean runLifecycle,
     Duration lifecycleInterval,
+    int lifecycleBatchSize,
     Duration autoRenewLead,
     Duration retention,
+    Duration eventsPollInterval,
     Duration idempotencyRetention,
     int metricsPort) {
 
+  public static Builder builder(DatabaseSettings database) {
+    return new Builder(database);
+  }
+
+  /** In-process tests: no periodic lifecycle job (tests drive it), real clock unless given. */
   public static ServerConfig forTests(DatabaseSettings database, List<String> adminKeys) {
-    return new ServerConfig(0, database, adminKeys, false, null, false,
-        Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofDays(7), Duration.ofHours(24), 0);
+    return builder(database).adminKeys(adminKeys).runLifecycle(false).build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(database);
+    b.port = port;
+    b.adminKeys = adminKeys;
+    b.demo = demo;
+    b.testClock = testClock;
+    b.testClockStart = testClockStart;
+    b.runLifecycle = runLifecycle;
+    b.lifecycleInterval = lifecycleInterval;
+    b.lifecycleBatchSize = lifecycleBatchSize;
+    b.autoRenewLead = autoRenewLead;
+    b.retention = retention;
+    b.eventsPollInterval = eventsPollInterval;
+    b.idempotencyRetention = idempotencyRetention;
+    b.metricsPort = metricsPort;
+    return b;
+  }
+
+  public static final class Builder {
+    private final DatabaseSettings database;
+    private int port = 50051;
+    private List<String> adminKeys = List.of();
+    private boolean demo;
+    private boolean testClock;
+    private Instant testClockStart;
+    private boolean runLifecycle = true;
+    private Duration lifecycleInterval = Duration.ofSeconds(60);
+    private int lifecycleBatchSize = 200;
+    private Duration autoRenewLead = Duration.ofHours(24);
+    private Duration retention = Duration.ofDays(7);
+    private Duration eventsPollInterval = Duration.ofMillis(250);
+    private Duration idempotencyRetention = Duration.ofHours(24);
+    private int metricsPort;
+
+    private Builder(DatabaseSettings database) {
+      this.database = database;
+    }
+
+    public Builder port(int v) { port = v; return this; }
+    public Builder adminKeys(List<String> v) { adminKeys = List.copyOf(v); return this; }
+    public Builder demo(boolean v) { demo = v; return this; }
+    public Builder testClock(boolean v, Instant start) { testClock = v; testClockStart = start; return this; }
+    public Builder runLifecycle(boolean v) { runLifecycle = v; return this; }
+    public Builder lifecycleInterval(Duration v) { lifecycleInterval = v; return this; }
+    public Builder lifecycleBatchSize(int v) { lifecycleBatchSize = v; return this; }
+    public Builder autoRenewLead(Duration v) { autoRenewLead = v; return this; }
+    public Builder retention(Duration v) { retention = v; return this; }
+    public Builder eventsPollInterval(Duration v) { eventsPollInterval = v; return this; }
+    public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
+    public Builder metricsPort(int v) { metricsPort = v; return this; }
+
+    public ServerConfig build() {
+      return new ServerConfig(port, database, adminKeys, demo, testClock, testClockStart, runLifecycle,
+          lifecycleInterval, lifecycleBatchSize, autoRenewLead, retention, eventsPollInterval,
+          idempotencyRetention, metricsPort);
+    }
   }
 }

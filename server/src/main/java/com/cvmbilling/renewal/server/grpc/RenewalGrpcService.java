@@ -19,7 +19,7 @@ import com.cvmbilling.renewal.server.service.InstanceService.Mode;
 import com.cvmbilling.renewal.server.service.Page;
 import com.cvmbilling.renewal.server.service.PriceService;
 import com.cvmbilling.renewal.v1.*;
-import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -36,14 +36,20 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
   private final AccountService accounts;
   private final PriceService prices;
   private final IdempotencyService idempotency;
+  private final EventStreams eventStreams;
 
   @Inject
   public RenewalGrpcService(
-      InstanceService instances, AccountService accounts, PriceService prices, IdempotencyService idempotency) {
+      InstanceService instances,
+      AccountService accounts,
+      PriceService prices,
+      IdempotencyService idempotency,
+      EventStreams eventStreams) {
     this.instances = instances;
     this.accounts = accounts;
     this.prices = prices;
     this.idempotency = idempotency;
+    this.eventStreams = eventStreams;
   }
 
   private static String account() {
@@ -247,9 +253,6 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
 
   @Override
   public void watchEvents(WatchEventsRequest request, StreamObserver<Event> observer) {
-    // Implemented with the lifecycle engine (events streaming); until then say so plainly.
-    observer.onError(Status.UNIMPLEMENTED
-        .withDescription("WatchEvents is not available yet; poll ListEvents with after_event_id")
-        .asRuntimeException());
+    eventStreams.watch(account(), request.getAfterEventId(), (ServerCallStreamObserver<Event>) observer);
   }
 }

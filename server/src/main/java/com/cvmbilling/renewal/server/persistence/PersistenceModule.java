@@ -42,6 +42,7 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(PriceMapper.class);
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
+    addMapperClass(LifecycleMapper.class);
     bind(Transactions.class);
   }
 

@@ -74,7 +74,7 @@ public class AccountService {
 
   public List<Event> events(String accountId, long afterEventId, int pageSize) {
     if (afterEventId < 0) {
-      throw ApiException.badField(ErrorReason.INVALID_PAGE_TOKEN, "after_event_id", "after_event_id must not be negative");
+      throw ApiException.badField(ErrorReason.INVALID_EVENT_ID, "after_event_id", "after_event_id must not be negative");
     }
     int limit = PageTokens.pageSize(pageSize);
     return tx.inTransaction(() -> events.after(accountId, afterEventId, limit));

@@ -137,7 +137,8 @@ public class InstanceService {
           }
           Instant now = clock.instant();
           String orderId = "";
-          long balance = account.balanceFen();
+          ledger.lockAccount(accountId);
+          long balance = accounts.balance(accountId);
           if (plan.totalFen() > 0) {
             orderId = ids.orderId();
             balance = ledger.debit(accountId, plan.totalFen());
@@ -172,6 +173,7 @@ public class InstanceService {
           account(accountId);
           List<Instance> found = load(accountId, instanceIds, true);
           InstanceRules.requireAutoRenewConfigurable(found);
+          ledger.lockAccount(accountId);
           Instant now = clock.instant();
           List<Instance> result = new ArrayList<>(found.size());
           for (Instance i : found) {
@@ -199,6 +201,7 @@ public class InstanceService {
           account(accountId);
           List<Instance> found = load(accountId, instanceIds, true);
           InstanceRules.requireTerminable(found);
+          ledger.lockAccount(accountId);
           Instant now = clock.instant();
           List<Instance> result = new ArrayList<>(found.size());
           for (Instance i : found) {

@@ -57,6 +57,25 @@ public class Ledger {
     return accounts.balance(accountId);
   }
 
+  /** Debits if the balance covers it; returns the balance after, or null if it did not. */
+  public Long tryDebit(String accountId, long amountFen) {
+    if (amountFen < 0) {
+      throw new IllegalArgumentException("negative debit");
+    }
+    return accounts.debit(accountId, amountFen) == 1 ? accounts.balance(accountId) : null;
+  }
+
+  /**
+   * Locks the account row until the transaction ends. Every transaction that writes events
+   * for an account holds this lock first, so one account's events commit in event_id order:
+   * a WatchEvents reader that has seen id N can never later find a smaller id appear.
+   */
+  public void lockAccount(String accountId) {
+    if (accounts.findForUpdate(accountId) == null) {
+      throw accountNotFound(accountId);
+    }
+  }
+
   public long credit(String accountId, long amountFen) {
     if (accounts.credit(accountId, amountFen) != 1) {
       throw accountNotFound(accountId);
@@ -79,8 +98,12 @@ public class Ledger {
   }
 
   public void event(Instance instance, EventType type, String orderId, Instant at) {
+    reminder(instance, type, 0, orderId, at);
+  }
+
+  public void reminder(Instance instance, EventType type, int daysBefore, String orderId, Instant at) {
     events.insert(
-        new Event(0, instance.accountId(), type, instance.instanceId(), at, instance.expiredTime(), 0, orderId));
+        new Event(0, instance.accountId(), type, instance.instanceId(), at, instance.expiredTime(), daysBefore, orderId));
   }
 
   /** Stores a changed instance; its row was locked by this transaction. */

@@ -1,0 +1,63 @@
+package com.cvmbilling.renewal.server.grpc;
+
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.service.LifecycleService;
+import com.cvmbilling.renewal.server.service.TestClock;
+import com.cvmbilling.renewal.v1.AdvanceTimeRequest;
+import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
+import com.cvmbilling.renewal.v1.GetTimeRequest;
+import com.cvmbilling.renewal.v1.GetTimeResponse;
+import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
+
+/** TestClockService: only registered when the server runs with {@code --test-clock}. */
+public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockServiceImplBase {
+  /** Bounds one call's work: a decade of lifecycle steps is plenty for any test. */
+  static final Duration MAX_ADVANCE = Duration.ofDays(3660);
+
+  private final TestClock clock;
+  private final LifecycleService lifecycle;
+
+  public TestClockGrpcService(TestClock clock, LifecycleService lifecycle) {
+    this.clock = clock;
+    this.lifecycle = lifecycle;
+  }
+
+  @Override
+  public void getTime(GetTimeRequest request, StreamObserver<GetTimeResponse> observer) {
+    observer.onNext(GetTimeResponse.newBuilder().setNow(ProtoConverters.timestamp(clock.instant())).build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void advanceTime(AdvanceTimeRequest request, StreamObserver<AdvanceTimeResponse> observer) {
+    Instant now = clock.instant();
+    Instant target;
+    switch (request.getTargetCase()) {
+      case BY -> {
+        Duration by = Duration.ofSeconds(request.getBy().getSeconds(), request.getBy().getNanos());
+        if (by.isNegative() || by.compareTo(MAX_ADVANCE) > 0) {
+          throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "by must be 0 to 3660 days");
+        }
+        target = now.plus(by);
+      }
+      case TO -> {
+        target = ProtoConverters.instant(request.getTo(), "to");
+        if (target.isBefore(now) || Duration.between(now, target).compareTo(MAX_ADVANCE) > 0) {
+          throw ApiException.badField(
+              ErrorReason.INVALID_TIME_ADVANCE, "to", "to must be between now and 3660 days from now");
+        }
+      }
+      default -> throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "set by or to");
+    }
+    long steps = lifecycle.advanceTo(clock, target);
+    observer.onNext(AdvanceTimeResponse.newBuilder()
+        .setNow(ProtoConverters.timestamp(clock.instant()))
+        .setStepsProcessed(steps)
+        .build());
+    observer.onCompleted();
+  }
+}

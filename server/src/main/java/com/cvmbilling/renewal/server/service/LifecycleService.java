@@ -1,0 +1,259 @@
+package com.cvmbilling.renewal.server.service;
+
+import com.cvmbilling.renewal.server.domain.Account;
+import com.cvmbilling.renewal.server.domain.BillingCalendar;
+import com.cvmbilling.renewal.server.domain.BillingRecordType;
+import com.cvmbilling.renewal.server.domain.EventType;
+import com.cvmbilling.renewal.server.domain.Instance;
+import com.cvmbilling.renewal.server.domain.InstanceState;
+import com.cvmbilling.renewal.server.domain.LifecycleSchedule;
+import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Reminders;
+import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings;
+import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Step;
+import com.cvmbilling.renewal.server.domain.PriceCatalog;
+import com.cvmbilling.renewal.server.domain.Pricing;
+import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
+import com.cvmbilling.renewal.server.persistence.LifecycleMapper.DueInstance;
+import com.cvmbilling.renewal.server.persistence.Transactions;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle job (SPEC 4): reminders, auto-renew, isolation at expiry, release after
+ * retention. Safe on any number of replicas at once: a batch of due instances is claimed with
+ * row locks ({@code FOR UPDATE SKIP LOCKED}) and processed, rescheduled and committed in one
+ * transaction, so each due step is done exactly once; a replica that dies mid-batch commits
+ * nothing and its rows are free again at once. The auto-renew charge is additionally unique per
+ * (instance, old expiry) in the database.
+ */
+@Singleton
+public class LifecycleService {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleService.class);
+
+  private final Transactions tx;
+  private final LifecycleMapper queue;
+  private final Ledger ledger;
+  private final PriceService prices;
+  private final IdGenerator ids;
+  private final Settings settings;
+  private final int batchSize;
+  /** One run at a time per process: the periodic runner and AdvanceTime never interleave. */
+  private final ReentrantLock runLock = new ReentrantLock();
+  private final AtomicLong stepsDone = new AtomicLong();
+
+  @Inject
+  public LifecycleService(
+      Transactions tx,
+      LifecycleMapper queue,
+      Ledger ledger,
+      PriceService prices,
+      IdGenerator ids,
+      Settings settings,
+      @Named("lifecycleBatchSize") int batchSize) {
+    this.tx = tx;
+    this.queue = queue;
+    this.ledger = ledger;
+    this.prices = prices;
+    this.ids = ids;
+    this.settings = settings;
+    this.batchSize = batchSize;
+  }
+
+  /** Steps performed by this process since start (reminders, renewals, isolations, releases). */
+  public long stepsDone() {
+    return stepsDone.get();
+  }
+
+  /** Processes everything due at {@code now}, batch by batch, until nothing is due. */
+  public int runDue(Instant now) {
+    runLock.lock();
+    try {
+      int steps = 0;
+      while (true) {
+        Batch batch = processBatch(now);
+        steps += batch.steps();
+        if (batch.claimed() == 0) {
+          return steps;
+        }
+      }
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  /** The earliest due time of any instance, or null. */
+  public Instant earliestDue() {
+    return tx.inTransaction(() -> queue.earliestDue());
+  }
+
+  /**
+   * Runs every step that falls due up to {@code target}, in time order: the clock is moved to
+   * each due instant in turn and everything due then is processed before moving on.
+   */
+  public long advanceTo(TestClock clock, Instant target) {
+    runLock.lock();
+    try {
+      long steps = 0;
+      while (true) {
+        Instant next = earliestDue();
+        if (next == null || next.isAfter(target)) {
+          break;
+        }
+        if (next.isAfter(clock.instant())) {
+          clock.set(next);
+        }
+        steps += runDue(clock.instant());
+      }
+      clock.set(target);
+      return steps + runDue(target);
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  private record Batch(int claimed, int steps) {}
+
+  private Batch processBatch(Instant now) {
+    List<DueInstance> claimed;
+    try {
+      return tx.inTransaction(() -> {
+        List<DueInstance> due = queue.claimDue(now, batchSize);
+        if (due.isEmpty()) {
+          return new Batch(0, 0);
+        }
+        int steps = processClaimed(due, now);
+        return new Batch(due.size(), steps);
+      });
+    } catch (RuntimeException batchFailure) {
+      log.error("lifecycle batch failed; processing its instances one by one", batchFailure);
+      claimed = tx.inTransaction(() -> queue.claimDue(now, batchSize));
+    }
+    // One bad instance must not block the rest: process singly; one that fails again is put off.
+    int steps = 0;
+    for (DueInstance d : claimed) {
+      try {
+        steps += tx.inTransaction(() -> {
+          DueInstance one = queue.claimOne(d.instanceId(), now);
+          return one == null ? 0 : processClaimed(List.of(one), now);
+        });
+      } catch (RuntimeException itemFailure) {
+        log.error("lifecycle step failed for {}; retrying in {}", d.instanceId(), settings.retryInterval(), itemFailure);
+        tx.inTransaction(() -> {
+          Instance i = d.instance();
+          queue.apply(bump(i), now.plus(settings.retryInterval()), d.remindedExpiry(), d.remindedDaysBefore());
+        });
+      }
+    }
+    return new Batch(claimed.size(), steps);
+  }
+
+  /** Inside the claiming transaction: lock the accounts (sorted), then step each instance. */
+  private int processClaimed(List<DueInstance> due, Instant now) {
+    List<String> accountIds = due.stream().map(DueInstance::accountId).distinct().sorted().toList();
+    Map<String, Account> accounts = new HashMap<>();
+    for (Account a : queue.lockAccounts(accountIds)) {
+      accounts.put(a.accountId(), a);
+    }
+    PriceCatalog catalog = prices.catalog();
+    int steps = 0;
+    for (DueInstance d : due) {
+      steps += step(d, accounts.get(d.accountId()), catalog, now);
+    }
+    stepsDone.addAndGet(steps);
+    return steps;
+  }
+
+  private int step(DueInstance d, Account account, PriceCatalog catalog, Instant now) {
+    Instance instance = d.instance();
+    ZoneId zone = account.zone();
+    Reminders reminders = new Reminders(d.remindedExpiry(), d.remindedDaysBefore());
+    Step step = LifecycleSchedule.dueStep(instance, reminders, zone, now, settings);
+    if (step instanceof LifecycleSchedule.Wait) {
+      reschedule(bump(instance), reminders, zone, now, false);
+      return 0;
+    }
+    if (step instanceof LifecycleSchedule.Remind remind) {
+      Reminders sent = new Reminders(instance.expiredTime(), remind.daysBefore());
+      ledger.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
+      reschedule(bump(instance), sent, zone, now, false);
+      return 1;
+    }
+    if (step instanceof LifecycleSchedule.Isolate) {
+      isolate(instance, reminders, zone, now);
+      return 1;
+    }
+    if (step instanceof LifecycleSchedule.Release) {
+      Instance released = with(instance, InstanceState.RELEASED, instance.expiredTime(), instance.isolatedTime(), now);
+      ledger.event(released, EventType.RELEASED, null, now);
+      queue.apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
+      return 1;
+    }
+    LifecycleSchedule.AutoRenew autoRenew = (LifecycleSchedule.AutoRenew) step;
+    if (tryAutoRenew(instance, reminders, zone, catalog, now)) {
+      return 1;
+    }
+    if (autoRenew.atExpiry()) {
+      ledger.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
+      isolate(instance, reminders, zone, now);
+    } else {
+      reschedule(bump(instance), reminders, zone, now, true);
+    }
+    return 1;
+  }
+
+  private boolean tryAutoRenew(Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
+    int months = instance.autoRenewPeriodMonths();
+    long price = Pricing.renewalPrice(catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps()), months)
+        .discountFen();
+    Long balance = ledger.tryDebit(instance.accountId(), price);
+    if (balance == null) {
+      return false;
+    }
+    String orderId = ids.orderId();
+    // The database refuses a second charge for the same cycle (duplicate key): the whole
+    // transaction, debit included, then rolls back.
+    queue.insertAutoRenewCharge(instance.instanceId(), instance.expiredTime(), orderId, now);
+    ledger.record(instance.accountId(), orderId, BillingRecordType.AUTO_RENEW, -price, balance,
+        List.of(instance.instanceId()), now);
+    int anchor = instance.expiryAnchorDay() != null
+        ? instance.expiryAnchorDay() : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
+    Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
+    Instance renewed = new Instance(instance.instanceId(), instance.accountId(), instance.instanceType(),
+        instance.chargeType(), InstanceState.RUNNING, instance.createdTime(), newExpiry, anchor, null, null,
+        instance.renewFlag(), months, instance.bandwidthMbps(), instance.version() + 1);
+    ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
+    reschedule(renewed, reminders, zone, now, false);
+    return true;
+  }
+
+  private void isolate(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
+    Instance isolated = with(instance, InstanceState.ISOLATED, instance.expiredTime(), now, null);
+    ledger.event(isolated, EventType.ISOLATED, null, now);
+    reschedule(isolated, reminders, zone, now, false);
+  }
+
+  private void reschedule(Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
+    Instant next = LifecycleSchedule.nextDue(after, reminders, zone, now, settings, attemptFailed);
+    queue.apply(after, next, reminders.expiry(), reminders.daysBefore());
+  }
+
+  private static Instance bump(Instance i) {
+    return with(i, i.state(), i.expiredTime(), i.isolatedTime(), i.releasedTime());
+  }
+
+  private static Instance with(Instance i, InstanceState state, Instant expiry, Instant isolated, Instant released) {
+    return new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), state, i.createdTime(),
+        expiry, i.expiryAnchorDay(), isolated, released, i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(),
+        i.version() + 1);
+  }
+}
