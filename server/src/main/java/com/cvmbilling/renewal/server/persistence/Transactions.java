@@ -116,8 +116,12 @@ public final class Transactions {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
-        // 40001: deadlock / serialization failure (MySQL 1213, H2); 1205: lock wait timeout.
-        if ("40001".equals(state) || sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205) {
+        // 40001: deadlock / serialization failure (MySQL 1213, H2); lock wait timeout: MySQL
+        // 1205, H2 50200 (SQLState HYT00, which H2 also uses for other timeouts).
+        if ("40001".equals(state)
+            || sql.getErrorCode() == 1213
+            || sql.getErrorCode() == 1205
+            || sql.getErrorCode() == 50200) {
           return true;
         }
       }
