@@ -162,12 +162,14 @@ class IdempotencyMapperTest extends RepositoryTestBase {
       records().complete("acc-1", METHOD, other, new byte[] {1});
     });
 
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, other))).isZero();
+    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, other, STARTED))).isZero();
     assertThat(find("acc-1", METHOD, other)).isNotNull();
     assertThat(find("acc-1", METHOD, other).response()).isEqualTo(new byte[] {1});
 
-    assertThat(inTx(() -> records().deleteInProgress("acc-2", METHOD, TOKEN))).isZero();
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN))).isEqualTo(1);
+    assertThat(inTx(() -> records().deleteInProgress("acc-2", METHOD, TOKEN, STARTED))).isZero();
+    // A marker taken over by a later attempt (another start time) is not ours to delete.
+    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED.plusMillis(1)))).isZero();
+    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED))).isEqualTo(1);
     assertThat(find("acc-1", METHOD, TOKEN)).isNull();
     assertThat(count()).isEqualTo(1L);
   }
