@@ -5,7 +5,6 @@ import com.cvmbilling.renewal.server.error.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -100,13 +99,14 @@ public final class Transactions {
     return e;
   }
 
+  /** A unique or primary key violation (not any other integrity error, such as a CHECK). */
   public static boolean isDuplicateKey(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLIntegrityConstraintViolationException) {
-        return true;
-      }
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-        return true;
+      if (t instanceof SQLException sql) {
+        // MySQL/MariaDB: 1062 ER_DUP_ENTRY, 1586 ER_DUP_ENTRY_WITH_KEY_NAME; H2: SQLState 23505.
+        if (sql.getErrorCode() == 1062 || sql.getErrorCode() == 1586 || "23505".equals(sql.getSQLState())) {
+          return true;
+        }
       }
     }
     return false;
@@ -116,8 +116,12 @@ public final class Transactions {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         String state = sql.getSQLState();
-        // 40001: deadlock / serialization failure (MySQL 1213, H2); 1205: lock wait timeout.
-        if ("40001".equals(state) || sql.getErrorCode() == 1213 || sql.getErrorCode() == 1205) {
+        // 40001: deadlock / serialization failure (MySQL 1213, H2); lock wait timeout: MySQL
+        // 1205, H2 50200 (SQLState HYT00, which H2 also uses for other timeouts).
+        if ("40001".equals(state)
+            || sql.getErrorCode() == 1213
+            || sql.getErrorCode() == 1205
+            || sql.getErrorCode() == 50200) {
           return true;
         }
       }

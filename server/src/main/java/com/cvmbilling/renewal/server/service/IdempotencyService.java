@@ -81,10 +81,11 @@ public class IdempotencyService {
     String tokenHash = Hashing.sha256Hex(clientToken);
     String requestHash = fingerprint(request);
 
-    R replay = claim(accountId, method, tokenHash, requestHash, responseParser);
-    if (replay != null) {
-      return replay;
+    Claim<R> claim = claim(accountId, method, tokenHash, requestHash, responseParser);
+    if (claim.replay() != null) {
+      return claim.replay();
     }
+    Instant ourStart = claim.startedTime();
     try {
       return tx.inTransaction(
           () -> {
@@ -97,7 +98,7 @@ public class IdempotencyService {
           });
     } catch (RuntimeException failure) {
       try {
-        tx.inTransaction(() -> records.deleteInProgress(accountId, method, tokenHash));
+        tx.inTransaction(() -> records.deleteInProgress(accountId, method, tokenHash, ourStart));
       } catch (RuntimeException cleanupFailure) {
         failure.addSuppressed(cleanupFailure);
       }
@@ -105,8 +106,11 @@ public class IdempotencyService {
     }
   }
 
-  /** Inserts the marker; returns a stored response to replay, or null if we own the key now. */
-  private <R extends Message> R claim(
+  /** Either a stored response to replay, or the start time of the marker we now own. */
+  private record Claim<R>(R replay, Instant startedTime) {}
+
+  /** Inserts the marker, or finds the stored response. */
+  private <R extends Message> Claim<R> claim(
       String accountId, String method, String tokenHash, String requestHash, Parser<R> parser) {
     for (int attempt = 0; attempt < 3; attempt++) {
       Instant now = clock.instant();
@@ -117,7 +121,7 @@ public class IdempotencyService {
                     new IdempotencyRow(
                         accountId, method, tokenHash, requestHash, IN_PROGRESS, null, now,
                         now.plus(retention))));
-        return null;
+        return new Claim<>(null, now);
       } catch (RuntimeException e) {
         if (!Transactions.isDuplicateKey(e)) {
           throw e;
@@ -140,7 +144,7 @@ public class IdempotencyService {
             .build();
       }
       if (!IN_PROGRESS.equals(existing.state())) {
-        return parse(parser, existing.response());
+        return new Claim<>(parse(parser, existing.response()), null);
       }
       if (existing.startedTime().plus(inProgressLease).isBefore(now)) {
         int taken =
@@ -149,7 +153,7 @@ public class IdempotencyService {
                     records.restart(
                         accountId, method, tokenHash, existing.startedTime(), now, now.plus(retention)));
         if (taken == 1) {
-          return null;
+          return new Claim<>(null, now);
         }
         continue;
       }
