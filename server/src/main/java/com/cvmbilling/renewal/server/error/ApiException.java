@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.error;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,19 @@ public final class ApiException extends RuntimeException {
   private final ErrorReason reason;
   private final Map<String, String> metadata;
   private final List<FieldViolation> fieldViolations;
+  private final Duration retryDelay;
 
   private ApiException(
       ErrorReason reason,
       String message,
       Map<String, String> metadata,
-      List<FieldViolation> fieldViolations) {
+      List<FieldViolation> fieldViolations,
+      Duration retryDelay) {
     super(message, null, false, false);
     this.reason = reason;
     this.metadata = Map.copyOf(metadata);
     this.fieldViolations = List.copyOf(fieldViolations);
+    this.retryDelay = retryDelay;
   }
 
   public static Builder of(ErrorReason reason, String message) {
@@ -51,11 +55,17 @@ public final class ApiException extends RuntimeException {
     return fieldViolations;
   }
 
+  /** How long the caller should wait before retrying (reported as RetryInfo), or null. */
+  public Duration retryDelay() {
+    return retryDelay;
+  }
+
   public static final class Builder {
     private final ErrorReason reason;
     private final String message;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final java.util.ArrayList<FieldViolation> violations = new java.util.ArrayList<>();
+    private Duration retryDelay;
 
     private Builder(ErrorReason reason, String message) {
       this.reason = reason;
@@ -87,8 +97,13 @@ public final class ApiException extends RuntimeException {
       return this;
     }
 
+    public Builder retryDelay(Duration delay) {
+      retryDelay = delay;
+      return this;
+    }
+
     public ApiException build() {
-      return new ApiException(reason, message, metadata, violations);
+      return new ApiException(reason, message, metadata, violations, retryDelay);
     }
   }
 }

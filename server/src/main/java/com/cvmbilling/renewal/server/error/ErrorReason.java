@@ -28,6 +28,9 @@ public enum ErrorReason {
   INVALID_ACCOUNT_ID(StatusCode.INVALID_ARGUMENT),
   INVALID_TIME_ADVANCE(StatusCode.INVALID_ARGUMENT),
   INVALID_EVENT_ID(StatusCode.INVALID_ARGUMENT),
+  // Added: the request bytes are not a valid encoding of the method's request message
+  // (truncated, wrong wire types, invalid UTF-8 in a string field, ...).
+  MALFORMED_REQUEST(StatusCode.INVALID_ARGUMENT),
 
   INSTANCE_NOT_FOUND(StatusCode.NOT_FOUND),
   ACCOUNT_NOT_FOUND(StatusCode.NOT_FOUND),
@@ -48,8 +51,15 @@ public enum ErrorReason {
   // Added: an admin key has no account, so it cannot call the tenant API.
   TENANT_KEY_REQUIRED(StatusCode.PERMISSION_DENIED),
 
+  // Added: the account (or admin key) sent more calls than its rate limit allows; the status
+  // carries a google.rpc.RetryInfo saying when to try again.
+  RATE_LIMITED(StatusCode.RESOURCE_EXHAUSTED),
+
   // Infrastructure: the database cannot be reached right now; safe to retry.
-  DATABASE_UNAVAILABLE(StatusCode.UNAVAILABLE);
+  DATABASE_UNAVAILABLE(StatusCode.UNAVAILABLE),
+  // Added: the call's deadline (or the server's per-statement limit) ran out during its
+  // database work; the work was rolled back.
+  DEADLINE_EXCEEDED(StatusCode.DEADLINE_EXCEEDED);
 
   private final StatusCode code;
 

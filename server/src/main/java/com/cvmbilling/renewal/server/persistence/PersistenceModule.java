@@ -14,15 +14,25 @@ import org.mybatis.guice.MyBatisModule;
  */
 public final class PersistenceModule extends MyBatisModule {
   private final DataSource dataSource;
+  private final java.time.Duration maxQueryTime;
 
   public PersistenceModule(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  /**
+   * @param maxQueryTime the longest one statement may run (JDBC query timeout); a gRPC call's
+   *     deadline shortens it. Null or zero: only the call's deadline bounds a statement.
+   */
+  public PersistenceModule(DataSource dataSource, java.time.Duration maxQueryTime) {
     this.dataSource = dataSource;
+    this.maxQueryTime = maxQueryTime;
   }
 
   @Override
   protected void initialize() {
     environmentId("renewal");
-    bind(DataSource.class).annotatedWith(Pooled.class).toInstance(dataSource);
+    bind(DataSource.class).annotatedWith(Pooled.class).toInstance(new DeadlineBoundDataSource(dataSource));
     bindDataSourceProviderType(PooledDataSourceProvider.class);
     bindTransactionFactoryType(JdbcTransactionFactory.class);
     java.util.Properties vendors = new java.util.Properties();
@@ -43,6 +53,8 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
     addMapperClass(LifecycleMapper.class);
+    addInterceptorClass(QueryTimeoutInterceptor.class);
+    bind(QueryTimeoutInterceptor.class).toInstance(new QueryTimeoutInterceptor(maxQueryTime));
     bind(Transactions.class);
   }
 

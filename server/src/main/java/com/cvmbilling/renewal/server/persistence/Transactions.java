@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Runs work in one database transaction on the current thread. Mappers injected anywhere join
  * it. A nested call joins the outer transaction. A deadlock or serialization failure retries the
  * whole unit a few times (the work must be safe to re-run: it is, since it rolled back), then
- * reports CONCURRENT_MODIFICATION; an unreachable database reports DATABASE_UNAVAILABLE.
+ * reports CONCURRENT_MODIFICATION; an unreachable database reports DATABASE_UNAVAILABLE. Work
+ * of a gRPC call is bounded by the call's deadline: no attempt starts after it, and a statement
+ * cut short by its query timeout reports DEADLINE_EXCEEDED (see {@link QueryTimeoutInterceptor}).
  */
 @Singleton
 public final class Transactions {
@@ -38,6 +41,7 @@ public final class Transactions {
       return work.get();
     }
     for (int attempt = 1; ; attempt++) {
+      CallDeadlines.check();
       sessions.startManagedSession(ExecutorType.SIMPLE, TransactionIsolationLevel.READ_COMMITTED);
       try {
         T result = work.get();
@@ -86,6 +90,12 @@ public final class Transactions {
     if (e instanceof ApiException) {
       return e;
     }
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      // Thrown inside MyBatis (deadline checks) and wrapped by it.
+      if (t instanceof ApiException api) {
+        return api;
+      }
+    }
     if (isConnectionFailure(e)) {
       return ApiException.of(ErrorReason.DATABASE_UNAVAILABLE, "the database is unavailable; retry later")
           .build();
@@ -96,7 +106,29 @@ public final class Transactions {
               "the resources were modified concurrently; retry the request")
           .build();
     }
+    if (isQueryTimeout(e)) {
+      return CallDeadlines.exceeded();
+    }
     return e;
+  }
+
+  /** A statement cancelled by its query timeout (not a lock wait timeout: that is a conflict). */
+  static boolean isQueryTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        // H2 57014: statement cancelled / timed out; MySQL/MariaDB 1317: query interrupted,
+        // 3024 / 1969: max execution time exceeded; Connector/J's own timeout is an
+        // SQLTimeoutException.
+        int code = sql.getErrorCode();
+        if (code == 57014 || code == 1317 || code == 3024 || code == 1969) {
+          return true;
+        }
+        if (sql instanceof SQLTimeoutException && code != 50200 && code != 1205) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A unique or primary key violation (not any other integrity error, such as a CHECK). */
