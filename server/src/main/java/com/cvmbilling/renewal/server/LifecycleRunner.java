@@ -1,8 +1,10 @@
 package com.cvmbilling.renewal.server;
 
+import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ final class LifecycleRunner implements AutoCloseable {
 
   private final LifecycleService lifecycle;
   private final Clock clock;
+  private final Metrics metrics;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lifecycle-job");
@@ -22,9 +25,10 @@ final class LifecycleRunner implements AutoCloseable {
         return t;
       });
 
-  LifecycleRunner(LifecycleService lifecycle, Clock clock) {
+  LifecycleRunner(LifecycleService lifecycle, Clock clock, Metrics metrics) {
     this.lifecycle = lifecycle;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   void start(Duration interval) {
@@ -32,13 +36,22 @@ final class LifecycleRunner implements AutoCloseable {
   }
 
   private void runOnce() {
+    long start = System.nanoTime();
+    boolean ok = false;
     try {
-      int steps = lifecycle.runDue(clock.instant());
+      Instant now = clock.instant();
+      // Lag: how overdue the oldest due step is as this run starts (0 when the job keeps up).
+      Instant oldestDue = lifecycle.earliestDue();
+      metrics.lifecycleLag(oldestDue == null ? 0 : Duration.between(oldestDue, now).toMillis() / 1000.0);
+      int steps = lifecycle.runDue(now);
       if (steps > 0) {
         log.info("lifecycle job: {} steps", steps);
       }
+      ok = true;
     } catch (RuntimeException e) {
       log.warn("lifecycle job run failed; next run at the next interval", e);
+    } finally {
+      metrics.lifecycleRun(ok, (System.nanoTime() - start) / 1e9, System.currentTimeMillis());
     }
   }
 

@@ -10,8 +10,12 @@ import com.google.inject.TypeLiteral;
 import java.time.Instant;
 import java.util.Optional;
 import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
+import com.cvmbilling.renewal.server.grpc.CallObserver;
 import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
+import com.cvmbilling.renewal.server.grpc.MalformedRequestGuard;
+import com.cvmbilling.renewal.server.grpc.RateLimitInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
+import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
 import com.cvmbilling.renewal.server.service.IdempotencyService;
@@ -21,12 +25,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.time.Clock;
@@ -40,7 +50,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: pool, schema, Guice graph, gRPC server with health and reflection, and a
- * database probe that flips health between SERVING and NOT_SERVING.
+ * database probe that flips health between SERVING and NOT_SERVING; metrics, TLS and limits.
  */
 public final class RenewalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RenewalServer.class);
@@ -48,6 +58,8 @@ public final class RenewalServer implements AutoCloseable {
   private final ServerConfig config;
   private final HikariDataSource dataSource;
   private final Injector injector;
+  private final Metrics metrics;
+  private final CallObserver callObserver;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService probe =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,10 +70,14 @@ public final class RenewalServer implements AutoCloseable {
   private Server server;
   private LifecycleRunner lifecycleRunner;
 
-  private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector) {
+  private int metricsPort;
+
+  private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector, Metrics metrics) {
     this.config = config;
     this.dataSource = dataSource;
     this.injector = injector;
+    this.metrics = metrics;
+    this.callObserver = new CallObserver(metrics);
   }
 
   /** Connects, migrates and wires everything; does not listen yet. */
@@ -76,9 +92,12 @@ public final class RenewalServer implements AutoCloseable {
     HikariDataSource dataSource = DataSources.create(config.database());
     try {
       DataSources.migrate(dataSource);
-      Injector injector =
-          Guice.createInjector(new ServerModule(config, clock), new PersistenceModule(dataSource));
-      return new RenewalServer(config, dataSource, injector);
+      Metrics metrics = new Metrics();
+      dataSource.setMetricsTrackerFactory(metrics.poolMetrics());
+      Injector injector = Guice.createInjector(
+          new ServerModule(config, clock), new PersistenceModule(dataSource, config.dbQueryTimeout()));
+      metrics.lifecycleSteps(injector.getInstance(LifecycleService.class)::stepCounts);
+      return new RenewalServer(config, dataSource, injector, metrics);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -89,48 +108,109 @@ public final class RenewalServer implements AutoCloseable {
     return injector;
   }
 
-  /** The services with their interceptors, for a real or an in-process server. */
-  public List<io.grpc.ServerServiceDefinition> services() {
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * The services with their interceptors, for a real or an in-process server. Ours: request
+   * parsing guard (a malformed request is INVALID_ARGUMENT), then, outermost first: call observer
+   * (request id, RequestInfo), authentication, rate limit, error mapping. Health and reflection
+   * need no key: they only get the call observer.
+   */
+  public List<ServerServiceDefinition> services() {
     AuthInterceptor auth = injector.getInstance(AuthInterceptor.class);
     ExceptionMappingInterceptor errors = new ExceptionMappingInterceptor();
-    List<BindableService> ours =
-        List.of(injector.getInstance(RenewalGrpcService.class), injector.getInstance(AdminGrpcService.class));
-    List<io.grpc.ServerServiceDefinition> defs = new java.util.ArrayList<>();
-    for (BindableService s : ours) {
-      // Interceptors run last-added first: auth, then error mapping around the handler.
-      defs.add(io.grpc.ServerInterceptors.intercept(s, errors, auth));
+    List<ServerInterceptor> chain = new java.util.ArrayList<>();
+    // ServerInterceptors.intercept runs the last one first.
+    chain.add(errors);
+    if (config.rateLimit() != null && config.rateLimit().enabled()) {
+      chain.add(new RateLimitInterceptor(config.rateLimit().callsPerSecond(), config.rateLimit().burst(), metrics));
     }
+    chain.add(auth);
+    chain.add(callObserver);
+    List<BindableService> ours = new java.util.ArrayList<>(
+        List.of(injector.getInstance(RenewalGrpcService.class), injector.getInstance(AdminGrpcService.class)));
     injector.getInstance(Key.get(new TypeLiteral<Optional<TestClock>>() {}))
-        .ifPresent(clock -> defs.add(io.grpc.ServerInterceptors.intercept(
-            new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class)), errors, auth)));
-    defs.add(health.getHealthService().bindService());
-    defs.add(ProtoReflectionServiceV1.newInstance().bindService());
+        .ifPresent(clock -> ours.add(new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class))));
+    List<ServerServiceDefinition> defs = new java.util.ArrayList<>();
+    for (BindableService s : ours) {
+      defs.add(ServerInterceptors.intercept(MalformedRequestGuard.guard(s.bindService()), chain));
+    }
+    defs.add(ServerInterceptors.intercept(health.getHealthService(), callObserver));
+    defs.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), callObserver));
     @SuppressWarnings("deprecation")
     BindableService v1alpha = ProtoReflectionService.newInstance();
-    defs.add(v1alpha.bindService());
+    defs.add(ServerInterceptors.intercept(v1alpha, callObserver));
     return defs;
   }
 
+  /** Listens on {@code --host}:{@code --port} with the configured TLS, limits and keepalive. */
   public RenewalServer start() throws IOException {
-    ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()));
-    return start(builder);
+    return start(transportBuilder());
+  }
+
+  private NettyServerBuilder transportBuilder() throws IOException {
+    TransportSettings t = config.transport();
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(t.host()), config.port());
+    NettyServerBuilder builder;
+    if (t.tls() != null) {
+      TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+          .keyManager(t.tls().certChain().toFile(), t.tls().privateKey().toFile());
+      if (t.tls().mutual()) {
+        tls.trustManager(t.tls().clientCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      ServerCredentials credentials = tls.build();
+      builder = NettyServerBuilder.forAddress(address, credentials);
+    } else {
+      builder = NettyServerBuilder.forAddress(address);
+      if (!address.getAddress().isLoopbackAddress()) {
+        log.warn("serving PLAINTEXT on {}: API keys cross the network in the clear; "
+            + "use --tls-cert/--tls-key outside loopback and tests", t.host());
+      }
+    }
+    builder.maxConcurrentCallsPerConnection(t.maxConcurrentCallsPerConnection())
+        .keepAliveTime(t.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(t.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(t.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(false);
+    if (!t.maxConnectionIdle().isZero()) {
+      builder.maxConnectionIdle(t.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return builder;
   }
 
   public RenewalServer start(ServerBuilder<?> builder) throws IOException {
     services().forEach(builder::addService);
+    builder.addStreamTracerFactory(callObserver)
+        .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
+        .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
     server = builder.build().start();
+    if (config.metricsPort() > 0) {
+      metricsPort = metrics.serve(config.metricsHost(), config.metricsPort());
+      log.info("metrics on http://{}:{}/metrics", config.metricsHost(), metricsPort);
+    }
     probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
     probe.scheduleWithFixedDelay(this::purgeExpiredIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
     if (config.runLifecycle()) {
-      lifecycleRunner = new LifecycleRunner(injector.getInstance(LifecycleService.class), injector.getInstance(Clock.class));
+      lifecycleRunner = new LifecycleRunner(
+          injector.getInstance(LifecycleService.class), injector.getInstance(Clock.class), metrics);
       lifecycleRunner.start(config.lifecycleInterval());
     }
-    log.info("renewal server listening on port {} (database {})", port(), config.database().redactedUrl());
+    log.info("renewal server listening on port {} ({}; database {})", port(),
+        config.transport().tls() == null ? "plaintext"
+            : config.transport().tls().mutual() ? "mutual TLS" : "TLS",
+        config.database().redactedUrl());
     return this;
   }
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The metrics endpoint's port, or 0 when it is off. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** Sets health to SERVING when the database answers, NOT_SERVING when it does not. */
@@ -185,6 +265,7 @@ public final class RenewalServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    metrics.close();
     dataSource.close();
   }
 }

@@ -11,6 +11,11 @@ import java.util.List;
  * @param testClock run on a {@code TestClock} (and serve TestClockService)
  * @param testClockStart the test clock's first instant; null = now
  * @param runLifecycle run the lifecycle job every {@code lifecycleInterval}
+ * @param metricsPort Prometheus endpoint port; 0 = no endpoint (metrics are still kept)
+ * @param transport listening address, TLS and connection limits
+ * @param rateLimit per-account call rate limit
+ * @param dbQueryTimeout longest one SQL statement may run; a call's deadline shortens it
+ * @param metricsHost address the metrics endpoint binds
  */
 public record ServerConfig(
     int port,
@@ -26,7 +31,11 @@ public record ServerConfig(
     Duration retention,
     Duration eventsPollInterval,
     Duration idempotencyRetention,
-    int metricsPort) {
+    int metricsPort,
+    TransportSettings transport,
+    RateLimitSettings rateLimit,
+    Duration dbQueryTimeout,
+    String metricsHost) {
 
   public static Builder builder(DatabaseSettings database) {
     return new Builder(database);
@@ -52,6 +61,10 @@ public record ServerConfig(
     b.eventsPollInterval = eventsPollInterval;
     b.idempotencyRetention = idempotencyRetention;
     b.metricsPort = metricsPort;
+    b.transport = transport;
+    b.rateLimit = rateLimit;
+    b.dbQueryTimeout = dbQueryTimeout;
+    b.metricsHost = metricsHost;
     return b;
   }
 
@@ -70,6 +83,11 @@ public record ServerConfig(
     private Duration eventsPollInterval = Duration.ofMillis(250);
     private Duration idempotencyRetention = Duration.ofHours(24);
     private int metricsPort;
+    private TransportSettings transport = TransportSettings.defaults();
+    // Off unless configured: the command line turns it on with its own default.
+    private RateLimitSettings rateLimit = RateLimitSettings.OFF;
+    private Duration dbQueryTimeout = Duration.ofSeconds(30);
+    private String metricsHost = "0.0.0.0";
 
     private Builder(DatabaseSettings database) {
       this.database = database;
@@ -87,11 +105,15 @@ public record ServerConfig(
     public Builder eventsPollInterval(Duration v) { eventsPollInterval = v; return this; }
     public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
     public Builder metricsPort(int v) { metricsPort = v; return this; }
+    public Builder transport(TransportSettings v) { transport = v; return this; }
+    public Builder rateLimit(RateLimitSettings v) { rateLimit = v; return this; }
+    public Builder dbQueryTimeout(Duration v) { dbQueryTimeout = v; return this; }
+    public Builder metricsHost(String v) { metricsHost = v; return this; }
 
     public ServerConfig build() {
       return new ServerConfig(port, database, adminKeys, demo, testClock, testClockStart, runLifecycle,
           lifecycleInterval, lifecycleBatchSize, autoRenewLead, retention, eventsPollInterval,
-          idempotencyRetention, metricsPort);
+          idempotencyRetention, metricsPort, transport, rateLimit, dbQueryTimeout, metricsHost);
     }
   }
 }

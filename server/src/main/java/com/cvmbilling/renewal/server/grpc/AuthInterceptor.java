@@ -75,7 +75,16 @@ public final class AuthInterceptor implements ServerInterceptor {
       call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
       return new ServerCall.Listener<>() {};
     }
+    recordCaller(principal);
     return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal), call, headers, next);
+  }
+
+  /** For the access log: the tenant's account id, or "admin" (never any part of a key). */
+  private static void recordCaller(Principal principal) {
+    CallInfo info = CallInfo.current();
+    if (info != null && principal != null) {
+      info.caller(principal.admin() ? "admin" : principal.accountId());
+    }
   }
 
   private Principal authenticate(String authorization) {

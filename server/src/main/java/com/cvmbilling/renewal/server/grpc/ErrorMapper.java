@@ -4,22 +4,35 @@ import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.FieldViolation;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RequestInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become gRPC statuses: a {@code google.rpc.Status} with an
- * {@code ErrorInfo} (reason, domain, metadata) and, for a wrong field, a {@code BadRequest}.
+ * {@code ErrorInfo} (reason, domain, metadata), for a wrong field a {@code BadRequest}, for a
+ * rate limit a {@code RetryInfo}, and on every failed call (added as the status leaves the
+ * server, see {@link #withRequestInfo}) a {@code RequestInfo} carrying the request id.
  * Anything unexpected is INTERNAL with a generic message; its detail goes to the log only.
  */
 public final class ErrorMapper {
   public static final String ERROR_DOMAIN = "renewal.cvmbilling.com";
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+  private static final Metadata.Key<com.google.rpc.Status> STATUS_DETAILS_KEY =
+      Metadata.Key.of(
+          "grpc-status-details-bin",
+          ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
 
   private ErrorMapper() {}
 
@@ -60,6 +73,65 @@ public final class ErrorMapper {
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
+    Duration retry = api.retryDelay();
+    if (retry != null) {
+      status.addDetails(Any.pack(RetryInfo.newBuilder()
+          .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+              .setSeconds(retry.getSeconds())
+              .setNanos(retry.getNano()))
+          .build()));
+    }
     return status.build();
+  }
+
+  /**
+   * Adds a {@code RequestInfo} with the call's request id to the {@code google.rpc.Status} in
+   * the trailers of a failed call (creating one from the gRPC status when there is none, e.g.
+   * for statuses grpc-java produced itself). Called once per call, as the status leaves the
+   * server; a status that already has a RequestInfo is left alone.
+   */
+  public static Metadata withRequestInfo(Status status, Metadata trailers, String requestId) {
+    if (status.isOk() || requestId == null) {
+      return trailers;
+    }
+    com.google.rpc.Status details = null;
+    try {
+      details = trailers.get(STATUS_DETAILS_KEY);
+    } catch (RuntimeException unreadable) {
+      // replaced below
+    }
+    if (details == null) {
+      details = com.google.rpc.Status.newBuilder()
+          .setCode(status.getCode().value())
+          .setMessage(status.getDescription() == null ? "" : status.getDescription())
+          .build();
+    }
+    for (Any d : details.getDetailsList()) {
+      if (d.is(RequestInfo.class)) {
+        return trailers;
+      }
+    }
+    trailers.removeAll(STATUS_DETAILS_KEY);
+    trailers.put(STATUS_DETAILS_KEY, details.toBuilder()
+        .addDetails(Any.pack(RequestInfo.newBuilder().setRequestId(requestId).build()))
+        .build());
+    return trailers;
+  }
+
+  /** The ErrorInfo reason in a failed call's trailers, or null. */
+  static String reasonOf(Metadata trailers) {
+    try {
+      com.google.rpc.Status details = trailers.get(STATUS_DETAILS_KEY);
+      if (details != null) {
+        for (Any d : details.getDetailsList()) {
+          if (d.is(ErrorInfo.class)) {
+            return d.unpack(ErrorInfo.class).getReason();
+          }
+        }
+      }
+    } catch (RuntimeException | InvalidProtocolBufferException e) {
+      // no reason to report
+    }
+    return null;
   }
 }

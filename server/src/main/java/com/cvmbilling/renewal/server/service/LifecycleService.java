@@ -23,6 +23,8 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -50,6 +52,8 @@ public class LifecycleService {
   /** One run at a time per process: the periodic runner and AdvanceTime never interleave. */
   private final ReentrantLock runLock = new ReentrantLock();
   private final AtomicLong stepsDone = new AtomicLong();
+  /** Steps by kind (reminder, auto_renew, auto_renew_retry, auto_renew_failed, isolate, release). */
+  private final Map<String, AtomicLong> stepCounts = new ConcurrentHashMap<>();
 
   @Inject
   public LifecycleService(
@@ -72,6 +76,17 @@ public class LifecycleService {
   /** Steps performed by this process since start (reminders, renewals, isolations, releases). */
   public long stepsDone() {
     return stepsDone.get();
+  }
+
+  /** Steps performed by this process since start, by kind (for metrics). */
+  public Map<String, Long> stepCounts() {
+    Map<String, Long> out = new TreeMap<>();
+    stepCounts.forEach((kind, n) -> out.put(kind, n.get()));
+    return out;
+  }
+
+  private void counted(String kind) {
+    stepCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
   }
 
   /** Processes everything due at {@code now}, batch by batch, until nothing is due. */
@@ -186,27 +201,34 @@ public class LifecycleService {
       Reminders sent = new Reminders(instance.expiredTime(), remind.daysBefore());
       ledger.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
       reschedule(bump(instance), sent, zone, now, false);
+      counted("reminder");
       return 1;
     }
     if (step instanceof LifecycleSchedule.Isolate) {
       isolate(instance, reminders, zone, now);
+      counted("isolate");
       return 1;
     }
     if (step instanceof LifecycleSchedule.Release) {
       Instance released = with(instance, InstanceState.RELEASED, instance.expiredTime(), instance.isolatedTime(), now);
       ledger.event(released, EventType.RELEASED, null, now);
       queue.apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
+      counted("release");
       return 1;
     }
     LifecycleSchedule.AutoRenew autoRenew = (LifecycleSchedule.AutoRenew) step;
     if (tryAutoRenew(instance, reminders, zone, catalog, now)) {
+      counted("auto_renew");
       return 1;
     }
     if (autoRenew.atExpiry()) {
       ledger.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
       isolate(instance, reminders, zone, now);
+      counted("auto_renew_failed");
+      counted("isolate");
     } else {
       reschedule(bump(instance), reminders, zone, now, true);
+      counted("auto_renew_retry");
     }
     return 1;
   }

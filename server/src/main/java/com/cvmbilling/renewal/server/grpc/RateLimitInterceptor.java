@@ -1,0 +1,91 @@
+package com.cvmbilling.renewal.server.grpc;
+
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.metrics.Metrics;
+import com.cvmbilling.renewal.server.service.Principal;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A token bucket per account (per key for admin keys): {@code ratePerSecond} calls a second on
+ * average, bursts of up to {@code burst}. A call over the limit is refused before it does any
+ * work with {@code RESOURCE_EXHAUSTED}/{@code RATE_LIMITED} and a {@code RetryInfo} saying when a
+ * token will be there. Runs after {@link AuthInterceptor} (it needs the caller).
+ *
+ * <p>The buckets live in this process's memory: with N replicas behind a load balancer an
+ * account can make up to N times the rate. Full buckets are dropped when there are many, so
+ * memory stays bounded by the accounts active in the last moments.
+ */
+public final class RateLimitInterceptor implements ServerInterceptor {
+  private static final int SWEEP_ABOVE = 10_000;
+
+  private final long ratePerSecond;
+  private final long burst;
+  private final Metrics metrics;
+  private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  public RateLimitInterceptor(long ratePerSecond, long burst, Metrics metrics) {
+    if (ratePerSecond < 1 || burst < 1) {
+      throw new IllegalArgumentException("rate and burst must be at least 1");
+    }
+    this.ratePerSecond = ratePerSecond;
+    this.burst = burst;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    Principal principal = AuthInterceptor.PRINCIPAL.get();
+    if (principal == null) {
+      return next.startCall(call, headers);
+    }
+    String key = principal.admin() ? "admin:" + principal.keyPrefix() : "account:" + principal.accountId();
+    ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return next.startCall(call, headers);
+    }
+    metrics.rateLimited(principal.admin() ? "admin" : "tenant");
+    // Whole milliseconds, rounded up, never zero: retrying after the delay succeeds.
+    long waitMillis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
+    StatusRuntimeException refused = ErrorMapper.toStatusException(
+        ApiException.of(ErrorReason.RATE_LIMITED,
+                "rate limit exceeded: at most " + ratePerSecond + " calls per second (bursts of " + burst
+                    + ") per " + (principal.admin() ? "admin key" : "account") + "; retry in " + waitMillis + " ms")
+            .meta("ratePerSecond", Long.toString(ratePerSecond))
+            .meta("burst", Long.toString(burst))
+            .retryDelay(Duration.ofMillis(waitMillis))
+            .build());
+    Metadata trailers = Status.trailersFromThrowable(refused);
+    call.close(refused.getStatus(), trailers == null ? new Metadata() : trailers);
+    return new ServerCall.Listener<>() {};
+  }
+
+  private Bucket bucket(String key) {
+    Bucket b = buckets.get(key);
+    if (b != null) {
+      return b;
+    }
+    if (buckets.size() > SWEEP_ABOVE) {
+      // A full bucket is the same as a new one: forget those.
+      buckets.values().removeIf(x -> x.getAvailableTokens() >= burst);
+    }
+    return buckets.computeIfAbsent(key, k -> Bucket.builder()
+        .addLimit(Bandwidth.builder()
+            .capacity(burst)
+            .refillGreedy(ratePerSecond, Duration.ofSeconds(1))
+            .build())
+        .build());
+  }
+}
