@@ -14,6 +14,28 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     return parse(value);
   }
 
+  /** The shortest form {@link #parse} reads back: {@code 0s}, {@code 250ms}, {@code 60s}, {@code 7d}. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0) {
+      return "0s";
+    }
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    if (s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0 && s >= 600) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
   public static Duration parse(String value) {
     String v = value.trim();
     Matcher m = SIMPLE.matcher(v);
