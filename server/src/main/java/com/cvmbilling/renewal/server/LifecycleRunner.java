@@ -40,8 +40,8 @@ final class LifecycleRunner implements AutoCloseable {
     boolean ok = false;
     try {
       Instant now = clock.instant();
-      // Lag: how overdue the oldest due step is as this run starts (0 when the job keeps up).
-      Instant oldestDue = lifecycle.earliestDue();
+      // Lag: how overdue the oldest scheduled step is as this run starts (0 when the job keeps up).
+      Instant oldestDue = lifecycle.earliestScheduledDue();
       metrics.lifecycleLag(oldestDue == null ? 0 : Duration.between(oldestDue, now).toMillis() / 1000.0);
       int steps = lifecycle.runDue(now);
       if (steps > 0) {

@@ -26,6 +26,12 @@ public interface LifecycleMapper {
   /** The earliest due time of any instance, or null: the test clock steps through these. */
   Instant earliestDue();
 
+  /**
+   * The earliest real due time (not the "re-evaluate now" marker 0 that any change sets), or
+   * null: how far behind the job is (metrics).
+   */
+  Instant earliestScheduledDue();
+
   /** Locks the accounts (in id order) and returns them. */
   List<Account> lockAccounts(@Param("accountIds") List<String> accountIds);
 

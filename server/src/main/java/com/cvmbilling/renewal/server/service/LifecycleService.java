@@ -111,6 +111,11 @@ public class LifecycleService {
     return tx.inTransaction(() -> queue.earliestDue());
   }
 
+  /** The earliest real due time (ignoring the "re-evaluate now" marker), or null: for lag metrics. */
+  public Instant earliestScheduledDue() {
+    return tx.inTransaction(() -> queue.earliestScheduledDue());
+  }
+
   /**
    * Runs every step that falls due up to {@code target}, in time order: the clock is moved to
    * each due instant in turn and everything due then is processed before moving on.
