@@ -61,7 +61,7 @@ final class RawCalls {
   }
 
   /** How a call ended. */
-  record Result(Status status, Metadata headers, Metadata trailers, int messages) {
+  record Result(Status status, Metadata headers, Metadata trailers, int messages, byte[] lastMessage) {
     Status.Code code() {
       return status.getCode();
     }
@@ -76,6 +76,7 @@ final class RawCalls {
     call.start(new ClientCall.Listener<>() {
       private Metadata responseHeaders = new Metadata();
       private int messages;
+      private byte[] last;
 
       @Override
       public void onHeaders(Metadata h) {
@@ -85,12 +86,13 @@ final class RawCalls {
       @Override
       public void onMessage(byte[] message) {
         messages++;
+        last = message;
         call.request(1);
       }
 
       @Override
       public void onClose(Status status, Metadata trailers) {
-        done.complete(new Result(status, responseHeaders, trailers, messages));
+        done.complete(new Result(status, responseHeaders, trailers, messages, last));
       }
     }, headers == null ? new Metadata() : headers);
     call.request(1);
