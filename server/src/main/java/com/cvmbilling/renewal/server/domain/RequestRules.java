@@ -239,7 +239,7 @@ public final class RequestRules {
    * {@code ?}; cut to {@value #MAX_ECHO_CHARS} code points followed by {@code ...}. Ordinary ids
    * come back unchanged.
    */
-  static String display(String value) {
+  public static String display(String value) {
     if (value == null) {
       return "";
     }

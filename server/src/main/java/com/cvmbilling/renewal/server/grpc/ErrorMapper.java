@@ -53,23 +53,34 @@ public final class ErrorMapper {
             .build());
   }
 
+  /**
+   * Bounds on what an error echoes, so that a status with its details always fits the 8 KiB of
+   * response metadata a gRPC client accepts by default, whatever the request held (a client that
+   * cannot read the trailers sees INTERNAL, and grpc-java drops the whole connection).
+   */
+  static final int MAX_MESSAGE_CHARS = 512;
+  static final int MAX_METADATA_VALUE_CHARS = 2048;
+  static final int MAX_METADATA_TOTAL_CHARS = 3072;
+
   static com.google.rpc.Status toStatus(ApiException api) {
+    ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(api.reason().name()).setDomain(ERROR_DOMAIN);
+    int budget = MAX_METADATA_TOTAL_CHARS;
+    for (java.util.Map.Entry<String, String> m : api.metadata().entrySet()) {
+      String value = bounded(m.getValue(), Math.min(MAX_METADATA_VALUE_CHARS, Math.max(budget, 0)));
+      budget -= value.length();
+      info.putMetadata(m.getKey(), value);
+    }
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder()
             .setCode(Code.valueOf(api.code().name()).getNumber())
-            .setMessage(api.getMessage())
-            .addDetails(
-                Any.pack(
-                    ErrorInfo.newBuilder()
-                        .setReason(api.reason().name())
-                        .setDomain(ERROR_DOMAIN)
-                        .putAllMetadata(api.metadata())
-                        .build()));
+            .setMessage(bounded(api.getMessage(), MAX_MESSAGE_CHARS))
+            .addDetails(Any.pack(info.build()));
     if (!api.fieldViolations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
       for (FieldViolation v : api.fieldViolations()) {
-        badRequest.addFieldViolations(
-            BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.description()));
+        badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
+            .setField(bounded(v.field(), 128))
+            .setDescription(bounded(v.description(), MAX_MESSAGE_CHARS)));
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
@@ -103,7 +114,7 @@ public final class ErrorMapper {
     if (details == null) {
       details = com.google.rpc.Status.newBuilder()
           .setCode(status.getCode().value())
-          .setMessage(status.getDescription() == null ? "" : status.getDescription())
+          .setMessage(bounded(status.getDescription(), MAX_MESSAGE_CHARS))
           .build();
     }
     for (Any d : details.getDetailsList()) {
@@ -116,6 +127,17 @@ public final class ErrorMapper {
         .addDetails(Any.pack(RequestInfo.newBuilder().setRequestId(requestId).build()))
         .build());
     return trailers;
+  }
+
+  /** At most {@code max} characters; a cut value ends in "...". */
+  static String bounded(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    if (s.length() <= max) {
+      return s;
+    }
+    return max <= 3 ? "" : s.substring(0, max - 3) + "...";
   }
 
   /** The ErrorInfo reason in a failed call's trailers, or null. */

@@ -38,8 +38,14 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
     Instant target;
     switch (request.getTargetCase()) {
       case BY -> {
-        Duration by = Duration.ofSeconds(request.getBy().getSeconds(), request.getBy().getNanos());
-        if (by.isNegative() || by.compareTo(MAX_ADVANCE) > 0) {
+        long seconds = request.getBy().getSeconds();
+        int nanos = request.getBy().getNanos();
+        // A well-formed google.protobuf.Duration: nanos within a second, with the sign of seconds.
+        boolean wellFormed = seconds >= -315_576_000_000L && seconds <= 315_576_000_000L
+            && nanos >= -999_999_999 && nanos <= 999_999_999
+            && !(seconds > 0 && nanos < 0) && !(seconds < 0 && nanos > 0);
+        Duration by = wellFormed ? Duration.ofSeconds(seconds, nanos) : null;
+        if (by == null || by.isNegative() || by.compareTo(MAX_ADVANCE) > 0) {
           throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "by must be 0 to 3660 days");
         }
         target = now.plus(by);

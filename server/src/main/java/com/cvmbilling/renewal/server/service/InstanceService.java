@@ -260,8 +260,13 @@ public class InstanceService {
     if (instanceIds.size() > RequestRules.MAX_BATCH) {
       RequestRules.validateInstanceIds(instanceIds);
     }
-    List<String> malformed =
-        instanceIds.stream().filter(id -> !RequestRules.isValidInstanceId(id)).toList();
+    // Echoed bounded and once each (RequestRules.display): a filter of 100 huge junk ids must not
+    // make an error larger than a client accepts.
+    List<String> malformed = instanceIds.stream()
+        .filter(id -> !RequestRules.isValidInstanceId(id))
+        .map(RequestRules::display)
+        .distinct()
+        .toList();
     if (!malformed.isEmpty()) {
       throw ApiException.of(ErrorReason.INVALID_INSTANCE_ID, "malformed instance ids")
           .meta("instanceIds", malformed)
