@@ -154,6 +154,37 @@ class LimitsTest {
     }
   }
 
+  /** Errors echo offending values only in a bounded form: they always fit a client's 8 KiB of metadata. */
+  @Test
+  void errorsAboutHugeValuesStayReadableByADefaultClient() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.h2();
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b.testClock(true, null))) {
+      TestAccount a = server.createAccount(0);
+      DescribeInstancesRequest.Builder filter = DescribeInstancesRequest.newBuilder();
+      for (int i = 0; i < 100; i++) {
+        filter.addInstanceIds(i + "-" + "\u00e9".repeat(2_500) + "x".repeat(2_500));
+      }
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> server.tenant(a.apiKey()).describeInstances(filter.build()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(Errors.errorInfo(e).getReason()).isEqualTo("INVALID_INSTANCE_ID");
+      assertThat(Errors.errorInfo(e).getMetadataMap().get("instanceIds")).hasSizeLessThanOrEqualTo(2048);
+      assertThat(detail(e, RequestInfo.class)).isNotNull();
+      // Malformed durations are refused, never an arithmetic failure.
+      for (com.google.protobuf.Duration by : List.of(
+          com.google.protobuf.Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-1).build(),
+          com.google.protobuf.Duration.newBuilder().setSeconds(-1).setNanos(2_000_000_000).build(),
+          com.google.protobuf.Duration.newBuilder().setSeconds(5).setNanos(-1).build())) {
+        Errors.assertError(Status.Code.INVALID_ARGUMENT, "INVALID_TIME_ADVANCE",
+            () -> com.cvmbilling.renewal.v1.TestClockServiceGrpc.newBlockingStub(server.channel())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+                    TestServer.bearer(TcpTestServer.ADMIN_KEY)))
+                .advanceTime(com.cvmbilling.renewal.v1.AdvanceTimeRequest.newBuilder().setBy(by).build()));
+      }
+      assertThat(health(server)).isEqualTo(ServingStatus.SERVING);
+    }
+  }
+
   @Test
   void workWhoseDeadlineHasPassedNeverReachesTheDatabase() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.h2();
