@@ -177,6 +177,20 @@ class ConfigTest {
     assertThat(r.out()).contains("RENEWAL_SOME_NAME", "Precedence: command-line flag, then environment variable");
   }
 
+  /** The documented example file (docs/deploy) names only real settings and passes validation. */
+  @Test
+  void theDocumentedExampleConfigurationIsValid() throws IOException {
+    Path example = Path.of("..", "docs", "deploy", "renewal-server.properties");
+    assertThat(example).exists();
+    // Its TLS files exist only on a real host: drop those lines here.
+    List<String> lines = Files.readAllLines(example).stream().filter(l -> !l.startsWith("tls-")).toList();
+    Path copy = file("example.properties", String.join("\n", lines) + "\n");
+    Run r = run("--config", copy.toString(), "--print-config");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(setting(r, "log-format")).isEqualTo("log-format = json    # configuration file " + copy);
+    assertThat(setting(r, "metrics-port")).isEqualTo("metrics-port = 9464    # configuration file " + copy);
+  }
+
   // ---- as a process: the real exit codes ----
 
   static Run process(List<String> args) throws Exception {
