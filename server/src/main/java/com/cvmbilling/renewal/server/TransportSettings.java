@@ -72,4 +72,9 @@ public record TransportSettings(
     return new TransportSettings(host, tls, v, maxInboundMetadataBytes,
         maxConcurrentCallsPerConnection, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
   }
+
+  public TransportSettings withMaxConcurrentCallsPerConnection(int v) {
+    return new TransportSettings(host, tls, maxInboundMessageBytes, maxInboundMetadataBytes,
+        v, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+  }
 }

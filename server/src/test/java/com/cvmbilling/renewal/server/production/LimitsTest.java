@@ -114,6 +114,38 @@ class LimitsTest {
     }
   }
 
+  /** With 2 calls open on a connection, a third waits (HTTP/2 MAX_CONCURRENT_STREAMS) until one ends. */
+  @Test
+  void concurrentCallsPerConnectionAreCapped() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.h2();
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b.transport(
+            TransportSettings.defaults().withHost("127.0.0.1").withMaxConcurrentCallsPerConnection(2)))) {
+      TestAccount a = server.createAccount(0);
+      io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+          .forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        // Two event streams hold the connection's two slots.
+        List<java.util.concurrent.CompletableFuture<RawCalls.Result>> streams = List.of(
+            RawCalls.start(channel, RawCalls.raw(RenewalServiceGrpc.getWatchEventsMethod()), new byte[0],
+                TestServer.bearer(a.apiKey()), 4_000),
+            RawCalls.start(channel, RawCalls.raw(RenewalServiceGrpc.getWatchEventsMethod()), new byte[0],
+                TestServer.bearer(a.apiKey()), 4_000));
+        Thread.sleep(500);
+        RawCalls.Result third = RawCalls.start(channel, RawCalls.raw(RenewalServiceGrpc.getDescribePricesMethod()),
+            new byte[0], TestServer.bearer(a.apiKey()), 1_000).join();
+        assertThat(third.code()).as("a third call while two are open").isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        for (var s : streams) {
+          assertThat(s.join().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        }
+        // Slots free again: calls go through.
+        assertThat(RawCalls.start(channel, RawCalls.raw(RenewalServiceGrpc.getDescribePricesMethod()), new byte[0],
+            TestServer.bearer(a.apiKey()), 5_000).join().code()).isEqualTo(Status.Code.OK);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
   @Test
   void oversizedMetadataIsRefusedAndTheServerStaysHealthy() {
     try (TestDatabases.TestDatabase db = TestDatabases.h2();
