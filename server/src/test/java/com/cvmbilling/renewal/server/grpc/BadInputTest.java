@@ -2,8 +2,13 @@ package com.cvmbilling.renewal.server.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cvmbilling.renewal.server.RenewalServer;
+import com.cvmbilling.renewal.server.ServerConfig;
 import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
@@ -15,6 +20,7 @@ import com.cvmbilling.renewal.v1.Instance;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
 import com.cvmbilling.renewal.v1.RenewFlag;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
+import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import com.cvmbilling.renewal.v1.SetAutoRenewRequest;
 import com.cvmbilling.renewal.v1.SetUnifiedExpiryRequest;
 import com.cvmbilling.renewal.v1.TerminateInstancesRequest;
@@ -22,13 +28,19 @@ import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.ErrorInfo;
 import com.google.type.Money;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +164,67 @@ class BadInputTest extends ServiceTestBase {
         InquiryPriceUnifiedExpiryRequest.newBuilder().addInstanceIds(far.getInstanceId()).setExpiryDay(1).build()));
     if (u != null) {
       assertThat(u.getStatus().getCode()).isNotIn(Status.Code.INTERNAL, Status.Code.UNKNOWN);
+    }
+  }
+
+  /**
+   * Values from the request echoed in an error are bounded: the ErrorInfo travels in the
+   * trailers, which HTTP/2 peers refuse above 8 KiB (grpc-java's default), turning the error into
+   * INTERNAL "http2 exception" on a real connection.
+   */
+  @Test
+  void longValuesAreEchoedBoundedSoTheStatusFitsInTrailers() {
+    TestAccount acct = account(RICH);
+    String huge = "q".repeat(20_000);
+
+    StatusRuntimeException describe = failure(() -> tenant(acct).describeInstances(
+        DescribeInstancesRequest.newBuilder().addInstanceIds(huge).addInstanceIds("ins-00000000").build()));
+    ErrorInfo describeInfo = assertFieldError(Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", "instance_ids",
+        () -> { throw describe; });
+    assertThat(metaList(describeInfo, "instanceIds")).singleElement()
+        .satisfies(v -> assertThat(v).startsWith("qqqq").hasSizeLessThanOrEqualTo(64));
+    assertThat(io.grpc.protobuf.StatusProto.fromThrowable(describe).getSerializedSize()).isLessThan(2048);
+
+    StatusRuntimeException create = failure(() -> server.admin().createInstances(CreateInstancesRequest.newBuilder()
+        .setAccountId(acct.accountId()).setInstanceType(huge).setChargeType(Instance.ChargeType.PREPAID)
+        .setPeriodMonths(1).build()));
+    ErrorInfo createInfo = assertFieldError(Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_TYPE", "instance_type",
+        () -> { throw create; });
+    assertThat(createInfo.getMetadataMap().get("instanceType")).startsWith("qqqq").hasSizeLessThanOrEqualTo(64);
+    assertThat(io.grpc.protobuf.StatusProto.fromThrowable(create).getSerializedSize()).isLessThan(2048);
+
+    // Batch RPCs already bounded each echoed id; keep it that way.
+    StatusRuntimeException renew = failure(() -> tenant(acct).renewInstances(
+        RenewInstancesRequest.newBuilder().addInstanceIds(huge).setPeriodMonths(1).build()));
+    assertThat(io.grpc.protobuf.StatusProto.fromThrowable(renew).getSerializedSize()).isLessThan(2048);
+  }
+
+  /** The same over a real HTTP/2 connection, where an oversized status cannot be delivered. */
+  @Test
+  void longValuesGiveTheirErrorOverARealConnection() throws Exception {
+    try (TestDatabases.TestDatabase netDb = TestDatabases.h2();
+        RenewalServer net = RenewalServer.create(
+            ServerConfig.forTests(netDb.settings(), List.of(TestServer.ADMIN_KEY)), clock)) {
+      net.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)));
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", net.port()).usePlaintext().build();
+      try {
+        var admin = AdminServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(TestServer.ADMIN_KEY)));
+        var created = admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("net").build());
+        var tenant = RenewalServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(created.getApiKey())));
+        String huge = "q".repeat(10_000);
+
+        assertError(Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", () -> tenant.describeInstances(
+            DescribeInstancesRequest.newBuilder().addInstanceIds(huge).build()));
+        assertError(Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_TYPE", () -> admin.createInstances(
+            CreateInstancesRequest.newBuilder().setAccountId(created.getAccount().getAccountId())
+                .setInstanceType(huge).setChargeType(Instance.ChargeType.PREPAID).setPeriodMonths(1).build()));
+        assertError(Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", () -> tenant.renewInstances(
+            RenewInstancesRequest.newBuilder().addInstanceIds(huge).setPeriodMonths(1).build()));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 
