@@ -176,6 +176,30 @@ class UnifiedExpiryTest extends ServiceTestBase {
   }
 
   @Test
+  void anInstanceAlreadyOnTheDayByClampingIsFreeButFollowsTheNewDayAfterwards() {
+    TestAccount acct = account(RICH);
+    // Jan 31 00:00 Shanghai (anchor 31); one month later it is Feb 28 00:00 by clamping.
+    Instance a = prepaid(acct, SMALL, 1, "2027-01-30T16:00:00Z");
+    tenant(acct).renewInstances(RenewInstancesRequest.newBuilder()
+        .addInstanceIds(a.getInstanceId()).setPeriodMonths(1).build());
+    assertThat(instant(describe(acct, a.getInstanceId()).getExpiredTime())).isEqualTo(t("2027-02-27T16:00:00Z"));
+    long balanceBefore = balance(acct);
+    int recordsBefore = records(acct).size();
+
+    SetUnifiedExpiryResponse r = tenant(acct).setUnifiedExpiry(align(28, a.getInstanceId()).build());
+
+    assertThat(instant(r.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-02-27T16:00:00Z"));
+    assertThat(fen(r.getTotalPrice())).isZero();
+    assertThat(r.getOrderId()).isEmpty();
+    assertThat(balance(acct)).isEqualTo(balanceBefore);
+    assertThat(records(acct)).hasSize(recordsBefore);
+    // Day 28 from now on: Mar 28 00:00 Shanghai, not Mar 31 (the old anchor).
+    var renewal = tenant(acct).renewInstances(RenewInstancesRequest.newBuilder()
+        .addInstanceIds(a.getInstanceId()).setPeriodMonths(1).build());
+    assertThat(instant(renewal.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-03-27T16:00:00Z"));
+  }
+
+  @Test
   void theDayIsMidnightInTheAccountsZone() {
     TestAccount shanghai = account(RICH);
     TestAccount newYork = server.createAccount(RICH, "America/New_York");
