@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One real server per test class on a private H2 database, with a clock fixed at {@link #NOW}
+ * One real server per test class on a private database (H2 unless a subclass says MariaDB), with a clock fixed at {@link #NOW}
  * (reset before each test). Tests isolate themselves by creating fresh accounts.
  *
  * <p>Reference values used throughout (SPEC 5, default catalog): S5.SMALL2 50.00, S5.MEDIUM4
@@ -55,9 +55,14 @@ abstract class ServiceTestBase {
   TestServer server;
   final MutableClock clock = new MutableClock(NOW);
 
+  /** The database this class runs on; the *MariaDbTest subclasses run the same tests on MariaDB. */
+  TestDatabases.Kind databaseKind() {
+    return TestDatabases.Kind.H2;
+  }
+
   @BeforeAll
   void startServer() {
-    db = TestDatabases.h2();
+    db = TestDatabases.create(databaseKind());
     server = new TestServer(db.settings(), clock);
   }
 
