@@ -103,7 +103,8 @@ class AdminServiceTest extends ServiceTestBase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Mars/Olympus", "+08:00", "UTC+8", "asia/shanghai", "Asia/Shanghai ", "GMT+08:00", "\u4e0a\u6d77"})
+  @ValueSource(strings = {"Mars/Olympus", "+08:00", "UTC+8", "asia/shanghai", "Asia/Shanghai ", "GMT+08:00",
+      "\u4e0a\u6d77"})
   void invalidTimeZone(String zone) {
     invalidArgument("INVALID_TIME_ZONE", "billing_time_zone",
         () -> server.admin().createAccount(newAccount().setBillingTimeZone(zone).build()));

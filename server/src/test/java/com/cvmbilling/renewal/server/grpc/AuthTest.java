@@ -51,6 +51,8 @@ class AuthTest extends ServiceTestBase {
     return md;
   }
 
+  static final DescribeAccountRequest ANY_ACCOUNT = DescribeAccountRequest.getDefaultInstance();
+
   static CreateAccountRequest anAccount() {
     return CreateAccountRequest.newBuilder().setDisplayName("x").build();
   }
@@ -80,7 +82,7 @@ class AuthTest extends ServiceTestBase {
   @Test
   void anOverlongKeyIsInvalidCredentials() {
     assertError(Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS",
-        () -> renewalWithHeader("Bearer " + "k".repeat(5000)).describeAccount(DescribeAccountRequest.getDefaultInstance()));
+        () -> renewalWithHeader("Bearer " + "k".repeat(5000)).describeAccount(ANY_ACCOUNT));
   }
 
   @Test
@@ -96,9 +98,9 @@ class AuthTest extends ServiceTestBase {
   void aKeyWithAPrefixOrSuffixIsNotTheKey() {
     TestAccount acct = account(1);
     assertError(Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS",
-        () -> renewalWithHeader("Bearer " + acct.apiKey() + "x").describeAccount(DescribeAccountRequest.getDefaultInstance()));
+        () -> renewalWithHeader("Bearer " + acct.apiKey() + "x").describeAccount(ANY_ACCOUNT));
     assertError(Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS",
-        () -> renewalWithHeader("Bearer " + acct.apiKey().substring(1)).describeAccount(DescribeAccountRequest.getDefaultInstance()));
+        () -> renewalWithHeader("Bearer " + acct.apiKey().substring(1)).describeAccount(ANY_ACCOUNT));
   }
 
   @Test
@@ -119,7 +121,7 @@ class AuthTest extends ServiceTestBase {
   @Test
   void adminKeyOnRenewalServiceIsTenantKeyRequired() {
     assertError(Status.Code.PERMISSION_DENIED, "TENANT_KEY_REQUIRED",
-        () -> renewalWithHeader("Bearer " + TestServer.ADMIN_KEY).describeAccount(DescribeAccountRequest.getDefaultInstance()));
+        () -> renewalWithHeader("Bearer " + TestServer.ADMIN_KEY).describeAccount(ANY_ACCOUNT));
     assertError(Status.Code.PERMISSION_DENIED, "TENANT_KEY_REQUIRED",
         () -> renewalWithHeader("Bearer " + TestServer.ADMIN_KEY).renewInstances(
             RenewInstancesRequest.newBuilder().addInstanceIds("ins-00000000").setPeriodMonths(1).build()));

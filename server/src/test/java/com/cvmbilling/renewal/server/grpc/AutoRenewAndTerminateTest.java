@@ -356,7 +356,8 @@ class AutoRenewAndTerminateTest extends ServiceTestBase {
     TestAccount other = account(RICH);
     Instance theirs = postpaid(other);
 
-    ErrorInfo info = notFound("INSTANCE_NOT_FOUND", () -> tenant(acct).terminateInstances(terminate(theirs.getInstanceId())));
+    ErrorInfo info = notFound("INSTANCE_NOT_FOUND",
+        () -> tenant(acct).terminateInstances(terminate(theirs.getInstanceId())));
 
     assertThat(metaList(info, "instanceIds")).containsExactly(theirs.getInstanceId());
     assertThat(describe(other, theirs.getInstanceId()).getState()).isEqualTo(Instance.State.RUNNING);

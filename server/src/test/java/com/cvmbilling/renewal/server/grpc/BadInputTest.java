@@ -58,6 +58,7 @@ class BadInputTest extends ServiceTestBase {
     Instance pre = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Instance post = postpaid(acct);
     String p = pre.getInstanceId();
+    String q = post.getInstanceId();
     var t = tenant(acct);
     var admin = server.admin();
     List<String> ids101 = new ArrayList<>();
@@ -69,59 +70,96 @@ class BadInputTest extends ServiceTestBase {
     Timestamp badNanos = Timestamp.newBuilder().setSeconds(1).setNanos(-5).build();
 
     Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
-    calls.put("renew long id", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(LONG).setPeriodMonths(1).build()));
-    calls.put("renew weird id", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(WEIRD).setPeriodMonths(1).build()));
-    calls.put("renew 101 ids", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids101).setPeriodMonths(1).build()));
-    calls.put("renew 100 same ids", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(hundredSame).setPeriodMonths(1).build()));
+    calls.put("renew long id", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(LONG)
+        .setPeriodMonths(1).build()));
+    calls.put("renew weird id", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(WEIRD)
+        .setPeriodMonths(1).build()));
+    calls.put("renew 101 ids", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids101)
+        .setPeriodMonths(1).build()));
+    calls.put("renew 100 same ids", () -> t.renewInstances(RenewInstancesRequest.newBuilder()
+        .addAllInstanceIds(hundredSame).setPeriodMonths(1).build()));
     calls.put("renew no period", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p).build()));
-    calls.put("renew huge bandwidth", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p).setPeriodMonths(1).setBandwidthMbps(Integer.MAX_VALUE).build()));
-    calls.put("renew long token", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p).setPeriodMonths(1).setClientToken(LONG).build()));
-    calls.put("renew weird token", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p).setPeriodMonths(1).setClientToken(WEIRD).build()));
-    calls.put("renew postpaid", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(post.getInstanceId()).setPeriodMonths(36).build()));
-    calls.put("renew too expensive", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p).setPeriodMonths(36).setBandwidthMbps(1000).build()));
-    calls.put("inquiry empty", () -> t.inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest.getDefaultInstance()));
-    calls.put("inquiry weird", () -> t.inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest.newBuilder().addInstanceIds(WEIRD).addInstanceIds("").setPeriodMonths(-7).build()));
+    calls.put("renew huge bandwidth", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p)
+        .setPeriodMonths(1).setBandwidthMbps(Integer.MAX_VALUE).build()));
+    calls.put("renew long token", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p)
+        .setPeriodMonths(1).setClientToken(LONG).build()));
+    calls.put("renew weird token", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p)
+        .setPeriodMonths(1).setClientToken(WEIRD).build()));
+    calls.put("renew postpaid", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(q)
+        .setPeriodMonths(36).build()));
+    calls.put("renew too expensive", () -> t.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(p)
+        .setPeriodMonths(36).setBandwidthMbps(1000).build()));
+    calls.put("inquiry empty",
+        () -> t.inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest.getDefaultInstance()));
+    calls.put("inquiry weird", () -> t.inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest.newBuilder()
+        .addInstanceIds(WEIRD).addInstanceIds("").setPeriodMonths(-7).build()));
     calls.put("auto renew empty", () -> t.setAutoRenew(SetAutoRenewRequest.getDefaultInstance()));
-    calls.put("auto renew flag -1", () -> t.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(p).setRenewFlagValue(-1).build()));
-    calls.put("auto renew postpaid", () -> t.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(post.getInstanceId()).setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW).build()));
+    calls.put("auto renew flag -1", () -> t.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(p)
+        .setRenewFlagValue(-1).build()));
+    calls.put("auto renew postpaid", () -> t.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(q)
+        .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW).build()));
     calls.put("unified empty", () -> t.setUnifiedExpiry(SetUnifiedExpiryRequest.getDefaultInstance()));
-    calls.put("unified day min", () -> t.setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder().addInstanceIds(p).setExpiryDay(Integer.MIN_VALUE).build()));
-    calls.put("unified postpaid", () -> t.setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder().addInstanceIds(post.getInstanceId()).setExpiryDay(1).build()));
-    calls.put("unified inquiry weird", () -> t.inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest.newBuilder().addInstanceIds(LONG).setExpiryDay(1).build()));
+    calls.put("unified day min", () -> t.setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder().addInstanceIds(p)
+        .setExpiryDay(Integer.MIN_VALUE).build()));
+    calls.put("unified postpaid", () -> t.setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder().addInstanceIds(q)
+        .setExpiryDay(1).build()));
+    calls.put("unified inquiry weird", () -> t.inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest.newBuilder()
+        .addInstanceIds(LONG).setExpiryDay(1).build()));
     calls.put("terminate empty", () -> t.terminateInstances(TerminateInstancesRequest.getDefaultInstance()));
-    calls.put("terminate running prepaid", () -> t.terminateInstances(TerminateInstancesRequest.newBuilder().addInstanceIds(p).build()));
-    calls.put("describe weird ids", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().addInstanceIds(WEIRD).build()));
-    calls.put("describe bad timestamp", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().setExpiringBefore(badTs).build()));
-    calls.put("describe bad nanos", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().setExpiringBefore(badNanos).build()));
-    calls.put("describe long token", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().setPageToken(LONG).build()));
-    calls.put("describe weird token", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().setPageToken(WEIRD).build()));
-    calls.put("describe state -3", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().addStatesValue(-3).build()));
-    calls.put("records weird token", () -> t.describeBillingRecords(DescribeBillingRecordsRequest.newBuilder().setPageToken("djF8MTIzfGFiYw").build()));
-    calls.put("records min page size", () -> t.describeBillingRecords(DescribeBillingRecordsRequest.newBuilder().setPageSize(Integer.MIN_VALUE).build()));
-    calls.put("events min after", () -> t.listEvents(ListEventsRequest.newBuilder().setAfterEventId(Long.MIN_VALUE).build()));
-    calls.put("account long name", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName(LONG).build()));
-    calls.put("account long zone", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a").setBillingTimeZone(LONG).build()));
-    calls.put("account weird zone", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a").setBillingTimeZone(WEIRD).build()));
+    calls.put("terminate running prepaid", () -> t.terminateInstances(TerminateInstancesRequest.newBuilder()
+        .addInstanceIds(p).build()));
+    calls.put("describe weird ids", () -> t.describeInstances(DescribeInstancesRequest.newBuilder()
+        .addInstanceIds(WEIRD).build()));
+    calls.put("describe bad timestamp", () -> t.describeInstances(DescribeInstancesRequest.newBuilder()
+        .setExpiringBefore(badTs).build()));
+    calls.put("describe bad nanos", () -> t.describeInstances(DescribeInstancesRequest.newBuilder()
+        .setExpiringBefore(badNanos).build()));
+    calls.put("describe long token", () -> t.describeInstances(DescribeInstancesRequest.newBuilder()
+        .setPageToken(LONG).build()));
+    calls.put("describe weird token", () -> t.describeInstances(DescribeInstancesRequest.newBuilder()
+        .setPageToken(WEIRD).build()));
+    calls.put("describe state -3", () -> t.describeInstances(DescribeInstancesRequest.newBuilder().addStatesValue(-3)
+        .build()));
+    calls.put("records weird token", () -> t.describeBillingRecords(DescribeBillingRecordsRequest.newBuilder()
+        .setPageToken("djF8MTIzfGFiYw").build()));
+    calls.put("records min page size", () -> t.describeBillingRecords(DescribeBillingRecordsRequest.newBuilder()
+        .setPageSize(Integer.MIN_VALUE).build()));
+    calls.put("events min after", () -> t.listEvents(ListEventsRequest.newBuilder().setAfterEventId(Long.MIN_VALUE)
+        .build()));
+    calls.put("account long name", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName(LONG)
+        .build()));
+    calls.put("account long zone", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a")
+        .setBillingTimeZone(LONG).build()));
+    calls.put("account weird zone", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a")
+        .setBillingTimeZone(WEIRD).build()));
     calls.put("account min money", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a")
-        .setInitialBalance(Money.newBuilder().setCurrencyCode("CNY").setUnits(Long.MIN_VALUE).setNanos(-990_000_000)).build()));
+        .setInitialBalance(Money.newBuilder().setCurrencyCode("CNY").setUnits(Long.MIN_VALUE).setNanos(-990_000_000))
+        .build()));
     calls.put("account huge nanos", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a")
         .setInitialBalance(Money.newBuilder().setCurrencyCode("CNY").setNanos(Integer.MAX_VALUE)).build()));
     calls.put("account weird currency", () -> admin.createAccount(CreateAccountRequest.newBuilder().setDisplayName("a")
         .setInitialBalance(Money.newBuilder().setCurrencyCode(WEIRD).setUnits(1)).build()));
-    calls.put("api key long account", () -> admin.createApiKey(CreateApiKeyRequest.newBuilder().setAccountId(LONG).build()));
-    calls.put("api key weird account", () -> admin.createApiKey(CreateApiKeyRequest.newBuilder().setAccountId(WEIRD).build()));
+    calls.put("api key long account", () -> admin.createApiKey(CreateApiKeyRequest.newBuilder().setAccountId(LONG)
+        .build()));
+    calls.put("api key weird account", () -> admin.createApiKey(CreateApiKeyRequest.newBuilder().setAccountId(WEIRD)
+        .build()));
     calls.put("top up weird account", () -> admin.topUpBalance(TopUpBalanceRequest.newBuilder().setAccountId(WEIRD)
         .setAmount(Money.newBuilder().setCurrencyCode("CNY").setUnits(1)).setClientToken("ok").build()));
     calls.put("top up max", () -> admin.topUpBalance(TopUpBalanceRequest.newBuilder().setAccountId(acct.accountId())
         .setAmount(Money.newBuilder().setCurrencyCode("CNY").setUnits(Long.MAX_VALUE / 100)).build()));
-    calls.put("create long type", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct.accountId())
+    calls.put("create long type", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct
+        .accountId())
         .setInstanceType(LONG).setChargeType(Instance.ChargeType.PREPAID).setPeriodMonths(1).build()));
-    calls.put("create bad expiry", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct.accountId())
+    calls.put("create bad expiry", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct
+        .accountId())
         .setInstanceType(SMALL).setChargeType(Instance.ChargeType.PREPAID).setExpiredTime(badTs).build()));
-    calls.put("create weird account", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(WEIRD)
+    calls.put("create weird account", () -> admin.createInstances(CreateInstancesRequest.newBuilder()
+        .setAccountId(WEIRD)
         .setInstanceType(SMALL).setChargeType(Instance.ChargeType.PREPAID).setPeriodMonths(1).build()));
-    calls.put("create count min", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct.accountId())
-        .setInstanceType(SMALL).setChargeType(Instance.ChargeType.PREPAID).setPeriodMonths(1).setCount(Integer.MIN_VALUE).build()));
+    calls.put("create count min", () -> admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(acct
+        .accountId())
+        .setInstanceType(SMALL).setChargeType(Instance.ChargeType.PREPAID).setPeriodMonths(1)
+        .setCount(Integer.MIN_VALUE).build()));
 
     List<String> problems = new ArrayList<>();
     calls.forEach((name, call) -> {
@@ -156,7 +194,8 @@ class BadInputTest extends ServiceTestBase {
     Instance far = server.createPrepaid(acct, LARGE, 1000, 1, t("9999-12-31T23:59:59Z")).get(0);
 
     StatusRuntimeException e = catchFailure(() -> tenant(acct).inquiryPriceRenewInstances(
-        InquiryPriceRenewInstancesRequest.newBuilder().addInstanceIds(far.getInstanceId()).setPeriodMonths(36).build()));
+        InquiryPriceRenewInstancesRequest.newBuilder().addInstanceIds(far.getInstanceId()).setPeriodMonths(36)
+            .build()));
     if (e != null) {
       assertThat(e.getStatus().getCode()).isNotIn(Status.Code.INTERNAL, Status.Code.UNKNOWN);
     }

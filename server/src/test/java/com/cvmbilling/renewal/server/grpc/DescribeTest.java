@@ -508,8 +508,10 @@ class DescribeTest extends ServiceTestBase {
   void eventsDefaultPageSizeIsTwentyAndLargerIsClamped() {
     TestAccount acct = account(RICH);
     List<Instance> many = server.createPrepaid(acct, SMALL, 0, 60, t("2027-02-10T04:00:00Z"));
-    tenant(acct).renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids(many)).setPeriodMonths(1).build());
-    tenant(acct).renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids(many)).setPeriodMonths(1).build());
+    tenant(acct).renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids(many)).setPeriodMonths(1)
+        .build());
+    tenant(acct).renewInstances(RenewInstancesRequest.newBuilder().addAllInstanceIds(ids(many)).setPeriodMonths(1)
+        .build());
 
     assertThat(tenant(acct).listEvents(ListEventsRequest.getDefaultInstance()).getEventsCount()).isEqualTo(20);
     assertThat(tenant(acct).listEvents(ListEventsRequest.newBuilder().setPageSize(500).build()).getEventsCount())

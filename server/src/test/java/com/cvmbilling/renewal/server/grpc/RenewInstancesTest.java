@@ -459,7 +459,7 @@ class RenewInstancesTest extends ServiceTestBase {
 
     RenewInstancesResponse first = tenant(acct).renewInstances(request);
     Snapshot after = snapshot(acct);
-    clock.set(NOW.plusSeconds(3600));
+    clock.set(NOW.plus(java.time.Duration.ofHours(23).plusMinutes(59))); // kept at least 24 h
     RenewInstancesResponse again = tenant(acct).renewInstances(request);
 
     assertThat(again).isEqualTo(first);
@@ -505,7 +505,8 @@ class RenewInstancesTest extends ServiceTestBase {
 
     failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(request));
     server.admin().topUpBalance(com.cvmbilling.renewal.v1.TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(com.cvmbilling.renewal.server.testing.TestServer.money(1000)).build());
+        .setAccountId(acct.accountId()).setAmount(com.cvmbilling.renewal.server.testing.TestServer.money(1000))
+        .build());
     RenewInstancesResponse r = tenant(acct).renewInstances(request);
 
     assertThat(fen(r.getBalance())).isZero();
@@ -568,7 +569,8 @@ class RenewInstancesTest extends ServiceTestBase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ins-ABCDEFGH", "ins-1234567", "ins-123456789", "ins_12345678", "12345678", "", " ins-12345678",
+  @ValueSource(strings = {"ins-ABCDEFGH", "ins-1234567", "ins-123456789", "ins_12345678", "12345678", "",
+      " ins-12345678",
       "ins-1234567\u00e9", "ins-1234-678"})
   void malformedInstanceIdIsInvalid(String bad) {
     TestAccount acct = account(RICH);
@@ -713,7 +715,8 @@ class RenewInstancesTest extends ServiceTestBase {
     // Indistinguishable apart from the id itself.
     assertThat(forTheirs.getStatus().getDescription().replace(their.getInstanceId(), "ID"))
         .isEqualTo(forUnknown.getStatus().getDescription().replace(unknown, "ID"));
-    assertThat(theirsInfo.toBuilder().clearMetadata().build()).isEqualTo(unknownInfo.toBuilder().clearMetadata().build());
+    assertThat(theirsInfo.toBuilder().clearMetadata().build()).isEqualTo(unknownInfo.toBuilder().clearMetadata()
+        .build());
     assertThat(metaList(theirsInfo, "instanceIds")).containsExactly(their.getInstanceId());
     assertThat(metaList(unknownInfo, "instanceIds")).containsExactly(unknown);
     assertThat(theirsInfo.getMetadataMap().keySet()).isEqualTo(unknownInfo.getMetadataMap().keySet());

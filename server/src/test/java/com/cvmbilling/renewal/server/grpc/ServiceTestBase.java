@@ -36,7 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One real server per test class on a private database (H2 unless a subclass says MariaDB), with a clock fixed at {@link #NOW}
+ * One real server per test class on a private database (H2 unless a subclass says MariaDB),
+     with a clock fixed at {@link #NOW}
  * (reset before each test). Tests isolate themselves by creating fresh accounts.
  *
  * <p>Reference values used throughout (SPEC 5, default catalog): S5.SMALL2 50.00, S5.MEDIUM4

@@ -346,7 +346,8 @@ class UnifiedExpiryTest extends ServiceTestBase {
     Instance running = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Instance gone = prepaid(acct, SMALL, 1, "2027-01-11T04:00:00Z");
     isolate(acct, gone);
-    tenant(acct).terminateInstances(TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId()).build());
+    tenant(acct).terminateInstances(TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId())
+        .build());
 
     ErrorInfo info = assertBothFail(acct, Status.Code.FAILED_PRECONDITION, "INSTANCE_RELEASED", null,
         List.of(running.getInstanceId(), gone.getInstanceId()), 15);
