@@ -264,7 +264,7 @@ public class InstanceService {
         instanceIds.stream().filter(id -> !RequestRules.isValidInstanceId(id)).toList();
     if (!malformed.isEmpty()) {
       throw ApiException.of(ErrorReason.INVALID_INSTANCE_ID, "malformed instance ids")
-          .meta("instanceIds", malformed)
+          .meta("instanceIds", malformed.stream().map(RequestRules::display).toList())
           .field("instance_ids", "each id must be \"ins-\" followed by 8 lowercase letters or digits")
           .build();
     }

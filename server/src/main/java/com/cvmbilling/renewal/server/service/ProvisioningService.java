@@ -97,7 +97,7 @@ public class ProvisioningService {
           if (prices.catalog().instanceTypeMonthlyFen(request.instanceType()).isEmpty()) {
             throw ApiException.of(ErrorReason.INVALID_INSTANCE_TYPE, "unknown instance_type; see DescribePrices")
                 .field("instance_type", "not in the price catalog")
-                .meta("instanceType", String.valueOf(request.instanceType()))
+                .meta("instanceType", RequestRules.display(request.instanceType()))
                 .build();
           }
           Instant now = clock.instant();
