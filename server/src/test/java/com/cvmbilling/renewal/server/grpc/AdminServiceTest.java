@@ -170,6 +170,17 @@ class AdminServiceTest extends ServiceTestBase {
         () -> server.admin().createApiKey(CreateApiKeyRequest.getDefaultInstance()));
   }
 
+  @Test
+  void accountIdsMatchExactlyNotCaseInsensitively() {
+    TestAccount acct = account(777);
+    // MariaDB's default collation would match "ACC-..." to the real account: refused up front.
+    invalidArgument("INVALID_ACCOUNT_ID", "account_id", () -> server.admin().createApiKey(
+        CreateApiKeyRequest.newBuilder().setAccountId(acct.accountId().toUpperCase()).build()));
+    invalidArgument("INVALID_ACCOUNT_ID", "account_id", () -> server.admin().topUpBalance(
+        TopUpBalanceRequest.newBuilder().setAccountId(acct.accountId().toUpperCase()).setAmount(cny(1, 0)).build()));
+    assertThat(balance(acct)).isEqualTo(777);
+  }
+
   // ---------------------------------------------------------------- TopUpBalance
 
   @Test

@@ -188,22 +188,19 @@ class BadInputTest extends ServiceTestBase {
   }
 
   @Test
-  void extremeButValidExpiriesDoNotBreakPricingOrRenewal() {
+  void extremeExpiriesAreRefusedAndTheLongestAllowedTermStillPricesAndRenews() {
     TestAccount acct = account(RICH * 100);
-    // The latest instant a Timestamp can carry.
-    Instance far = server.createPrepaid(acct, LARGE, 1000, 1, t("9999-12-31T23:59:59Z")).get(0);
-
-    StatusRuntimeException e = catchFailure(() -> tenant(acct).inquiryPriceRenewInstances(
+    // The latest instant a Timestamp can carry is no plausible first term: refused, not INTERNAL.
+    invalidArgument("INVALID_EXPIRED_TIME", "expired_time",
+        () -> server.createPrepaid(acct, LARGE, 1000, 1, t("9999-12-31T23:59:59Z")));
+    // Ten years out is allowed, and 36-month renewals and alignments of it work.
+    Instance far = server.createPrepaid(acct, LARGE, 1000, 1, NOW.plus(java.time.Duration.ofDays(3650))).get(0);
+    assertThat(tenant(acct).inquiryPriceRenewInstances(
         InquiryPriceRenewInstancesRequest.newBuilder().addInstanceIds(far.getInstanceId()).setPeriodMonths(36)
-            .build()));
-    if (e != null) {
-      assertThat(e.getStatus().getCode()).isNotIn(Status.Code.INTERNAL, Status.Code.UNKNOWN);
-    }
-    StatusRuntimeException u = catchFailure(() -> tenant(acct).inquiryPriceUnifiedExpiry(
-        InquiryPriceUnifiedExpiryRequest.newBuilder().addInstanceIds(far.getInstanceId()).setExpiryDay(1).build()));
-    if (u != null) {
-      assertThat(u.getStatus().getCode()).isNotIn(Status.Code.INTERNAL, Status.Code.UNKNOWN);
-    }
+            .build()).getRenewalsCount()).isEqualTo(1);
+    assertThat(tenant(acct).inquiryPriceUnifiedExpiry(
+        InquiryPriceUnifiedExpiryRequest.newBuilder().addInstanceIds(far.getInstanceId()).setExpiryDay(1).build())
+        .getRenewalsCount()).isEqualTo(1);
   }
 
   /**

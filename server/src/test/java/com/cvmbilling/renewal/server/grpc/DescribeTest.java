@@ -264,10 +264,10 @@ class DescribeTest extends ServiceTestBase {
     String otherToken = tenant(other).describeInstances(query().setPageSize(1).build()).getNextPageToken();
     assertThat(token).isNotEmpty();
 
-    // Garbage, a well-formed token with a made-up fingerprint, and damaged tokens. (Tokens are not
-    // signed: a change that still decodes to a well-formed position is accepted, harmlessly.)
+    // Garbage, a well-formed token with a made-up fingerprint, and damaged tokens (tokens carry a
+    // checksum, so even a change that still decodes to a well-formed position is refused).
     for (String garbage : List.of("garbage!", "abc", "djF8eHh4fGlucy0wMDAwMDAwMA", token.substring(1),
-        token.substring(0, token.length() - 1) + "*", "v1|x|y")) {
+        token.substring(0, token.length() - 1) + "*", "v1|x|y", token + "A", token + "x0")) {
       invalidArgument("INVALID_PAGE_TOKEN", "page_token", () -> tenant(acct).describeInstances(
           query().setPageSize(1).setPageToken(garbage).build()));
     }
@@ -523,7 +523,7 @@ class DescribeTest extends ServiceTestBase {
   @Test
   void negativeAfterEventIdIsRejected() {
     TestAccount acct = account(RICH);
-    assertError(io.grpc.Status.Code.INVALID_ARGUMENT, "INVALID_PAGE_TOKEN",
+    assertError(io.grpc.Status.Code.INVALID_ARGUMENT, "INVALID_EVENT_ID",
         () -> tenant(acct).listEvents(ListEventsRequest.newBuilder().setAfterEventId(-1).build()));
   }
 
