@@ -331,6 +331,11 @@ class EndToEndProcessTest {
         Arguments.of(List.of("--port", "70000"), List.of("--port", "70000")),
         Arguments.of(List.of("--lifecycle-interval", "xyz"), List.of("--lifecycle-interval", "'xyz'", "duration")),
         Arguments.of(List.of("--retention", "7 days"), List.of("--retention", "'7 days'")),
+        // Well-formed durations and ports that make no sense must not start a server either.
+        Arguments.of(List.of("--lifecycle-interval", "0s"), List.of("--lifecycle-interval", "positive")),
+        Arguments.of(List.of("--retention", "PT-1H"), List.of("--retention", "positive", "PT-1H")),
+        Arguments.of(List.of("--auto-renew-lead=-PT24H"), List.of("--auto-renew-lead", "positive")),
+        Arguments.of(List.of("--metrics-port", "70000"), List.of("--metrics-port", "70000")),
         Arguments.of(List.of("--test-clock=yesterday"), List.of("--test-clock", "yesterday")),
         Arguments.of(List.of("--db-pool-size", "0"), List.of("--db-pool-size")),
         Arguments.of(List.of("--no-such-flag"), List.of("--no-such-flag")));
@@ -348,7 +353,7 @@ class EndToEndProcessTest {
     ServerProcess p = ServerProcess.startSeparated("bad-flag", args);
     processes.add(p);
 
-    int exit = p.awaitExit(Duration.ofSeconds(30));
+    int exit = p.awaitExit(Duration.ofSeconds(20));
 
     assertThat(exit).as("exit code").isNotZero();
     String stderr = p.stderr();
