@@ -13,6 +13,8 @@ import com.cvmbilling.renewal.v1.InstanceRenewal;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesResponse;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc.RenewalServiceBlockingStub;
+import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
+import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -62,10 +64,12 @@ class ConcurrencyMariaDbTest {
   private static final int CALLS_PER_THREAD = 3;
   /** S5.SMALL2 (50.00) + 1 Mbps (10.00) per month. */
   private static final long MONTHLY_FEN = 6_000;
+  private static final long TOP_UP_FEN = 30_000;
 
   private TestDatabases.TestDatabase db;
   private TestServer server;
   private TestAccount account;
+  private final AtomicInteger topUpsDone = new AtomicInteger();
   /** Jan 31 next year, 10:00 in the billing zone: renewals clamp to Feb 28/29 and come back to the 31st. */
   private LocalDateTime initialLocal;
 
@@ -132,7 +136,7 @@ class ConcurrencyMariaDbTest {
 
     List<Call> calls = runConcurrently(plans);
 
-    verify(initialBalance, pool, calls);
+    verify(initialBalance, 0, pool, calls);
     long succeeded = calls.stream().filter(Call::succeeded).count();
     assertThat(succeeded).as("some calls succeed").isPositive();
     assertThat(insufficient(calls)).as("the balance ran out midway").isNotEmpty();
@@ -161,13 +165,49 @@ class ConcurrencyMariaDbTest {
 
     List<Call> calls = runConcurrently(plans);
 
-    verify(initialBalance, pool, calls);
-    long aborted = calls.stream().filter(c -> !c.succeeded() && isConcurrentModification(c.error())).count();
-    assertThat(aborted).as("a single locked row leaves nothing to abort").isLessThan(THREADS * CALLS_PER_THREAD - 40);
+    verify(initialBalance, 0, pool, calls);
+    assertThat(calls.stream().filter(c -> !c.succeeded() && isConcurrentModification(c.error())))
+        .as("one row, locked in order: nothing deadlocks, nothing aborts").isEmpty();
     assertThat(calls.stream().filter(Call::succeeded).count())
         .as("exactly the 40 renewals the balance pays for succeed").isEqualTo(40);
     assertThat(balance()).isZero();
-    assertThat(insufficient(calls)).hasSize(THREADS * CALLS_PER_THREAD - 40 - (int) aborted);
+    assertThat(insufficient(calls)).hasSize(THREADS * CALLS_PER_THREAD - 40);
+  }
+
+  @Test
+  void renewalsRaceTopUps() throws Exception {
+    // 28 threads renew overlapping batches while 4 threads top the account up: credits and debits
+    // interleave on the same account row, and the ledger must still add up row by row.
+    long initialBalance = 300_000;
+    account = server.createAccount(initialBalance);
+    List<String> pool = ids(server.createPrepaid(account, "S5.SMALL2", 1, 6, initialInstant()));
+
+    Random random = new Random(7L);
+    List<List<Message>> plans = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      List<Message> ops = new ArrayList<>();
+      for (int c = 0; c < CALLS_PER_THREAD; c++) {
+        if (t % 8 == 0) {
+          ops.add(TopUpBalanceRequest.newBuilder().setAccountId(account.accountId())
+              .setAmount(TestServer.money(TOP_UP_FEN)).setClientToken("top-up-" + t + "-" + c).build());
+        } else {
+          List<String> shuffled = new ArrayList<>(pool);
+          Collections.shuffle(shuffled, random);
+          ops.add(RenewInstancesRequest.newBuilder()
+              .addAllInstanceIds(shuffled.subList(0, 1 + random.nextInt(3)))
+              .setPeriodMonths(1 + random.nextInt(2))
+              .setClientToken("mixed-" + t + "-" + c).build());
+        }
+      }
+      plans.add(ops);
+    }
+
+    List<Call> calls = runConcurrently(plans);
+
+    long topUps = 4 * CALLS_PER_THREAD;
+    assertThat(topUpsDone.get()).as("every top-up succeeds").isEqualTo(topUps);
+    verify(initialBalance, topUps * TOP_UP_FEN, pool, calls);
+    assertThat(calls.stream().filter(Call::succeeded).count()).isPositive();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -186,7 +226,7 @@ class ConcurrencyMariaDbTest {
   }
 
   /** Each thread runs its calls in order; all threads start at the same moment. */
-  private List<Call> runConcurrently(List<List<RenewInstancesRequest>> plans) throws Exception {
+  private List<Call> runConcurrently(List<? extends List<? extends Message>> plans) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(plans.size());
     CountDownLatch ready = new CountDownLatch(plans.size());
     CountDownLatch go = new CountDownLatch(1);
@@ -196,13 +236,19 @@ class ConcurrencyMariaDbTest {
       List<Future<List<Call>>> futures = new ArrayList<>();
       for (int t = 0; t < plans.size(); t++) {
         int thread = t;
-        List<RenewInstancesRequest> plan = plans.get(t);
+        List<? extends Message> plan = plans.get(t);
         futures.add(pool.submit(() -> {
           RenewalServiceBlockingStub stub = server.tenant(account);
           List<Call> done = new ArrayList<>();
           ready.countDown();
           go.await();
-          for (RenewInstancesRequest request : plan) {
+          for (Message op : plan) {
+            if (op instanceof TopUpBalanceRequest topUp) {
+              server.admin().withDeadlineAfter(30, TimeUnit.SECONDS).topUpBalance(topUp);
+              topUpsDone.incrementAndGet();
+              continue;
+            }
+            RenewInstancesRequest request = (RenewInstancesRequest) op;
             List<String> ids = request.getInstanceIdsList();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try {
@@ -250,7 +296,9 @@ class ConcurrencyMariaDbTest {
   }
 
   /** Everything that must hold after any interleaving. */
-  private void verify(long initialBalance, List<String> pool, List<Call> calls) throws SQLException {
+  /** @param creditedFen what top-ups added during the run (besides the initial balance) */
+  private void verify(long initialBalance, long creditedFen, List<String> pool, List<Call> calls)
+      throws SQLException {
     System.out.printf("%d calls: %d succeeded, %d INSUFFICIENT_BALANCE, %d other failures%n",
         calls.size(), calls.stream().filter(Call::succeeded).count(), insufficient(calls).size(),
         calls.stream().filter(c -> !c.succeeded()).count() - insufficient(calls).size());
@@ -272,11 +320,11 @@ class ConcurrencyMariaDbTest {
     }
     assertThat(unexpected).as("calls that failed with a status other than INSUFFICIENT_BALANCE/CONCURRENT_MODIFICATION")
         .isEmpty();
-    assertThat(calls).hasSize(THREADS * CALLS_PER_THREAD);
+    assertThat(calls.size() + topUpsDone.get()).as("every call answered").isEqualTo(THREADS * CALLS_PER_THREAD);
 
-    // 2. An INSUFFICIENT_BALANCE failure really could not be paid (only debits run here, so the
+    // 2. An INSUFFICIENT_BALANCE failure really could not be paid (without top-ups running, the
     //    balance it reports can only have fallen since).
-    for (Call c : insufficient(calls)) {
+    for (Call c : creditedFen > 0 ? List.<Call>of() : insufficient(calls)) {
       Map<String, String> meta = Errors.errorInfo(c.error()).getMetadataMap();
       BigDecimal required = new BigDecimal(meta.get("required"));
       BigDecimal reported = new BigDecimal(meta.get("balance"));
@@ -303,7 +351,7 @@ class ConcurrencyMariaDbTest {
     // 3. Money: never negative, and initial = final + debits, both in the API and in the ledger.
     long finalBalance = balance();
     assertThat(finalBalance).isNotNegative();
-    assertThat(finalBalance).isEqualTo(initialBalance - charged);
+    assertThat(finalBalance).isEqualTo(initialBalance + creditedFen - charged);
 
     String accountId = account.accountId();
     try (Connection c = DriverManager.getConnection(
@@ -316,10 +364,14 @@ class ConcurrencyMariaDbTest {
       List<LedgerRow> ledger = ledger(c, accountId);
       assertThat(ledger.get(0).type()).isEqualTo("TOP_UP");
       assertThat(ledger.get(0).amountFen()).isEqualTo(initialBalance);
-      List<LedgerRow> debits = ledger.subList(1, ledger.size());
+      List<LedgerRow> debits =
+          ledger.subList(1, ledger.size()).stream().filter(r -> !r.type().equals("TOP_UP")).toList();
       assertThat(debits).extracting(LedgerRow::type).containsOnly("RENEW");
       long ledgerDebits = debits.stream().mapToLong(r -> -r.amountFen()).sum();
-      assertThat(initialBalance).as("initial = final + sum of debits in billing_record")
+      long ledgerCredits = ledger.subList(1, ledger.size()).stream()
+          .filter(r -> r.type().equals("TOP_UP")).mapToLong(LedgerRow::amountFen).sum();
+      assertThat(ledgerCredits).isEqualTo(creditedFen);
+      assertThat(initialBalance + ledgerCredits).as("initial (+ top-ups) = final + sum of debits in billing_record")
           .isEqualTo(finalBalance + ledgerDebits);
       // The rows are written under the account's row lock, so in record_id order each balance
       // follows from the one before: no debit was computed from a stale balance.
@@ -404,7 +456,8 @@ class ConcurrencyMariaDbTest {
       }
 
       // 7. Failed calls left nothing behind, not even an idempotency marker.
-      long tokensOfSuccesses = succeeded.stream().filter(call -> !call.token().isEmpty()).count();
+      long tokensOfSuccesses =
+          succeeded.stream().filter(call -> !call.token().isEmpty()).count() + creditedFen / TOP_UP_FEN;
       assertThat(queryLong(c, "SELECT COUNT(*) FROM idempotency_record WHERE account_id = ?", accountId))
           .isEqualTo(tokensOfSuccesses);
       assertThat(queryLong(c,
