@@ -362,6 +362,65 @@ class IdempotencyTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void concurrentRepeatsOfAFailingCallStoreNothing(Kind kind) throws Exception {
+    start(kind);
+    TestAccount acct = server.createAccount(MONTHLY_FEN - 1);
+    List<String> ids = prepaid(acct, 1);
+    RenewInstancesRequest request = renew(ids, 1, "doomed");
+    int threads = 16;
+
+    List<Object> outcomes = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Object>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          var stub = server.tenant(acct).withDeadlineAfter(30, TimeUnit.SECONDS);
+          ready.countDown();
+          go.await();
+          try {
+            return stub.renewInstances(request);
+          } catch (StatusRuntimeException e) {
+            return e;
+          }
+        }));
+      }
+      assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+      go.countDown();
+      for (Future<Object> f : futures) {
+        outcomes.add(f.get(40, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    int insufficient = 0;
+    for (Object outcome : outcomes) {
+      assertThat(outcome).isInstanceOf(StatusRuntimeException.class);
+      StatusRuntimeException e = (StatusRuntimeException) outcome;
+      String reason = Errors.errorInfo(e).getReason();
+      if (reason.equals("INSUFFICIENT_BALANCE")) {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        insufficient++;
+      } else {
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.ABORTED);
+        assertThat(reason).isEqualTo("REQUEST_IN_PROGRESS");
+      }
+    }
+    assertThat(insufficient).isPositive();
+    // No marker was left behind by any of them: after a top-up the key works at once.
+    server.admin().topUpBalance(TopUpBalanceRequest.newBuilder()
+        .setAccountId(acct.accountId()).setAmount(money(1)).build());
+    RenewInstancesResponse ok = server.tenant(acct).renewInstances(request);
+    assertThat(ok.getOrderId()).isNotEmpty();
+    assertThat(balance(acct)).isZero();
+    assertThat(records(acct, BillingRecord.Type.RENEW)).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void dryRunDoesNotUseUpTheToken(Kind kind) {
     start(kind);
     TestAccount acct = server.createAccount(100_000);
