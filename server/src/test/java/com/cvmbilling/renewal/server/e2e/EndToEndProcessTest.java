@@ -230,7 +230,7 @@ class EndToEndProcessTest {
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(tenantKey)))
           .renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(held).setPeriodMonths(1)
               .setClientToken("e2e-in-flight").build());
-      awaitLockWait(sql, db.settings().url());
+      awaitLockWait(sql, db.settings().url(), inFlight);
 
       server.process().destroy(); // SIGTERM while the renewal waits
       Thread.sleep(1_000);
@@ -256,15 +256,23 @@ class EndToEndProcessTest {
     }
   }
 
-  /** Waits until a transaction of this test database is blocked on a row lock. */
-  private static void awaitLockWait(Connection sql, String url) throws Exception {
+  /**
+   * Waits until the server runs its locking read of the instance, which then waits for the test's
+   * row lock. (Not via innodb_trx: MariaDB reads a single-row primary key lookup while optimizing
+   * the query, in state "Statistics", and such a wait may not show there as LOCK WAIT.)
+   */
+  private static void awaitLockWait(Connection sql, String url, ListenableFuture<?> call) throws Exception {
     String schema = url.substring(url.lastIndexOf('/') + 1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     try (PreparedStatement waiting = sql.prepareStatement(
-        "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p "
-            + "ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = ?")) {
+        "SELECT COUNT(*) FROM information_schema.processlist "
+            + "WHERE db = ? AND id <> CONNECTION_ID() AND command = 'Query' "
+            + "AND info LIKE '%FROM instance%' AND info LIKE '%FOR UPDATE%'")) {
       waiting.setString(1, schema);
       while (System.nanoTime() < deadline) {
+        if (call.isDone()) {
+          throw new AssertionError("the renewal ended before it reached the locked row: " + outcome(call));
+        }
         try (ResultSet rs = waiting.executeQuery()) {
           rs.next();
           if (rs.getLong(1) > 0) {
@@ -274,7 +282,27 @@ class EndToEndProcessTest {
         Thread.sleep(50);
       }
     }
-    throw new AssertionError("the renewal never reached the locked row");
+    StringBuilder state = new StringBuilder();
+    try (PreparedStatement ps = sql.prepareStatement(
+        "SELECT p.id, p.command, p.state, p.info, t.trx_state FROM information_schema.processlist p "
+            + "LEFT JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id = p.id WHERE p.db = ?")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          state.append("\n  ").append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(" | ")
+              .append(rs.getString(3)).append(" | ").append(rs.getString(4)).append(" | ").append(rs.getString(5));
+        }
+      }
+    }
+    throw new AssertionError("the renewal never reached the locked row; connections of " + schema + ":" + state);
+  }
+
+  private static String outcome(ListenableFuture<?> call) {
+    try {
+      return String.valueOf(call.get());
+    } catch (Exception e) {
+      return String.valueOf(e.getCause() == null ? e : e.getCause());
+    }
   }
 
   @Test
