@@ -102,6 +102,13 @@ public final class Main implements Callable<Integer> {
     if (dbPoolSize < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--db-pool-size must be at least 1");
     }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--metrics-port must be 0..65535 (0 = off), got " + metricsPort);
+    }
+    requireDuration("--lifecycle-interval", lifecycleInterval, false);
+    requireDuration("--auto-renew-lead", autoRenewLead, true);
+    requireDuration("--retention", retention, true);
     List<String> adminKeys = new ArrayList<>();
     if (adminKey != null && !adminKey.isBlank()) {
       adminKeys.add(adminKey.strip());
@@ -146,6 +153,14 @@ public final class Main implements Callable<Integer> {
   private void requirePositive(Duration d, String flag) {
     if (d.isZero() || d.isNegative()) {
       throw new CommandLine.ParameterException(new CommandLine(this), flag + " must be positive");
+    }
+  }
+
+  /** Rejects a negative duration, and a zero one unless {@code zeroAllowed}. */
+  private void requireDuration(String flag, Duration value, boolean zeroAllowed) {
+    if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          flag + " must be " + (zeroAllowed ? "zero or positive" : "positive") + ", got " + value);
     }
   }
 
