@@ -125,12 +125,7 @@ public final class Main implements Callable<Integer> {
             "--test-clock takes an ISO-8601 instant such as 2027-01-31T00:00:00Z, got " + testClock);
       }
     }
-    requirePositive(lifecycleInterval, "--lifecycle-interval");
-    requirePositive(eventsPollInterval, "--events-poll-interval");
-    requirePositive(retention, "--retention");
-    if (autoRenewLead.isNegative()) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--auto-renew-lead must not be negative");
-    }
+    requireDuration("--events-poll-interval", eventsPollInterval, false);
     if (lifecycleBatchSize < 1 || lifecycleBatchSize > 10_000) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--lifecycle-batch-size must be 1..10000");
     }
@@ -150,12 +145,6 @@ public final class Main implements Callable<Integer> {
         .build();
   }
 
-  private void requirePositive(Duration d, String flag) {
-    if (d.isZero() || d.isNegative()) {
-      throw new CommandLine.ParameterException(new CommandLine(this), flag + " must be positive");
-    }
-  }
-
   /** Rejects a negative duration, and a zero one unless {@code zeroAllowed}. */
   private void requireDuration(String flag, Duration value, boolean zeroAllowed) {
     if (value.isNegative() || (!zeroAllowed && value.isZero())) {
@@ -170,7 +159,13 @@ public final class Main implements Callable<Integer> {
     if (config.testClock()) {
       log.warn("TEST CLOCK: time stands still until TestClockService.AdvanceTime moves it. Never use in production.");
     }
-    RenewalServer server = RenewalServer.create(config);
+    RenewalServer server;
+    try {
+      server = RenewalServer.create(config);
+    } catch (com.cvmbilling.renewal.server.persistence.DataSources.StartupFailure e) {
+      System.err.println("renewal-server: " + e.getMessage());
+      return 1;
+    }
     if (config.demo()) {
       DemoData.seed(server.injector());
       log.info("demo mode: tenant key '{}' (account {}), admin key '{}'",

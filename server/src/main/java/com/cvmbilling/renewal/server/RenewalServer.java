@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class RenewalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RenewalServer.class);
 
+  /** How long start-up waits for the database before giving up. */
+  static final java.time.Duration DATABASE_STARTUP_WAIT = java.time.Duration.ofSeconds(30);
+
   private final ServerConfig config;
   private final HikariDataSource dataSource;
   private final Injector injector;
@@ -75,7 +78,7 @@ public final class RenewalServer implements AutoCloseable {
   public static RenewalServer create(ServerConfig config, Clock clock) {
     HikariDataSource dataSource = DataSources.create(config.database());
     try {
-      DataSources.migrate(dataSource);
+      DataSources.migrateWhenReachable(dataSource, DATABASE_STARTUP_WAIT, config.database().redactedUrl());
       Injector injector =
           Guice.createInjector(new ServerModule(config, clock), new PersistenceModule(dataSource));
       return new RenewalServer(config, dataSource, injector);
