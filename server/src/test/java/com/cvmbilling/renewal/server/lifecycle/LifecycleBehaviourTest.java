@@ -292,6 +292,85 @@ class LifecycleBehaviourTest {
     }
   }
 
+  @Test
+  void changingTheRenewFlagDoesNotRepeatRemindersAndATerminatedInstanceIsNotReleasedAgain() {
+    Instant expiry = local("2027-08-31T00:00");
+    TestClock clock = new TestClock(local("2027-08-20T00:00"));
+    try (TestDatabases.TestDatabase db = TestDatabases.h2();
+        TestServer server = server(db, clock)) {
+      LifecycleService lifecycle = LifecycleFixtures.lifecycle(server);
+      TestAccount acct = server.createAccount(0);
+      RenewalServiceBlockingStub tenant = server.tenant(acct);
+      List<String> ids = create(server, acct, "S5.SMALL2", 1, RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 2, expiry)
+          .stream().map(Instance::getInstanceId).toList();
+      String flipped = ids.get(0);
+      String terminated = ids.get(1);
+
+      lifecycle.advanceTo(clock, local("2027-08-25T00:00")); // the 7-day reminder went out on the 24th
+      for (RenewFlag flag : List.of(RenewFlag.NOTIFY_AND_AUTO_RENEW, RenewFlag.NOTIFY_AND_MANUAL_RENEW)) {
+        tenant.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(flipped).setRenewFlag(flag).build());
+        lifecycle.advanceTo(clock, clock.instant().plusSeconds(60));
+      }
+      lifecycle.advanceTo(clock, expiry.plus(Duration.ofHours(1)));
+      tenant.terminateInstances(com.cvmbilling.renewal.v1.TerminateInstancesRequest.newBuilder()
+          .addInstanceIds(terminated).build());
+      lifecycle.advanceTo(clock, expiry.plus(Duration.ofDays(10)));
+
+      Map<String, List<Event>> byInstance = eventsByInstance(events(tenant));
+      assertThat(byInstance.get(flipped)).extracting(Event::getType, Event::getDaysBefore).containsExactly(
+          tuple(Event.Type.REMINDER, 7), tuple(Event.Type.RENEW_FLAG_CHANGED, 0), tuple(Event.Type.RENEW_FLAG_CHANGED, 0),
+          tuple(Event.Type.REMINDER, 3), tuple(Event.Type.REMINDER, 1), tuple(Event.Type.ISOLATED, 0),
+          tuple(Event.Type.RELEASED, 0));
+      assertThat(byInstance.get(terminated)).extracting(Event::getType).containsExactly(
+          Event.Type.REMINDER, Event.Type.REMINDER, Event.Type.REMINDER, Event.Type.ISOLATED, Event.Type.TERMINATED);
+      Instance gone = describe(tenant, terminated);
+      assertThat(gone.getState()).isEqualTo(Instance.State.RELEASED);
+      assertThat(at(gone.getReleasedTime())).isEqualTo(expiry.plus(Duration.ofHours(1)));
+      assertThat(lifecycle.earliestDue()).isNull();
+    }
+  }
+
+  /** A step that throws (here: a type missing from the price catalog) must not hold up the rest of its batch. */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void oneInstanceWhoseStepFailsIsPutOffWithoutBlockingTheRestOfItsBatch(Kind kind) {
+    Instant now = Instant.parse("2027-06-01T00:00:00Z");
+    TestClock clock = new TestClock(now);
+    try (TestDatabases.TestDatabase db = TestDatabases.create(kind);
+        TestServer server = server(db, clock)) {
+      LifecycleService lifecycle = LifecycleFixtures.lifecycle(server);
+      TestAccount acct = server.createAccount(1_000_000);
+      RenewalServiceBlockingStub tenant = server.tenant(acct);
+      Instant expired = now.minus(Duration.ofHours(1));
+      List<com.cvmbilling.renewal.server.domain.Instance> rows = new java.util.ArrayList<>();
+      for (int n = 0; n < 10; n++) {
+        rows.add(LifecycleFixtures.prepaid(LifecycleFixtures.instanceId("g", n), acct.accountId(),
+            com.cvmbilling.renewal.server.domain.InstanceState.RUNNING, expired, 1, null,
+            com.cvmbilling.renewal.server.domain.RenewFlag.NOTIFY_AND_MANUAL_RENEW, now.minus(DAY.multipliedBy(31))));
+      }
+      String broken = LifecycleFixtures.instanceId("b", 0);
+      rows.add(new com.cvmbilling.renewal.server.domain.Instance(broken, acct.accountId(), "GONE.TYPE",
+          com.cvmbilling.renewal.server.domain.ChargeType.PREPAID,
+          com.cvmbilling.renewal.server.domain.InstanceState.RUNNING, now.minus(DAY.multipliedBy(31)), expired, 1,
+          null, null, com.cvmbilling.renewal.server.domain.RenewFlag.NOTIFY_AND_AUTO_RENEW, 1, 1, 1));
+      LifecycleFixtures.insertInstances(server, rows);
+
+      assertThat(lifecycle.runDue(now)).isEqualTo(10);
+
+      Map<String, List<Event>> byInstance = eventsByInstance(events(tenant));
+      for (int n = 0; n < 10; n++) {
+        assertThat(byInstance.get(LifecycleFixtures.instanceId("g", n))).extracting(Event::getType)
+            .containsExactly(Event.Type.ISOLATED);
+      }
+      assertThat(byInstance).doesNotContainKey(broken);
+      assertThat(describe(tenant, broken).getState()).isEqualTo(Instance.State.RUNNING);
+      assertThat(balance(tenant)).isEqualTo(1_000_000);
+      assertThat(autoRenewCharges(server, broken)).isZero();
+      // Put off by one retry interval (1 h here), not retried in a tight loop.
+      assertThat(lifecycle.earliestDue()).isEqualTo(now.plus(Duration.ofHours(1)));
+    }
+  }
+
   static List<Event> ofType(List<Event> events, Event.Type type) {
     return events.stream().filter(e -> e.getType() == type).toList();
   }
