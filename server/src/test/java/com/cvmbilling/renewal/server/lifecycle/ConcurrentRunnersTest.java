@@ -137,6 +137,133 @@ class ConcurrentRunnersTest {
     }
   }
 
+  /**
+   * Two replicas sweep 2,000 expired instances while two tenants renew random batches of them:
+   * every instance ends with expiry = old expiry + (RENEWED + AUTO_RENEWED) months, isolation
+   * happens only before any renewal, no API call fails, and the ledgers add up.
+   */
+  @Test
+  void runnersAndTenantRenewalsAtTheSameTime() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
+        TestServer first = new TestServer(LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
+            new TestClock(NOW));
+        TestServer second = new TestServer(LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
+            new TestClock(NOW))) {
+      ZoneId zone = ZoneId.of("Asia/Shanghai");
+      List<TestAccount> accounts = new ArrayList<>();
+      Map<String, List<String>> idsOf = new HashMap<>();
+      Map<String, Instant> expiryOf = new HashMap<>();
+      List<Instance> rows = new ArrayList<>();
+      int n = 0;
+      for (int a = 0; a < 10; a++) {
+        TestAccount acct = first.createAccount(100_000_000);
+        accounts.add(acct);
+        for (int k = 0; k < 200; k++) {
+          boolean auto = k % 2 == 0;
+          Instant expiry = NOW.minus(Duration.ofMinutes(auto ? 60 : 120));
+          String id = LifecycleFixtures.instanceId("r", n++);
+          rows.add(LifecycleFixtures.prepaid(id, acct.accountId(), InstanceState.RUNNING, expiry,
+              BillingCalendar.anchorDayOf(expiry, zone),
+              null, auto ? RenewFlag.NOTIFY_AND_AUTO_RENEW : RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+              NOW.minus(Duration.ofDays(40))));
+          idsOf.computeIfAbsent(acct.accountId(), x -> new ArrayList<>()).add(id);
+          expiryOf.put(id, expiry);
+        }
+      }
+      LifecycleFixtures.insertInstances(first, rows);
+
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      CyclicBarrier start = new CyclicBarrier(4);
+      List<Future<Integer>> runs = new ArrayList<>();
+      for (TestServer s : List.of(first, second)) {
+        LifecycleService runner = LifecycleFixtures.lifecycle(s);
+        runs.add(pool.submit(() -> {
+          start.await();
+          return runner.runDue(NOW);
+        }));
+      }
+      List<Future<Integer>> tenants = new ArrayList<>();
+      for (TestServer s : List.of(first, second)) {
+        java.util.Random random = new java.util.Random(s == first ? 7 : 8);
+        tenants.add(pool.submit(() -> {
+          start.await();
+          int calls = 0;
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (calls < 150 && System.nanoTime() < until) {
+            TestAccount acct = accounts.get(random.nextInt(accounts.size()));
+            List<String> ids = new ArrayList<>(idsOf.get(acct.accountId()));
+            java.util.Collections.shuffle(ids, random);
+            s.tenant(acct).renewInstances(com.cvmbilling.renewal.v1.RenewInstancesRequest.newBuilder()
+                .addAllInstanceIds(ids.subList(0, 5)).setPeriodMonths(1).build());
+            calls++;
+          }
+          return calls;
+        }));
+      }
+      int steps = 0;
+      for (Future<Integer> f : runs) {
+        steps += f.get(120, TimeUnit.SECONDS);
+      }
+      int calls = 0;
+      for (Future<Integer> f : tenants) {
+        calls += f.get(120, TimeUnit.SECONDS); // any failed call fails the test here
+      }
+      pool.shutdown();
+      log.info("runners and tenants: {} lifecycle steps, {} renewal calls", steps, calls);
+      assertThat(calls).isEqualTo(300);
+
+      DataSource ds = LifecycleFixtures.dataSource(first);
+      Map<String, List<String>> eventsOf = new HashMap<>();
+      query(ds, "SELECT instance_id, event_type FROM instance_event ORDER BY event_id",
+          rs -> Map.entry(rs.getString(1), rs.getString(2)))
+          .forEach(e -> eventsOf.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+      Map<String, Map.Entry<String, Long>> rowsNow = new HashMap<>();
+      query(ds, "SELECT instance_id, state, expired_time_ms FROM instance",
+          rs -> Map.entry(rs.getString(1), Map.entry(rs.getString(2), rs.getLong(3))))
+          .forEach(e -> rowsNow.put(e.getKey(), e.getValue()));
+      int lifecycleEvents = 0;
+      int autoRenewed = 0;
+      int renewedEvents = 0;
+      for (Instance row : rows) {
+        List<String> got = eventsOf.getOrDefault(row.instanceId(), List.of());
+        String context = row.instanceId() + " " + row.renewFlag() + " " + got + " " + rowsNow.get(row.instanceId());
+        long renewals = got.stream().filter(t -> t.equals("RENEWED") || t.equals("AUTO_RENEWED")).count();
+        long isolations = got.stream().filter(t -> t.equals("ISOLATED")).count();
+        assertThat(got).as(context).isNotEmpty()
+            .allMatch(t -> List.of("RENEWED", "AUTO_RENEWED", "ISOLATED").contains(t));
+        assertThat(got.stream().filter(t -> t.equals("AUTO_RENEWED")).count()).as(context).isLessThanOrEqualTo(1);
+        assertThat(isolations).as(context).isLessThanOrEqualTo(1);
+        if (isolations == 1) {
+          assertThat(got.get(0)).as(context).isEqualTo("ISOLATED");
+        }
+        if (row.renewFlag() == RenewFlag.NOTIFY_AND_AUTO_RENEW) {
+          assertThat(isolations).as(context).isZero();
+        } else {
+          assertThat(got).as(context).doesNotContain("AUTO_RENEWED");
+        }
+        Instant expected = BillingCalendar.addMonths(expiryOf.get(row.instanceId()), (int) renewals,
+            row.expiryAnchorDay(), zone);
+        assertThat(rowsNow.get(row.instanceId()).getValue()).as(context).isEqualTo(expected.toEpochMilli());
+        assertThat(rowsNow.get(row.instanceId()).getKey()).as(context)
+            .isEqualTo(renewals > 0 ? "RUNNING" : "ISOLATED");
+        lifecycleEvents += (int) isolations + (got.contains("AUTO_RENEWED") ? 1 : 0);
+        autoRenewed += got.contains("AUTO_RENEWED") ? 1 : 0;
+        renewedEvents += (int) got.stream().filter(t -> t.equals("RENEWED")).count();
+      }
+      assertThat(steps).isEqualTo(lifecycleEvents);
+      assertThat(renewedEvents).isEqualTo(calls * 5);
+      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM auto_renew_charge")).isEqualTo(autoRenewed);
+      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'AUTO_RENEW'"))
+          .isEqualTo(autoRenewed);
+      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'RENEW'"))
+          .isEqualTo(calls);
+      long spent = -LifecycleFixtures.count(ds,
+          "SELECT COALESCE(SUM(amount_fen), 0) FROM billing_record WHERE record_type <> 'TOP_UP'");
+      assertThat(spent).isEqualTo((autoRenewed + renewedEvents) * PRICE);
+      assertThat(LifecycleFixtures.count(ds, "SELECT SUM(balance_fen) FROM account")).isEqualTo(10 * 100_000_000L - spent);
+    }
+  }
+
   static Spec spec(String id, String accountId, ZoneId zone, Kind kind, boolean rich) {
     Instant expiry = switch (kind) {
       case AUTO_WINDOW -> NOW.plus(Duration.ofHours(12));
