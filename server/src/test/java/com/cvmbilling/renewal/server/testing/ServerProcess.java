@@ -47,8 +47,8 @@ public final class ServerProcess implements AutoCloseable {
       classPath = System.getProperty("java.class.path");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", classPath, "com.cvmbilling.renewal.server.Main"));
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-cp", classPath,
+        "com.cvmbilling.renewal.server.Main"));
     command.addAll(args);
     try {
       Path dir = Files.createDirectories(Path.of("target", "server-processes"));
