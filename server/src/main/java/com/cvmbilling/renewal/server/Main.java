@@ -71,6 +71,12 @@ public final class Main implements Callable<Integer> {
       converter = DurationConverter.class, description = "Isolated instances are released after this. Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
+  @Option(names = "--auto-renew-retry-interval", defaultValue = "${env:RENEWAL_AUTO_RENEW_RETRY_INTERVAL}",
+      converter = DurationConverter.class,
+      description = "How soon a failed auto-renew attempt is retried before expiry. Default: every lifecycle run "
+          + "(--lifecycle-interval).")
+  Duration autoRenewRetryInterval;
+
   @Option(names = "--lifecycle-batch-size", defaultValue = "${env:RENEWAL_LIFECYCLE_BATCH_SIZE:-200}",
       description = "Due instances claimed and processed per transaction. Default: ${DEFAULT-VALUE}.")
   int lifecycleBatchSize;
@@ -126,6 +132,15 @@ public final class Main implements Callable<Integer> {
       }
     }
     requireDuration("--events-poll-interval", eventsPollInterval, false);
+    if (autoRenewRetryInterval == null) {
+      autoRenewRetryInterval = lifecycleInterval;
+    }
+    requireDuration("--auto-renew-retry-interval", autoRenewRetryInterval, false);
+    if (autoRenewLead.compareTo(Duration.ofDays(27)) > 0) {
+      // A lead longer than the shortest month could renew a monthly instance twice in one sweep.
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--auto-renew-lead must be at most 27d, got " + autoRenewLead);
+    }
     if (lifecycleBatchSize < 1 || lifecycleBatchSize > 10_000) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--lifecycle-batch-size must be 1..10000");
     }
@@ -139,6 +154,7 @@ public final class Main implements Callable<Integer> {
         .lifecycleInterval(lifecycleInterval)
         .lifecycleBatchSize(lifecycleBatchSize)
         .autoRenewLead(autoRenewLead)
+        .autoRenewRetryInterval(autoRenewRetryInterval)
         .retention(retention)
         .eventsPollInterval(eventsPollInterval)
         .metricsPort(metricsPort)

@@ -60,6 +60,7 @@ public final class RenewalServer implements AutoCloseable {
       });
   private Server server;
   private LifecycleRunner lifecycleRunner;
+  private boolean closed;
 
   private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector) {
     this.config = config;
@@ -169,7 +170,12 @@ public final class RenewalServer implements AutoCloseable {
 
   /** Graceful: stop accepting, let in-flight calls finish (up to 20 s), then close the pool. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    injector.getInstance(LifecycleService.class).stop();
     health.enterTerminalState();
     probe.shutdownNow();
     if (lifecycleRunner != null) {

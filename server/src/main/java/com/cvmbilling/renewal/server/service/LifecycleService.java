@@ -50,6 +50,7 @@ public class LifecycleService {
   /** One run at a time per process: the periodic runner and AdvanceTime never interleave. */
   private final ReentrantLock runLock = new ReentrantLock();
   private final AtomicLong stepsDone = new AtomicLong();
+  private volatile boolean stopping;
 
   @Inject
   public LifecycleService(
@@ -74,21 +75,30 @@ public class LifecycleService {
     return stepsDone.get();
   }
 
-  /** Processes everything due at {@code now}, batch by batch, until nothing is due. */
+  /**
+   * Processes everything due at {@code now}, batch by batch, until nothing is due (or the
+   * process is stopping: each batch commits whole, so stopping between batches loses nothing).
+   */
   public int runDue(Instant now) {
     runLock.lock();
     try {
       int steps = 0;
-      while (true) {
+      while (!stopping) {
         Batch batch = processBatch(now);
         steps += batch.steps();
         if (batch.claimed() == 0) {
-          return steps;
+          break;
         }
       }
+      return steps;
     } finally {
       runLock.unlock();
     }
+  }
+
+  /** Makes runs end after their current batch; called at shutdown. */
+  public void stop() {
+    stopping = true;
   }
 
   /** The earliest due time of any instance, or null. */
@@ -101,8 +111,17 @@ public class LifecycleService {
    * each due instant in turn and everything due then is processed before moving on.
    */
   public long advanceTo(TestClock clock, Instant target) {
+    return advance(clock, now -> target);
+  }
+
+  /** Like {@link #advanceTo}, the target computed from the clock once this run holds the lock. */
+  public long advance(TestClock clock, java.util.function.UnaryOperator<Instant> targetFromNow) {
     runLock.lock();
     try {
+      Instant target = targetFromNow.apply(clock.instant());
+      if (target.isBefore(clock.instant())) {
+        clock.set(target); // refuses with INVALID_TIME_ADVANCE
+      }
       long steps = 0;
       while (true) {
         Instant next = earliestDue();
@@ -195,7 +214,7 @@ public class LifecycleService {
     if (step instanceof LifecycleSchedule.Release) {
       Instance released = with(instance, InstanceState.RELEASED, instance.expiredTime(), instance.isolatedTime(), now);
       ledger.event(released, EventType.RELEASED, null, now);
-      queue.apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
+      apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
       return 1;
     }
     LifecycleSchedule.AutoRenew autoRenew = (LifecycleSchedule.AutoRenew) step;
@@ -244,7 +263,14 @@ public class LifecycleService {
 
   private void reschedule(Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
     Instant next = LifecycleSchedule.nextDue(after, reminders, zone, now, settings, attemptFailed);
-    queue.apply(after, next, reminders.expiry(), reminders.daysBefore());
+    apply(after, next, reminders.expiry(), reminders.daysBefore());
+  }
+
+  /** The claim holds the row lock, so exactly one row must change; anything else rolls back. */
+  private void apply(Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
+    if (queue.apply(after, next, remindedExpiry, remindedDaysBefore) != 1) {
+      throw new IllegalStateException("instance " + after.instanceId() + " changed under a lifecycle claim");
+    }
   }
 
   private static Instance bump(Instance i) {

@@ -366,6 +366,8 @@ class EndToEndProcessTest {
         Arguments.of(List.of("--metrics-port", "70000"), List.of("--metrics-port", "70000")),
         Arguments.of(List.of("--test-clock=yesterday"), List.of("--test-clock", "yesterday")),
         Arguments.of(List.of("--db-pool-size", "0"), List.of("--db-pool-size")),
+        Arguments.of(List.of("--auto-renew-lead", "30d"), List.of("--auto-renew-lead", "27d")),
+        Arguments.of(List.of("--auto-renew-retry-interval", "0s"), List.of("--auto-renew-retry-interval", "positive")),
         Arguments.of(List.of("--no-such-flag"), List.of("--no-such-flag")));
   }
 

@@ -266,10 +266,11 @@ class LifecycleBehaviourTest {
       server.admin().topUpBalance(TopUpBalanceRequest.newBuilder().setAccountId(acct.accountId())
           .setAmount(TestServer.money(20_000)).build());
       lifecycle.advanceTo(clock, expiry.minus(Duration.ofHours(12)));
-      // The next retry, one interval (1 h) after the last failure, pays.
+      // A top-up makes the waiting auto-renewal due at once (not an interval later): it pays at the
+      // top-up's instant, before the next hourly retry would have come.
       assertThat(ofType(eventsByInstance(events(tenant)).get(auto), Event.Type.AUTO_RENEWED))
           .extracting(e -> at(e.getOccurredTime()), e -> at(e.getExpiredTime()))
-          .containsExactly(tuple(expiry.minus(Duration.ofHours(22)), local("2027-07-15T00:00")));
+          .containsExactly(tuple(expiry.minus(Duration.ofHours(22)).minusSeconds(1), local("2027-07-15T00:00")));
 
       // Turning auto-renew on 12 h before expiry: evaluated at once, inside the window, renewed now.
       tenant.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(manual)
