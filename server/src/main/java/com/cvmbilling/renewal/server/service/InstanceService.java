@@ -182,10 +182,7 @@ public class InstanceService {
               result.add(i);
               continue;
             }
-            Instance changed =
-                new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), i.state(),
-                    i.createdTime(), i.expiredTime(), i.expiryAnchorDay(), i.isolatedTime(),
-                    i.releasedTime(), flag, period, i.bandwidthMbps(), i.version() + 1);
+            Instance changed = i.change().renewFlag(flag).autoRenewPeriodMonths(period).build();
             ledger.save(changed);
             ledger.event(changed, EventType.RENEW_FLAG_CHANGED, null, now);
             result.add(changed);
@@ -205,11 +202,7 @@ public class InstanceService {
           Instant now = clock.instant();
           List<Instance> result = new ArrayList<>(found.size());
           for (Instance i : found) {
-            Instance released =
-                new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(),
-                    InstanceState.RELEASED, i.createdTime(), i.expiredTime(), i.expiryAnchorDay(),
-                    i.isolatedTime(), now, i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(),
-                    i.version() + 1);
+            Instance released = i.change().state(InstanceState.RELEASED).releasedTime(now).build();
             ledger.save(released);
             ledger.event(released, EventType.TERMINATED, null, now);
             result.add(released);

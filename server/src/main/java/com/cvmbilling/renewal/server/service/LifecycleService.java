@@ -212,7 +212,7 @@ public class LifecycleService {
       return 1;
     }
     if (step instanceof LifecycleSchedule.Release) {
-      Instance released = with(instance, InstanceState.RELEASED, instance.expiredTime(), instance.isolatedTime(), now);
+      Instance released = instance.change().state(InstanceState.RELEASED).releasedTime(now).build();
       ledger.event(released, EventType.RELEASED, null, now);
       apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
       return 1;
@@ -247,16 +247,20 @@ public class LifecycleService {
     int anchor = instance.expiryAnchorDay() != null
         ? instance.expiryAnchorDay() : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
     Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-    Instance renewed = new Instance(instance.instanceId(), instance.accountId(), instance.instanceType(),
-        instance.chargeType(), InstanceState.RUNNING, instance.createdTime(), newExpiry, anchor, null, null,
-        instance.renewFlag(), months, instance.bandwidthMbps(), instance.version() + 1);
+    Instance renewed = instance.change()
+        .state(InstanceState.RUNNING)
+        .expiredTime(newExpiry)
+        .expiryAnchorDay(anchor)
+        .isolatedTime(null)
+        .autoRenewPeriodMonths(months)
+        .build();
     ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
     reschedule(renewed, reminders, zone, now, false);
     return true;
   }
 
   private void isolate(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
-    Instance isolated = with(instance, InstanceState.ISOLATED, instance.expiredTime(), now, null);
+    Instance isolated = instance.change().state(InstanceState.ISOLATED).isolatedTime(now).build();
     ledger.event(isolated, EventType.ISOLATED, null, now);
     reschedule(isolated, reminders, zone, now, false);
   }
@@ -273,13 +277,8 @@ public class LifecycleService {
     }
   }
 
+  /** The same instance, next version (a schedule-only update). */
   private static Instance bump(Instance i) {
-    return with(i, i.state(), i.expiredTime(), i.isolatedTime(), i.releasedTime());
-  }
-
-  private static Instance with(Instance i, InstanceState state, Instant expiry, Instant isolated, Instant released) {
-    return new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), state, i.createdTime(),
-        expiry, i.expiryAnchorDay(), isolated, released, i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(),
-        i.version() + 1);
+    return i.change().build();
   }
 }
