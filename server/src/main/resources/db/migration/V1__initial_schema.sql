@@ -8,7 +8,7 @@ CREATE TABLE account (
   balance_fen       BIGINT       NOT NULL,
   billing_time_zone VARCHAR(64)  NOT NULL,
   created_time_ms   BIGINT       NOT NULL,
-  CONSTRAINT pk_account PRIMARY KEY (account_id),
+  PRIMARY KEY (account_id),
   -- Second line of defence: the debit UPDATE already guards the balance.
   CONSTRAINT ck_account_balance_not_negative CHECK (balance_fen >= 0)
 );
@@ -20,7 +20,7 @@ CREATE TABLE api_key (
   account_id      VARCHAR(32) NULL,
   is_admin        BOOLEAN     NOT NULL,
   created_time_ms BIGINT      NOT NULL,
-  CONSTRAINT pk_api_key PRIMARY KEY (key_hash)
+  PRIMARY KEY (key_hash)
 );
 
 -- The price catalog: one row per instance type, plus the bandwidth price (item_kind BANDWIDTH).
@@ -28,7 +28,7 @@ CREATE TABLE price_catalog (
   item_code         VARCHAR(64) NOT NULL,
   item_kind         VARCHAR(16) NOT NULL,
   monthly_price_fen BIGINT      NOT NULL,
-  CONSTRAINT pk_price_catalog PRIMARY KEY (item_code)
+  PRIMARY KEY (item_code)
 );
 
 INSERT INTO price_catalog (item_code, item_kind, monthly_price_fen) VALUES
@@ -52,7 +52,7 @@ CREATE TABLE instance (
   auto_renew_period_months INT         NOT NULL,
   bandwidth_mbps           INT         NOT NULL,
   version                  BIGINT      NOT NULL,
-  CONSTRAINT pk_instance PRIMARY KEY (instance_id)
+  PRIMARY KEY (instance_id)
 );
 CREATE INDEX ix_instance_account ON instance (account_id, instance_id);
 CREATE INDEX ix_instance_state_expiry ON instance (state, expired_time_ms);
@@ -67,7 +67,7 @@ CREATE TABLE billing_record (
   balance_after_fen BIGINT        NOT NULL,
   instance_ids      VARCHAR(1500) NOT NULL,
   created_time_ms   BIGINT        NOT NULL,
-  CONSTRAINT pk_billing_record PRIMARY KEY (record_id)
+  PRIMARY KEY (record_id)
 );
 CREATE INDEX ix_billing_record_account ON billing_record (account_id, record_id);
 CREATE INDEX ix_billing_record_order ON billing_record (order_id);
@@ -81,7 +81,7 @@ CREATE TABLE instance_event (
   expired_time_ms  BIGINT      NULL,
   days_before      INT         NOT NULL,
   order_id         VARCHAR(40) NULL,
-  CONSTRAINT pk_instance_event PRIMARY KEY (event_id)
+  PRIMARY KEY (event_id)
 );
 CREATE INDEX ix_instance_event_account ON instance_event (account_id, event_id);
 
@@ -96,6 +96,6 @@ CREATE TABLE idempotency_record (
   response        MEDIUMBLOB  NULL,
   started_time_ms BIGINT      NOT NULL,
   expires_time_ms BIGINT      NOT NULL,
-  CONSTRAINT pk_idempotency_record PRIMARY KEY (account_id, method, token_hash)
+  PRIMARY KEY (account_id, method, token_hash)
 );
 CREATE INDEX ix_idempotency_record_expiry ON idempotency_record (expires_time_ms);

@@ -17,5 +17,5 @@ CREATE TABLE auto_renew_charge (
   old_expired_time_ms BIGINT      NOT NULL,
   order_id            VARCHAR(40) NOT NULL,
   created_time_ms     BIGINT      NOT NULL,
-  CONSTRAINT pk_auto_renew_charge PRIMARY KEY (instance_id, old_expired_time_ms)
+  PRIMARY KEY (instance_id, old_expired_time_ms)
 );

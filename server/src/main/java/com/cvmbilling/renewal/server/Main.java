@@ -193,6 +193,11 @@ public final class Main implements Callable<Integer> {
       description = "Isolated instances are released after this. Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
+  @Option(names = "--auto-renew-retry-interval", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "How soon a failed auto-renew attempt is retried before expiry. Default: every lifecycle run "
+          + "(--lifecycle-interval).")
+  Duration autoRenewRetryInterval;
+
   @Option(names = "--lifecycle-batch-size", defaultValue = "200", paramLabel = "N",
       description = "Due instances claimed and processed per transaction. Default: ${DEFAULT-VALUE}.")
   int lifecycleBatchSize;
@@ -240,7 +245,14 @@ public final class Main implements Callable<Integer> {
           message += " (from " + origin + ")";
         }
       }
-      return usageError(err, List.of(message.split("\n")));
+      for (String line : message.split("\n")) {
+        err.println("renewal-server: " + line);
+      }
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.print("Usage: " + ex.getCommandLine().getHelp().synopsis(0));
+      err.println("Run 'renewal-server --help' for every setting and its default.");
+      err.flush();
+      return 2;
     });
     cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
       err.println("renewal-server: failed to start: " + describe(ex));
@@ -326,8 +338,14 @@ public final class Main implements Callable<Integer> {
     }
     positive("--lifecycle-interval", lifecycleInterval);
     positive("--events-poll-interval", eventsPollInterval);
-    positive("--retention", retention);
+    atLeast("--retention", retention, Duration.ZERO);
     atLeast("--auto-renew-lead", autoRenewLead, Duration.ZERO);
+    if (autoRenewLead.compareTo(Duration.ofDays(27)) > 0) {
+      // A lead longer than the shortest month could renew a monthly instance twice in one sweep.
+      problem("--auto-renew-lead", "must be at most 27d, got " + DurationConverter.format(autoRenewLead));
+    }
+    Duration retryInterval = autoRenewRetryInterval == null ? lifecycleInterval : autoRenewRetryInterval;
+    positive("--auto-renew-retry-interval", retryInterval);
     if (lifecycleBatchSize < 1 || lifecycleBatchSize > 10_000) {
       problem("--lifecycle-batch-size", "must be 1..10000, got " + lifecycleBatchSize);
     }
@@ -354,6 +372,7 @@ public final class Main implements Callable<Integer> {
         .lifecycleInterval(lifecycleInterval)
         .lifecycleBatchSize(lifecycleBatchSize)
         .autoRenewLead(autoRenewLead)
+        .autoRenewRetryInterval(retryInterval)
         .retention(retention)
         .eventsPollInterval(eventsPollInterval)
         .metricsPort(metricsPort)
@@ -457,7 +476,8 @@ public final class Main implements Callable<Integer> {
 
   private void atLeast(String flag, Duration d, Duration min) {
     if (d.compareTo(min) < 0) {
-      problem(flag, "must be at least " + (min.isZero() ? "0s" : min.toSeconds() + "s") + ", got " + d);
+      problem(flag, (min.isZero() ? "must be zero or positive" : "must be at least " + min.toSeconds() + "s")
+          + ", got " + d);
     }
   }
 
@@ -499,7 +519,13 @@ public final class Main implements Callable<Integer> {
     if (config.testClock()) {
       log.warn("TEST CLOCK: time stands still until TestClockService.AdvanceTime moves it. Never use in production.");
     }
-    RenewalServer server = RenewalServer.create(config);
+    RenewalServer server;
+    try {
+      server = RenewalServer.create(config);
+    } catch (com.cvmbilling.renewal.server.persistence.DataSources.StartupFailure e) {
+      System.err.println("renewal-server: " + e.getMessage());
+      return 1;
+    }
     if (config.demo()) {
       DemoData.seed(server.injector());
       // The demo keys are fixed, public and documented (README); no real key is ever logged.

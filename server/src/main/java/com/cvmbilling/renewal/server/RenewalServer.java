@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class RenewalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RenewalServer.class);
 
+  /** How long start-up waits for the database before giving up. */
+  static final java.time.Duration DATABASE_STARTUP_WAIT = java.time.Duration.ofSeconds(30);
+
   private final ServerConfig config;
   private final HikariDataSource dataSource;
   private final Injector injector;
@@ -69,6 +72,7 @@ public final class RenewalServer implements AutoCloseable {
       });
   private Server server;
   private LifecycleRunner lifecycleRunner;
+  private boolean closed;
 
   private int metricsPort;
 
@@ -91,7 +95,7 @@ public final class RenewalServer implements AutoCloseable {
   public static RenewalServer create(ServerConfig config, Clock clock) {
     HikariDataSource dataSource = DataSources.create(config.database());
     try {
-      DataSources.migrate(dataSource);
+      DataSources.migrateWhenReachable(dataSource, DATABASE_STARTUP_WAIT, config.database().redactedUrl());
       Metrics metrics = new Metrics();
       dataSource.setMetricsTrackerFactory(metrics.poolMetrics());
       Injector injector = Guice.createInjector(
@@ -246,7 +250,12 @@ public final class RenewalServer implements AutoCloseable {
 
   /** Graceful: stop accepting, let in-flight calls finish (up to 20 s), then close the pool. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    injector.getInstance(LifecycleService.class).stop();
     health.enterTerminalState();
     probe.shutdownNow();
     if (lifecycleRunner != null) {

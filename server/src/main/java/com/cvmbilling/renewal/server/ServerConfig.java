@@ -28,6 +28,7 @@ public record ServerConfig(
     Duration lifecycleInterval,
     int lifecycleBatchSize,
     Duration autoRenewLead,
+    Duration autoRenewRetryInterval,
     Duration retention,
     Duration eventsPollInterval,
     Duration idempotencyRetention,
@@ -57,6 +58,8 @@ public record ServerConfig(
     b.lifecycleInterval = lifecycleInterval;
     b.lifecycleBatchSize = lifecycleBatchSize;
     b.autoRenewLead = autoRenewLead;
+    // Still "follow the lifecycle interval" unless it was set to something else.
+    b.autoRenewRetryInterval = autoRenewRetryInterval.equals(lifecycleInterval) ? null : autoRenewRetryInterval;
     b.retention = retention;
     b.eventsPollInterval = eventsPollInterval;
     b.idempotencyRetention = idempotencyRetention;
@@ -79,6 +82,8 @@ public record ServerConfig(
     private Duration lifecycleInterval = Duration.ofSeconds(60);
     private int lifecycleBatchSize = 200;
     private Duration autoRenewLead = Duration.ofHours(24);
+    /** Null: every lifecycle run (the lifecycle interval). */
+    private Duration autoRenewRetryInterval;
     private Duration retention = Duration.ofDays(7);
     private Duration eventsPollInterval = Duration.ofMillis(250);
     private Duration idempotencyRetention = Duration.ofHours(24);
@@ -101,6 +106,7 @@ public record ServerConfig(
     public Builder lifecycleInterval(Duration v) { lifecycleInterval = v; return this; }
     public Builder lifecycleBatchSize(int v) { lifecycleBatchSize = v; return this; }
     public Builder autoRenewLead(Duration v) { autoRenewLead = v; return this; }
+    public Builder autoRenewRetryInterval(Duration v) { autoRenewRetryInterval = v; return this; }
     public Builder retention(Duration v) { retention = v; return this; }
     public Builder eventsPollInterval(Duration v) { eventsPollInterval = v; return this; }
     public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
@@ -112,7 +118,8 @@ public record ServerConfig(
 
     public ServerConfig build() {
       return new ServerConfig(port, database, adminKeys, demo, testClock, testClockStart, runLifecycle,
-          lifecycleInterval, lifecycleBatchSize, autoRenewLead, retention, eventsPollInterval,
+          lifecycleInterval, lifecycleBatchSize, autoRenewLead,
+          autoRenewRetryInterval != null ? autoRenewRetryInterval : lifecycleInterval, retention, eventsPollInterval,
           idempotencyRetention, metricsPort, transport, rateLimit, dbQueryTimeout, metricsHost);
     }
   }

@@ -34,7 +34,7 @@ public final class ServerModule extends AbstractModule {
     bind(Duration.class).annotatedWith(Names.named("idempotencyInProgressLease")).toInstance(Duration.ofMinutes(2));
     bind(Duration.class).annotatedWith(Names.named("eventsPollInterval")).toInstance(config.eventsPollInterval());
     bind(LifecycleSchedule.Settings.class).toInstance(
-        new LifecycleSchedule.Settings(config.autoRenewLead(), config.retention(), config.lifecycleInterval()));
+        new LifecycleSchedule.Settings(config.autoRenewLead(), config.retention(), config.autoRenewRetryInterval()));
     bindConstant().annotatedWith(Names.named("lifecycleBatchSize")).to(config.lifecycleBatchSize());
   }
 }

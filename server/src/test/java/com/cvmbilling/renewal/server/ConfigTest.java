@@ -169,7 +169,7 @@ class ConfigTest {
         "--permit-keepalive-time", "--max-connection-idle", "--rate-limit", "--rate-limit-burst", "--db-url",
         "--db-user", "--db-password", "--db-pool-size", "--db-query-timeout", "--data-dir", "--admin-key", "--demo",
         "--metrics-port", "--metrics-host", "--log-format", "--log-level", "--test-clock", "--lifecycle-interval",
-        "--auto-renew-lead", "--retention", "--lifecycle-batch-size", "--no-lifecycle", "--events-poll-interval",
+        "--auto-renew-lead", "--auto-renew-retry-interval", "--retention", "--lifecycle-batch-size", "--no-lifecycle", "--events-poll-interval",
         "--config", "--print-config")) {
       assertThat(r.out()).contains(flag);
     }

@@ -51,22 +51,13 @@ public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUp
               ? instance.expiryAnchorDay()
               : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
       Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-      Instance after =
-          new Instance(
-              instance.instanceId(),
-              instance.accountId(),
-              instance.instanceType(),
-              instance.chargeType(),
-              InstanceState.RUNNING,
-              instance.createdTime(),
-              newExpiry,
-              anchor,
-              null,
-              null,
-              instance.renewFlag(),
-              instance.autoRenewPeriodMonths(),
-              bandwidthAfter,
-              instance.version() + 1);
+      Instance after = instance.change()
+          .state(InstanceState.RUNNING)
+          .expiredTime(newExpiry)
+          .expiryAnchorDay(anchor)
+          .isolatedTime(null)
+          .bandwidthMbps(bandwidthAfter)
+          .build();
       lines.add(new Line(instance, after, renewalPrice, upgradeFen));
       renewalTotal = renewalTotal.plus(renewalPrice);
       upgradeTotal = Math.addExact(upgradeTotal, upgradeFen);

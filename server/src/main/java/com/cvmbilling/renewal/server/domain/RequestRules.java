@@ -237,7 +237,8 @@ public final class RequestRules {
    * A request value as echoed in errors: null as the empty string; each code point outside
    * printable ASCII (0x20..0x7E), and each comma (the metadata list separator), replaced by
    * {@code ?}; cut to {@value #MAX_ECHO_CHARS} code points followed by {@code ...}. Ordinary ids
-   * come back unchanged.
+   * come back unchanged. Every error that echoes a request value must pass it through here: the
+   * ErrorInfo travels in the trailers, and HTTP/2 peers refuse trailers over 8 KiB by default.
    */
   public static String display(String value) {
     if (value == null) {

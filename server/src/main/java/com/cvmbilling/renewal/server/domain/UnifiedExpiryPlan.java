@@ -35,22 +35,7 @@ public record UnifiedExpiryPlan(List<Line> lines, long totalFen) {
       long days = BillingCalendar.extensionDays(oldExpiry, newExpiry, zone);
       long rate = catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps());
       long price = Pricing.unifiedExpiryFen(rate, days);
-      Instance after =
-          new Instance(
-              instance.instanceId(),
-              instance.accountId(),
-              instance.instanceType(),
-              instance.chargeType(),
-              instance.state(),
-              instance.createdTime(),
-              newExpiry,
-              expiryDay,
-              instance.isolatedTime(),
-              instance.releasedTime(),
-              instance.renewFlag(),
-              instance.autoRenewPeriodMonths(),
-              instance.bandwidthMbps(),
-              instance.version() + 1);
+      Instance after = instance.change().expiredTime(newExpiry).expiryAnchorDay(expiryDay).build();
       lines.add(new Line(instance, after, days, price));
       total = Math.addExact(total, price);
     }

@@ -27,6 +27,7 @@ public enum ErrorReason {
   INVALID_DISPLAY_NAME(StatusCode.INVALID_ARGUMENT),
   INVALID_ACCOUNT_ID(StatusCode.INVALID_ARGUMENT),
   INVALID_TIME_ADVANCE(StatusCode.INVALID_ARGUMENT),
+  INVALID_TIMESTAMP(StatusCode.INVALID_ARGUMENT),
   INVALID_EVENT_ID(StatusCode.INVALID_ARGUMENT),
   // Added: the request bytes are not a valid encoding of the method's request message
   // (truncated, wrong wire types, invalid UTF-8 in a string field, ...).

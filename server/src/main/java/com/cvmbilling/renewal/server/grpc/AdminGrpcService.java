@@ -94,10 +94,14 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
     observer.onCompleted();
   }
 
+  /** Account ids are "acc-" + 8 lowercase letters or digits (exact match, whatever the collation). */
   private static String requireAccountId(String accountId) {
-    if (accountId.isEmpty() || accountId.length() > 32) {
-      throw ApiException.badField(ErrorReason.INVALID_ACCOUNT_ID, "account_id", "account_id is required");
+    if (!ACCOUNT_ID.matcher(accountId).matches()) {
+      throw ApiException.badField(ErrorReason.INVALID_ACCOUNT_ID, "account_id",
+          "account_id must be \"acc-\" followed by 8 lowercase letters or digits");
     }
     return accountId;
   }
+
+  private static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("acc-[a-z0-9]{8}");
 }

@@ -66,7 +66,9 @@ final class ProtoConverters {
   static Instant instant(Timestamp ts, String field) {
     if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999
         || ts.getSeconds() < -62135596800L || ts.getSeconds() > 253402300799L) {
-      throw ApiException.badField(ErrorReason.INVALID_EXPIRED_TIME, field, field + " is not a valid timestamp");
+      throw ApiException.badField(
+          "expired_time".equals(field) ? ErrorReason.INVALID_EXPIRED_TIME : ErrorReason.INVALID_TIMESTAMP,
+          field, field + " is not a valid timestamp");
     }
     return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
   }

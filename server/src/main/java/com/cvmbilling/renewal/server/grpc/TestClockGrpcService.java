@@ -34,8 +34,7 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
 
   @Override
   public void advanceTime(AdvanceTimeRequest request, StreamObserver<AdvanceTimeResponse> observer) {
-    Instant now = clock.instant();
-    Instant target;
+    long steps;
     switch (request.getTargetCase()) {
       case BY -> {
         long seconds = request.getBy().getSeconds();
@@ -48,18 +47,20 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
         if (by == null || by.isNegative() || by.compareTo(MAX_ADVANCE) > 0) {
           throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "by must be 0 to 3660 days");
         }
-        target = now.plus(by);
+        // Relative to the clock as it is when this call's turn comes (calls may queue up).
+        steps = lifecycle.advance(clock, now -> now.plus(by));
       }
       case TO -> {
-        target = ProtoConverters.instant(request.getTo(), "to");
+        Instant target = ProtoConverters.instant(request.getTo(), "to");
+        Instant now = clock.instant();
         if (target.isBefore(now) || Duration.between(now, target).compareTo(MAX_ADVANCE) > 0) {
           throw ApiException.badField(
               ErrorReason.INVALID_TIME_ADVANCE, "to", "to must be between now and 3660 days from now");
         }
+        steps = lifecycle.advanceTo(clock, target);
       }
       default -> throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "set by or to");
     }
-    long steps = lifecycle.advanceTo(clock, target);
     observer.onNext(AdvanceTimeResponse.newBuilder()
         .setNow(ProtoConverters.timestamp(clock.instant()))
         .setStepsProcessed(steps)

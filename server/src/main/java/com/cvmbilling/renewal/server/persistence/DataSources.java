@@ -20,7 +20,8 @@ public final class DataSources {
     // A request waits at most this long for a connection, then fails with UNAVAILABLE.
     config.setConnectionTimeout(5_000);
     config.setValidationTimeout(2_000);
-    // Start even while the database is down; health reports NOT_SERVING until it is reachable.
+    // The pool itself starts without the database; start-up then waits for it to migrate the
+    // schema (see migrateWhenReachable). Later outages: health NOT_SERVING, calls UNAVAILABLE.
     config.setInitializationFailTimeout(-1);
     if (!settings.isEmbedded()) {
       config.addDataSourceProperty("cachePrepStmts", "true");
@@ -31,6 +32,46 @@ public final class DataSources {
       config.addDataSourceProperty("connectTimeout", "5000");
     }
     return new HikariDataSource(config);
+  }
+
+  /** The database could not be reached (or migrated) within the start-up wait. */
+  public static final class StartupFailure extends RuntimeException {
+    StartupFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Migrates the schema, waiting up to {@code wait} for the database to accept connections (a
+   * service and its database often start together). A failure that is not about reaching the
+   * database (a broken migration) is not retried.
+   */
+  public static void migrateWhenReachable(HikariDataSource dataSource, java.time.Duration wait, String redactedUrl) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try (java.sql.Connection c = dataSource.getConnection()) {
+        c.isValid(2);
+      } catch (java.sql.SQLException e) {
+        if (System.nanoTime() > deadline) {
+          throw new StartupFailure("cannot reach the database at " + redactedUrl + ": " + e.getMessage(), e);
+        }
+        org.slf4j.LoggerFactory.getLogger(DataSources.class)
+            .warn("waiting for the database at {}: {}", redactedUrl, e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new StartupFailure("interrupted while waiting for the database", ie);
+        }
+        continue;
+      }
+      try {
+        migrate(dataSource);
+        return;
+      } catch (RuntimeException e) {
+        throw new StartupFailure("schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   public static void migrate(javax.sql.DataSource dataSource) {

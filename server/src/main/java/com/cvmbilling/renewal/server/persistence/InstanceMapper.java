@@ -24,4 +24,7 @@ public interface InstanceMapper {
   List<Instance> search(InstanceQuery query);
 
   boolean exists(@Param("instanceId") String instanceId);
+
+  /** After a top-up: the account's running auto-renew instances are re-evaluated at once. */
+  int markAutoRenewDue(@Param("accountId") String accountId);
 }

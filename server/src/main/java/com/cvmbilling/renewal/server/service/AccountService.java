@@ -30,6 +30,7 @@ public class AccountService {
   private final AccountMapper accounts;
   private final BillingRecordMapper records;
   private final EventMapper events;
+  private final com.cvmbilling.renewal.server.persistence.InstanceMapper instances;
   private final Ledger ledger;
   private final ApiKeyService apiKeys;
   private final IdGenerator ids;
@@ -41,6 +42,7 @@ public class AccountService {
       AccountMapper accounts,
       BillingRecordMapper records,
       EventMapper events,
+      com.cvmbilling.renewal.server.persistence.InstanceMapper instances,
       Ledger ledger,
       ApiKeyService apiKeys,
       IdGenerator ids,
@@ -49,6 +51,7 @@ public class AccountService {
     this.accounts = accounts;
     this.records = records;
     this.events = events;
+    this.instances = instances;
     this.ledger = ledger;
     this.apiKeys = apiKeys;
     this.ids = ids;
@@ -125,6 +128,8 @@ public class AccountService {
           Instant now = clock.instant();
           long balance = ledger.credit(accountId, amountFen);
           ledger.record(accountId, ids.orderId(), BillingRecordType.TOP_UP, amountFen, balance, List.of(), now);
+          // Auto-renewals that were waiting for money are retried at the next run, not an interval later.
+          instances.markAutoRenewDue(accountId);
           return accounts.find(accountId);
         });
   }

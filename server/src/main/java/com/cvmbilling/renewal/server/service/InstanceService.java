@@ -182,10 +182,7 @@ public class InstanceService {
               result.add(i);
               continue;
             }
-            Instance changed =
-                new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), i.state(),
-                    i.createdTime(), i.expiredTime(), i.expiryAnchorDay(), i.isolatedTime(),
-                    i.releasedTime(), flag, period, i.bandwidthMbps(), i.version() + 1);
+            Instance changed = i.change().renewFlag(flag).autoRenewPeriodMonths(period).build();
             ledger.save(changed);
             ledger.event(changed, EventType.RENEW_FLAG_CHANGED, null, now);
             result.add(changed);
@@ -205,11 +202,7 @@ public class InstanceService {
           Instant now = clock.instant();
           List<Instance> result = new ArrayList<>(found.size());
           for (Instance i : found) {
-            Instance released =
-                new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(),
-                    InstanceState.RELEASED, i.createdTime(), i.expiredTime(), i.expiryAnchorDay(),
-                    i.isolatedTime(), now, i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(),
-                    i.version() + 1);
+            Instance released = i.change().state(InstanceState.RELEASED).releasedTime(now).build();
             ledger.save(released);
             ledger.event(released, EventType.TERMINATED, null, now);
             result.add(released);
@@ -260,16 +253,11 @@ public class InstanceService {
     if (instanceIds.size() > RequestRules.MAX_BATCH) {
       RequestRules.validateInstanceIds(instanceIds);
     }
-    // Echoed bounded and once each (RequestRules.display): a filter of 100 huge junk ids must not
-    // make an error larger than a client accepts.
-    List<String> malformed = instanceIds.stream()
-        .filter(id -> !RequestRules.isValidInstanceId(id))
-        .map(RequestRules::display)
-        .distinct()
-        .toList();
+    List<String> malformed =
+        instanceIds.stream().filter(id -> !RequestRules.isValidInstanceId(id)).toList();
     if (!malformed.isEmpty()) {
       throw ApiException.of(ErrorReason.INVALID_INSTANCE_ID, "malformed instance ids")
-          .meta("instanceIds", malformed)
+          .meta("instanceIds", malformed.stream().map(RequestRules::display).toList())
           .field("instance_ids", "each id must be \"ins-\" followed by 8 lowercase letters or digits")
           .build();
     }

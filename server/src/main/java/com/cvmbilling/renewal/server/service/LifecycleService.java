@@ -54,6 +54,7 @@ public class LifecycleService {
   private final AtomicLong stepsDone = new AtomicLong();
   /** Steps by kind (reminder, auto_renew, auto_renew_retry, auto_renew_failed, isolate, release). */
   private final Map<String, AtomicLong> stepCounts = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
 
   @Inject
   public LifecycleService(
@@ -89,21 +90,30 @@ public class LifecycleService {
     stepCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
   }
 
-  /** Processes everything due at {@code now}, batch by batch, until nothing is due. */
+  /**
+   * Processes everything due at {@code now}, batch by batch, until nothing is due (or the
+   * process is stopping: each batch commits whole, so stopping between batches loses nothing).
+   */
   public int runDue(Instant now) {
     runLock.lock();
     try {
       int steps = 0;
-      while (true) {
+      while (!stopping) {
         Batch batch = processBatch(now);
         steps += batch.steps();
         if (batch.claimed() == 0) {
-          return steps;
+          break;
         }
       }
+      return steps;
     } finally {
       runLock.unlock();
     }
+  }
+
+  /** Makes runs end after their current batch; called at shutdown. */
+  public void stop() {
+    stopping = true;
   }
 
   /** The earliest due time of any instance, or null. */
@@ -121,8 +131,17 @@ public class LifecycleService {
    * each due instant in turn and everything due then is processed before moving on.
    */
   public long advanceTo(TestClock clock, Instant target) {
+    return advance(clock, now -> target);
+  }
+
+  /** Like {@link #advanceTo}, the target computed from the clock once this run holds the lock. */
+  public long advance(TestClock clock, java.util.function.UnaryOperator<Instant> targetFromNow) {
     runLock.lock();
     try {
+      Instant target = targetFromNow.apply(clock.instant());
+      if (target.isBefore(clock.instant())) {
+        clock.set(target); // refuses with INVALID_TIME_ADVANCE
+      }
       long steps = 0;
       while (true) {
         Instant next = earliestDue();
@@ -215,9 +234,9 @@ public class LifecycleService {
       return 1;
     }
     if (step instanceof LifecycleSchedule.Release) {
-      Instance released = with(instance, InstanceState.RELEASED, instance.expiredTime(), instance.isolatedTime(), now);
+      Instance released = instance.change().state(InstanceState.RELEASED).releasedTime(now).build();
       ledger.event(released, EventType.RELEASED, null, now);
-      queue.apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
+      apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
       counted("release");
       return 1;
     }
@@ -255,32 +274,38 @@ public class LifecycleService {
     int anchor = instance.expiryAnchorDay() != null
         ? instance.expiryAnchorDay() : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
     Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-    Instance renewed = new Instance(instance.instanceId(), instance.accountId(), instance.instanceType(),
-        instance.chargeType(), InstanceState.RUNNING, instance.createdTime(), newExpiry, anchor, null, null,
-        instance.renewFlag(), months, instance.bandwidthMbps(), instance.version() + 1);
+    Instance renewed = instance.change()
+        .state(InstanceState.RUNNING)
+        .expiredTime(newExpiry)
+        .expiryAnchorDay(anchor)
+        .isolatedTime(null)
+        .autoRenewPeriodMonths(months)
+        .build();
     ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
     reschedule(renewed, reminders, zone, now, false);
     return true;
   }
 
   private void isolate(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
-    Instance isolated = with(instance, InstanceState.ISOLATED, instance.expiredTime(), now, null);
+    Instance isolated = instance.change().state(InstanceState.ISOLATED).isolatedTime(now).build();
     ledger.event(isolated, EventType.ISOLATED, null, now);
     reschedule(isolated, reminders, zone, now, false);
   }
 
   private void reschedule(Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
     Instant next = LifecycleSchedule.nextDue(after, reminders, zone, now, settings, attemptFailed);
-    queue.apply(after, next, reminders.expiry(), reminders.daysBefore());
+    apply(after, next, reminders.expiry(), reminders.daysBefore());
   }
 
+  /** The claim holds the row lock, so exactly one row must change; anything else rolls back. */
+  private void apply(Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
+    if (queue.apply(after, next, remindedExpiry, remindedDaysBefore) != 1) {
+      throw new IllegalStateException("instance " + after.instanceId() + " changed under a lifecycle claim");
+    }
+  }
+
+  /** The same instance, next version (a schedule-only update). */
   private static Instance bump(Instance i) {
-    return with(i, i.state(), i.expiredTime(), i.isolatedTime(), i.releasedTime());
-  }
-
-  private static Instance with(Instance i, InstanceState state, Instant expiry, Instant isolated, Instant released) {
-    return new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), state, i.createdTime(),
-        expiry, i.expiryAnchorDay(), isolated, released, i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(),
-        i.version() + 1);
+    return i.change().build();
   }
 }

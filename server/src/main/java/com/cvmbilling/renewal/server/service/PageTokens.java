@@ -17,7 +17,13 @@ public final class PageTokens {
 
   public static String encode(String position, String queryFingerprint) {
     String raw = VERSION + "|" + queryFingerprint + "|" + position;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    String sealed = raw + "|" + checksum(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(sealed.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Detects altered or truncated tokens (an integrity check, not a secret). */
+  private static String checksum(String raw) {
+    return Hashing.sha256Hex(raw).substring(0, 12);
   }
 
   /** The position in a token, or null for an empty token (first page). */
@@ -31,7 +37,11 @@ public final class PageTokens {
     } catch (IllegalArgumentException e) {
       throw invalid();
     }
-    String[] parts = raw.split("\\|", 3);
+    int lastBar = raw.lastIndexOf('|');
+    if (lastBar < 0 || !raw.substring(lastBar + 1).equals(checksum(raw.substring(0, lastBar)))) {
+      throw invalid();
+    }
+    String[] parts = raw.substring(0, lastBar).split("\\|", 3);
     if (parts.length != 3 || !VERSION.equals(parts[0]) || !parts[1].equals(queryFingerprint)
         || parts[2].isEmpty()) {
       throw invalid();

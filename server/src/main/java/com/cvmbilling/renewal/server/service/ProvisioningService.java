@@ -23,6 +23,8 @@ import java.util.List;
 /** Provisioning of instances by the operator (AdminService.CreateInstances). Not charged. */
 @Singleton
 public class ProvisioningService {
+  /** A first term longer than this is a typo, not a purchase. */
+  static final long MAX_TERM_DAYS = 3660;
 
   /**
    * @param periodMonths the first term from now (prepaid), or null
@@ -97,7 +99,7 @@ public class ProvisioningService {
           if (prices.catalog().instanceTypeMonthlyFen(request.instanceType()).isEmpty()) {
             throw ApiException.of(ErrorReason.INVALID_INSTANCE_TYPE, "unknown instance_type; see DescribePrices")
                 .field("instance_type", "not in the price catalog")
-                .meta("instanceType", String.valueOf(request.instanceType()))
+                .meta("instanceType", RequestRules.display(request.instanceType()))
                 .build();
           }
           Instant now = clock.instant();
@@ -107,9 +109,10 @@ public class ProvisioningService {
           if (prepaid) {
             if (request.expiredTime() != null) {
               expiry = request.expiredTime().truncatedTo(ChronoUnit.SECONDS);
-              if (!expiry.isAfter(now)) {
+              if (!expiry.isAfter(now) || expiry.isAfter(now.plus(java.time.Duration.ofDays(MAX_TERM_DAYS)))) {
                 throw ApiException.badField(
-                    ErrorReason.INVALID_EXPIRED_TIME, "expired_time", "expired_time must be in the future");
+                    ErrorReason.INVALID_EXPIRED_TIME, "expired_time",
+                    "expired_time must be in the future and at most 10 years from now");
               }
               anchor = BillingCalendar.anchorDayOf(expiry, zone);
             } else {

@@ -40,8 +40,17 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(DatabaseSettings database, Clock clock) {
+    this(ServerConfig.forTests(database, List.of(ADMIN_KEY)), clock);
+  }
+
+  /**
+   * With a configuration of the test's own (e.g. {@code ServerConfig.forTests(db, List.of(ADMIN_KEY))
+   * .toBuilder().retention(...).build()}); it should accept {@link #ADMIN_KEY}. The port is ignored:
+   * the server is in-process.
+   */
+  public TestServer(ServerConfig config, Clock clock) {
     String name = "renewal-" + UUID.randomUUID();
-    server = RenewalServer.create(ServerConfig.forTests(database, List.of(ADMIN_KEY)), clock);
+    server = RenewalServer.create(config, clock);
     try {
       server.start(InProcessServerBuilder.forName(name).directExecutor());
     } catch (IOException e) {
