@@ -72,11 +72,7 @@ final class ClientCore implements AutoCloseable {
       channel.shutdownNow();
       Thread.currentThread().interrupt();
     } finally {
-      // Retries and reconnects still waiting: run them now, so they see the client closed and
-      // complete their futures (CANCELLED) instead of hanging.
-      for (Runnable pending : scheduler.shutdownNow()) {
-        pending.run();
-      }
+      scheduler.shutdownNow();
     }
   }
 }

@@ -30,6 +30,8 @@ final class UnaryCaller {
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
   private volatile boolean closed;
+  /** Calls waiting for their next attempt; failed with CANCELLED when the client closes. */
+  private final java.util.Set<LogicalCall<?, ?>> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   UnaryCaller(ManagedChannel channel, ClientSettings settings, ScheduledExecutorService scheduler, CallLog log) {
     this.channel = channel;
@@ -40,6 +42,9 @@ final class UnaryCaller {
 
   void close() {
     closed = true;
+    for (LogicalCall<?, ?> call : waiting) {
+      call.retryNow(); // sees the client closed and fails the call
+    }
   }
 
   /** A client token: 40 printable ASCII characters, unique per logical call. */
@@ -109,6 +114,13 @@ final class UnaryCaller {
       });
     }
 
+    /** The scheduled retry; whoever removes the call from {@code waiting} first runs it. */
+    void retryNow() {
+      if (waiting.remove(this)) {
+        attempt();
+      }
+    }
+
     void attempt() {
       if (result.isDone()) {
         return;
@@ -175,10 +187,14 @@ final class UnaryCaller {
         if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > backoff.toNanos()) {
           log.retrying(rpc.methodName(), id, clientToken, failure, backoff);
           try {
-            scheduler.schedule(this::attempt, backoff.toNanos(), TimeUnit.NANOSECONDS);
+            waiting.add(this);
+            scheduler.schedule(this::retryNow, backoff.toNanos(), TimeUnit.NANOSECONDS);
+            if (closed) {
+              retryNow(); // closed while scheduling: fail now rather than wait
+            }
             return;
           } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-            // the client was closed: report the failure we have
+            waiting.remove(this); // the client was closed: report the failure we have
           }
         }
       }
