@@ -119,10 +119,32 @@ public final class TlsSettings {
       return this;
     }
 
+    /** Fails here, not at the first call, on certificates or a key that cannot be read. */
     public TlsSettings build() {
+      if (trustPem != null) {
+        requireCertificates(trustPem, "trusted certificates");
+      }
+      if (certChainPem != null) {
+        requireCertificates(certChainPem, "client certificate chain");
+        String key = new String(privateKeyPem, java.nio.charset.StandardCharsets.US_ASCII);
+        if (!key.contains("-----BEGIN PRIVATE KEY-----")) {
+          throw new IllegalArgumentException("the client private key must be PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)");
+        }
+      }
       TlsSettings settings = new TlsSettings(this);
-      settings.toChannelCredentials(); // fail here, not at the first call, on a bad PEM
+      settings.toChannelCredentials();
       return settings;
+    }
+
+    private static void requireCertificates(byte[] pem, String what) {
+      try {
+        if (java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+          throw new IllegalArgumentException("no certificate in the " + what);
+        }
+      } catch (java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("unreadable " + what + ": " + e.getMessage(), e);
+      }
     }
 
     private static byte[] read(Path path) {
