@@ -48,8 +48,15 @@ public final class Page<T> {
     return !nextPageToken.isEmpty();
   }
 
-  /** Fetches the next page (blocking). */
+  /**
+   * Fetches the next page (blocking).
+   *
+   * @throws NoSuchElementException on the last page
+   */
   public Page<T> nextPage() {
+    if (!hasNextPage()) {
+      throw new NoSuchElementException("this is the last page");
+    }
     return Futures.await(nextPageAsync());
   }
 

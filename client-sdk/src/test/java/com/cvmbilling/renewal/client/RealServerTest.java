@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.client.error.IdempotencyKeyReusedException;
@@ -125,11 +126,16 @@ class RealServerTest {
       assertThat(seen).isSorted();
 
       int pages = 0;
+      Page<InstanceInfo> last = null;
       for (Page<InstanceInfo> p : first.iteratePages()) {
         pages++;
         assertThat(p.items()).isNotEmpty();
+        last = p;
       }
       assertThat(pages).isEqualTo(28); // ceil(1000 / 37)
+      assertThat(last.items()).hasSize(1000 - 27 * 37);
+      assertThat(last.hasNextPage()).isFalse();
+      assertThatThrownBy(last::nextPage).isInstanceOf(java.util.NoSuchElementException.class);
 
       // Async first page, then the rest; the filters travel with the page token.
       Page<InstanceInfo> running = client.describeInstancesAsync(DescribeInstancesRequest.newBuilder()
