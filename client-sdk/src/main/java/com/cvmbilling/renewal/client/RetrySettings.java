@@ -1,0 +1,230 @@
+package com.cvmbilling.renewal.client;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * When and how often a call is retried (GAX style), per RPC: see
+ * {@link ClientBuilder#retrySettings(Rpc, RetrySettings)}.
+ *
+ * <p>An attempt that failed is retried when its status code is one of
+ * {@link #retryableCodes()} (default {@code UNAVAILABLE}), or when its error reason is one of
+ * {@link #retryableReasons()} (default {@code REQUEST_IN_PROGRESS}, which the service reports as
+ * {@code ABORTED} while an earlier attempt with the same client token is still running; other
+ * {@code ABORTED} reasons are not retried). {@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION},
+ * {@code NOT_FOUND}, {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are never retried,
+ * whatever the settings say.
+ *
+ * <p>The n-th retry waits {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, shortened
+ * by a random jitter of up to {@code jitter} of it, and never past the call's deadline: the
+ * deadline bounds the whole call, all attempts and waits together.
+ */
+public final class RetrySettings {
+  /** Codes that no setting can make retryable: repeating the same request cannot succeed. */
+  public static final Set<Status.Code> NEVER_RETRIED = Set.copyOf(EnumSet.of(
+      Status.Code.INVALID_ARGUMENT, Status.Code.FAILED_PRECONDITION, Status.Code.NOT_FOUND,
+      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED));
+
+  private static final RetrySettings DEFAULTS = newBuilder().build();
+  private static final RetrySettings NONE = newBuilder().maxAttempts(1).build();
+
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final double backoffMultiplier;
+  private final double jitter;
+  private final Set<Status.Code> retryableCodes;
+  private final Set<String> retryableReasons;
+
+  private RetrySettings(Builder b) {
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.backoffMultiplier = b.backoffMultiplier;
+    this.jitter = b.jitter;
+    this.retryableCodes = Set.copyOf(b.retryableCodes);
+    this.retryableReasons = Set.copyOf(b.retryableReasons);
+  }
+
+  /**
+   * The default: up to 5 attempts, 100 ms doubling to at most 5 s, jitter 0.5, retrying
+   * {@code UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS}.
+   */
+  public static RetrySettings defaults() {
+    return DEFAULTS;
+  }
+
+  /** One attempt, no retry. The default of the RPCs that take no client token (see {@link Rpc}). */
+  public static RetrySettings none() {
+    return NONE;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.maxAttempts = maxAttempts;
+    b.initialBackoff = initialBackoff;
+    b.maxBackoff = maxBackoff;
+    b.backoffMultiplier = backoffMultiplier;
+    b.jitter = jitter;
+    b.retryableCodes = EnumSet.noneOf(Status.Code.class);
+    b.retryableCodes.addAll(retryableCodes);
+    b.retryableReasons = new java.util.HashSet<>(retryableReasons);
+    return b;
+  }
+
+  /** Attempts in total, the first included; 0 means no limit but the deadline. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  public double backoffMultiplier() {
+    return backoffMultiplier;
+  }
+
+  /** 0 = exact backoff; 0.5 = each wait is between half and all of the computed backoff. */
+  public double jitter() {
+    return jitter;
+  }
+
+  public Set<Status.Code> retryableCodes() {
+    return retryableCodes;
+  }
+
+  public Set<String> retryableReasons() {
+    return retryableReasons;
+  }
+
+  /** Whether a failure with this code and reason is retried (attempts and deadline aside). */
+  public boolean isRetryable(Status.Code code, String reason) {
+    if (NEVER_RETRIED.contains(code)) {
+      return false;
+    }
+    return retryableCodes.contains(code) || (reason != null && retryableReasons.contains(reason));
+  }
+
+  /** Whether another attempt may follow attempt number {@code attemptsMade}. */
+  public boolean hasAttemptsLeft(int attemptsMade) {
+    return maxAttempts == 0 || attemptsMade < maxAttempts;
+  }
+
+  /**
+   * The wait before retry number {@code retry} (1 = the wait after the first attempt).
+   *
+   * @param random a number in [0, 1)
+   */
+  public Duration backoff(int retry, double random) {
+    double nanos = initialBackoff.toNanos() * Math.pow(backoffMultiplier, Math.max(0, retry - 1));
+    nanos = Math.min(nanos, maxBackoff.toNanos());
+    nanos = nanos * (1.0 - jitter * random);
+    return Duration.ofNanos((long) nanos);
+  }
+
+  @Override
+  public String toString() {
+    return "RetrySettings{maxAttempts=" + maxAttempts + ", backoff " + initialBackoff.toMillis() + "ms x"
+        + backoffMultiplier + " up to " + maxBackoff.toMillis() + "ms, jitter " + jitter + ", codes "
+        + retryableCodes + ", reasons " + retryableReasons + "}";
+  }
+
+  /** Builds {@link RetrySettings}. */
+  public static final class Builder {
+    private int maxAttempts = 5;
+    private Duration initialBackoff = Duration.ofMillis(100);
+    private Duration maxBackoff = Duration.ofSeconds(5);
+    private double backoffMultiplier = 2.0;
+    private double jitter = 0.5;
+    private EnumSet<Status.Code> retryableCodes = EnumSet.of(Status.Code.UNAVAILABLE);
+    private Set<String> retryableReasons = new java.util.HashSet<>(Set.of("REQUEST_IN_PROGRESS"));
+
+    private Builder() {}
+
+    /** Attempts in total, the first included (1 = no retry); 0 = no limit but the deadline. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 0) {
+        throw new IllegalArgumentException("maxAttempts must be >= 0, got " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder initialBackoff(Duration initialBackoff) {
+      this.initialBackoff = requireNonNegative(initialBackoff, "initialBackoff");
+      return this;
+    }
+
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = requireNonNegative(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    public Builder backoffMultiplier(double backoffMultiplier) {
+      if (!(backoffMultiplier >= 1.0)) {
+        throw new IllegalArgumentException("backoffMultiplier must be >= 1, got " + backoffMultiplier);
+      }
+      this.backoffMultiplier = backoffMultiplier;
+      return this;
+    }
+
+    /** 0..1: how much of each wait may be randomly cut, so that clients do not retry in step. */
+    public Builder jitter(double jitter) {
+      if (!(jitter >= 0.0 && jitter <= 1.0)) {
+        throw new IllegalArgumentException("jitter must be in [0, 1], got " + jitter);
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * The status codes to retry. {@link RetrySettings#NEVER_RETRIED} codes are refused: retrying
+     * them could never succeed, and retrying is only safe because the SDK keeps the client token.
+     */
+    public Builder retryableCodes(Set<Status.Code> codes) {
+      for (Status.Code code : codes) {
+        if (NEVER_RETRIED.contains(code)) {
+          throw new IllegalArgumentException(code + " is never retried");
+        }
+        if (code == Status.Code.OK) {
+          throw new IllegalArgumentException("OK is not a failure");
+        }
+      }
+      this.retryableCodes = codes.isEmpty() ? EnumSet.noneOf(Status.Code.class) : EnumSet.copyOf(codes);
+      return this;
+    }
+
+    /** Error reasons to retry whatever their code (never one of the codes that are never retried). */
+    public Builder retryableReasons(Set<String> reasons) {
+      this.retryableReasons = new java.util.HashSet<>(reasons);
+      return this;
+    }
+
+    public RetrySettings build() {
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is below initialBackoff " + initialBackoff);
+      }
+      return new RetrySettings(this);
+    }
+
+    private static Duration requireNonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative");
+      }
+      return d;
+    }
+  }
+}

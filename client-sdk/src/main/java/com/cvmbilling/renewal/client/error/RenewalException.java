@@ -1,0 +1,262 @@
+package com.cvmbilling.renewal.client.error;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every failed call of the SDK throws this unchecked exception, or one of its subclasses: one per
+ * gRPC status code that callers commonly handle (for example {@link FailedPreconditionException})
+ * and, below those, one per common error reason (for example {@link InsufficientBalanceException}).
+ *
+ * <p>It carries what the service said: the {@linkplain #statusCode() status code}, the
+ * {@linkplain #reason() reason} of the {@code google.rpc.ErrorInfo} (the names of SPEC section 7,
+ * e.g. {@code INSUFFICIENT_BALANCE}), its {@linkplain #metadata() metadata} (e.g.
+ * {@code instanceIds}), the {@linkplain #fieldViolations() field violations} of a
+ * {@code google.rpc.BadRequest}, and the full {@linkplain #status() google.rpc.Status}. It also
+ * carries the {@linkplain #requestId() request id} of the call (to quote to the service's
+ * operators) and, for a call that changes something, its {@linkplain #clientToken() client token}:
+ * calling again with that token can never charge twice.
+ */
+public class RenewalException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The domain of the service's {@code ErrorInfo}. */
+  public static final String ERROR_DOMAIN = "renewal.cvmbilling.com";
+
+  /** A wrong request field, from {@code google.rpc.BadRequest}. */
+  public record FieldViolation(String field, String description) {}
+
+  /** What a failure is built from. */
+  record Details(
+      Status.Code code,
+      String description,
+      String reason,
+      String domain,
+      Map<String, String> metadata,
+      List<FieldViolation> fieldViolations,
+      com.google.rpc.Status status,
+      String method,
+      String requestId,
+      String clientToken,
+      int attempts,
+      Throwable cause) {}
+
+  private final transient Details details;
+
+  RenewalException(Details details) {
+    super(message(details), details.cause());
+    this.details = details;
+  }
+
+  private static String message(Details d) {
+    StringBuilder m = new StringBuilder();
+    if (!d.method().isEmpty()) {
+      m.append(d.method()).append(": ");
+    }
+    m.append(d.code());
+    if (!d.reason().isEmpty()) {
+      m.append('/').append(d.reason());
+    }
+    if (d.description() != null && !d.description().isEmpty()) {
+      m.append(": ").append(d.description());
+    }
+    if (!d.metadata().isEmpty()) {
+      m.append(' ').append(d.metadata());
+    }
+    m.append(" [request id ").append(d.requestId());
+    if (!d.clientToken().isEmpty()) {
+      m.append(", client token ").append(d.clientToken());
+    }
+    if (d.attempts() > 1) {
+      m.append(", ").append(d.attempts()).append(" attempts");
+    }
+    return m.append(']').toString();
+  }
+
+  /**
+   * Translates the outcome of a gRPC call into the exception for its code and reason.
+   *
+   * @param status the call's status (not OK)
+   * @param trailers the call's trailers, where the {@code google.rpc.Status} details are; may be null
+   * @param method the RPC's simple name, e.g. {@code RenewInstances}; may be empty
+   * @param requestId the request id of the call
+   * @param clientToken the idempotency key the call was made with; may be empty
+   * @param attempts how many attempts were made
+   */
+  public static RenewalException fromStatus(Status status, Metadata trailers, String method, String requestId,
+      String clientToken, int attempts) {
+    com.google.rpc.Status proto = trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
+    if (proto == null) {
+      proto = com.google.rpc.Status.newBuilder()
+          .setCode(status.getCode().value())
+          .setMessage(status.getDescription() == null ? "" : status.getDescription())
+          .build();
+    }
+    ErrorInfo info = null;
+    List<FieldViolation> violations = new ArrayList<>();
+    for (Any detail : proto.getDetailsList()) {
+      try {
+        if (info == null && detail.is(ErrorInfo.class)) {
+          info = detail.unpack(ErrorInfo.class);
+        } else if (detail.is(BadRequest.class)) {
+          for (BadRequest.FieldViolation v : detail.unpack(BadRequest.class).getFieldViolationsList()) {
+            violations.add(new FieldViolation(v.getField(), v.getDescription()));
+          }
+        }
+      } catch (InvalidProtocolBufferException ignored) {
+        // a malformed detail is skipped; the status code and message still tell what happened
+      }
+    }
+    Details d = new Details(
+        status.getCode(),
+        status.getDescription(),
+        info == null ? "" : info.getReason(),
+        info == null ? "" : info.getDomain(),
+        info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
+        List.copyOf(violations),
+        proto,
+        method == null ? "" : method,
+        requestId == null ? "" : requestId,
+        clientToken == null ? "" : clientToken,
+        attempts,
+        status.getCause());
+    return create(d);
+  }
+
+  /**
+   * Translates a failure of a call made with the generated stubs, e.g.
+   * {@code catch (StatusRuntimeException e) { throw RenewalException.from(e); }}.
+   */
+  public static RenewalException from(Throwable failure) {
+    if (failure instanceof RenewalException r) {
+      return r;
+    }
+    if (failure instanceof StatusRuntimeException sre) {
+      return fromStatus(sre.getStatus(), sre.getTrailers(), "", "", "", 1);
+    }
+    if (failure instanceof StatusException se) {
+      return fromStatus(se.getStatus(), se.getTrailers(), "", "", "", 1);
+    }
+    return fromStatus(Status.fromThrowable(failure), Status.trailersFromThrowable(failure), "", "", "", 1);
+  }
+
+  private static RenewalException create(Details d) {
+    RenewalException byReason = switch (d.reason()) {
+      case "INSUFFICIENT_BALANCE" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InsufficientBalanceException(d) : null;
+      case "NOT_PREPAID" -> d.code() == Status.Code.FAILED_PRECONDITION ? new NotPrepaidException(d) : null;
+      case "INSTANCE_RELEASED" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceReleasedException(d) : null;
+      case "INSTANCE_ISOLATED" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceIsolatedException(d) : null;
+      case "PREPAID_NOT_TERMINABLE" -> d.code() == Status.Code.FAILED_PRECONDITION ? new PrepaidNotTerminableException(d) : null;
+      case "INSTANCE_NOT_FOUND" -> d.code() == Status.Code.NOT_FOUND ? new InstanceNotFoundException(d) : null;
+      case "ACCOUNT_NOT_FOUND" -> d.code() == Status.Code.NOT_FOUND ? new AccountNotFoundException(d) : null;
+      case "IDEMPOTENCY_KEY_REUSED" -> d.code() == Status.Code.INVALID_ARGUMENT ? new IdempotencyKeyReusedException(d) : null;
+      case "REQUEST_IN_PROGRESS" -> d.code() == Status.Code.ABORTED ? new RequestInProgressException(d) : null;
+      default -> null;
+    };
+    if (byReason != null) {
+      return byReason;
+    }
+    return switch (d.code()) {
+      case INVALID_ARGUMENT -> new InvalidArgumentException(d);
+      case NOT_FOUND -> new NotFoundException(d);
+      case FAILED_PRECONDITION -> new FailedPreconditionException(d);
+      case ABORTED -> new AbortedException(d);
+      case UNAUTHENTICATED -> new UnauthenticatedException(d);
+      case PERMISSION_DENIED -> new PermissionDeniedException(d);
+      case UNAVAILABLE -> new UnavailableException(d);
+      case DEADLINE_EXCEEDED -> new DeadlineExceededException(d);
+      case CANCELLED -> new CancelledException(d);
+      case INTERNAL -> new InternalException(d);
+      case UNIMPLEMENTED -> new UnimplementedException(d);
+      default -> new RenewalException(d);
+    };
+  }
+
+  /** The gRPC status code. */
+  public Status.Code statusCode() {
+    return details.code();
+  }
+
+  /** The {@code ErrorInfo} reason, e.g. {@code INSUFFICIENT_BALANCE}; empty when the status had none. */
+  public String reason() {
+    return details.reason();
+  }
+
+  /** The {@code ErrorInfo} domain ({@value #ERROR_DOMAIN} for the service's own errors); may be empty. */
+  public String domain() {
+    return details.domain();
+  }
+
+  /** The {@code ErrorInfo} metadata: the offending values, e.g. {@code instanceIds}. */
+  public Map<String, String> metadata() {
+    return details.metadata();
+  }
+
+  /** One metadata value. */
+  public Optional<String> metadata(String key) {
+    return Optional.ofNullable(details.metadata().get(key));
+  }
+
+  /** The instances the error names ({@code instanceIds} metadata, comma-separated); may be empty. */
+  public List<String> instanceIds() {
+    String ids = details.metadata().get("instanceIds");
+    if (ids == null || ids.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The wrong request fields ({@code google.rpc.BadRequest}); empty when none was named. */
+  public List<FieldViolation> fieldViolations() {
+    return details.fieldViolations();
+  }
+
+  /** The full {@code google.rpc.Status}, details included. */
+  public com.google.rpc.Status status() {
+    return details.status();
+  }
+
+  /** The server's message, for humans (never parse it; use {@link #reason()}). */
+  public String description() {
+    return details.description() == null ? "" : details.description();
+  }
+
+  /** The RPC, e.g. {@code RenewInstances}; empty when unknown. */
+  public String method() {
+    return details.method();
+  }
+
+  /**
+   * The request id of the logical call: the server's {@code x-request-id} response header or
+   * trailer when it sent one, otherwise the id the SDK generated and sent as {@code x-request-id}.
+   * The same on every attempt of one call.
+   */
+  public String requestId() {
+    return details.requestId();
+  }
+
+  /**
+   * The idempotency key the call was made with, when the RPC takes one. Repeating the call with
+   * this token (and the same request) is always safe: it charges at most once in total.
+   */
+  public Optional<String> clientToken() {
+    return details.clientToken().isEmpty() ? Optional.empty() : Optional.of(details.clientToken());
+  }
+
+  /** How many attempts the SDK made before giving up (1 when it did not retry). */
+  public int attempts() {
+    return details.attempts();
+  }
+}
