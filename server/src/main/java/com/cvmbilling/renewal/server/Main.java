@@ -108,7 +108,7 @@ public final class Main implements Callable<Integer> {
       description = "Close the connection if a ping is not answered within this. Default: ${DEFAULT-VALUE}.")
   Duration keepaliveTimeout;
 
-  @Option(names = "--permit-keepalive-time", defaultValue = "20s", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(names = "--permit-keepalive-time", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
       description = "Most frequent client keepalive ping allowed; faster pingers are disconnected. Default: ${DEFAULT-VALUE}.")
   Duration permitKeepaliveTime;
 

@@ -117,16 +117,17 @@ public final class RenewalServer implements AutoCloseable {
   }
 
   /**
-   * The services with their interceptors, for a real or an in-process server. Ours: request
-   * parsing guard (a malformed request is INVALID_ARGUMENT), then, outermost first: call observer
-   * (request id, RequestInfo), authentication, rate limit, error mapping. Health and reflection
-   * need no key: they only get the call observer.
+   * The services with their interceptors, for a real or an in-process server. Ours, outermost
+   * first: call observer (request id, RequestInfo), authentication, rate limit, error mapping,
+   * malformed-request guard (a request that did not parse is INVALID_ARGUMENT). Health and
+   * reflection need no key: they only get the call observer.
    */
   public List<ServerServiceDefinition> services() {
     AuthInterceptor auth = injector.getInstance(AuthInterceptor.class);
     ExceptionMappingInterceptor errors = new ExceptionMappingInterceptor();
     List<ServerInterceptor> chain = new java.util.ArrayList<>();
     // ServerInterceptors.intercept runs the last one first.
+    chain.add(new MalformedRequestGuard());
     chain.add(errors);
     if (config.rateLimit() != null && config.rateLimit().enabled()) {
       chain.add(new RateLimitInterceptor(config.rateLimit().callsPerSecond(), config.rateLimit().burst(), metrics));
@@ -139,7 +140,7 @@ public final class RenewalServer implements AutoCloseable {
         .ifPresent(clock -> ours.add(new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class))));
     List<ServerServiceDefinition> defs = new java.util.ArrayList<>();
     for (BindableService s : ours) {
-      defs.add(ServerInterceptors.intercept(MalformedRequestGuard.guard(s.bindService()), chain));
+      defs.add(ServerInterceptors.intercept(MalformedRequestGuard.tolerant(s.bindService()), chain));
     }
     defs.add(ServerInterceptors.intercept(health.getHealthService(), callObserver));
     defs.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), callObserver));

@@ -54,7 +54,8 @@ public record TransportSettings(
         DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION,
         Duration.ofSeconds(60),
         Duration.ofSeconds(20),
-        Duration.ofSeconds(20),
+        // grpc-java clients cannot ping more often than every 10 s: allow all of them.
+        Duration.ofSeconds(10),
         Duration.ZERO);
   }
 
