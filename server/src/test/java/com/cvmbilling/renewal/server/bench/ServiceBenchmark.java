@@ -80,7 +80,7 @@ import org.HdrHistogram.Histogram;
  * mvn -B -ntp -pl server exec:java@service-bench -Dbench.instances=10000,1000000
  * </pre>
  *
- * Properties: bench.instances (comma list, default 10000), bench.concurrency (32),
+ * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first), bench.concurrency (32),
  * bench.warmupSeconds (5), bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
  * bench.scenarios (comma list, default all), bench.pageSize (100), bench.poolSize (16, the
  * server's default), bench.xmx (256m), bench.jar, bench.useJar (true), bench.jfr (false: record
@@ -141,7 +141,8 @@ public final class ServiceBenchmark {
 
   /** One scenario's figures. Latency in microseconds, of successful calls. */
   public record Result(
-      String name, int instancesPerCall, long calls, Map<String, Long> errors, double seconds, Histogram latency) {
+      String name, int instancesPerCall, long calls, Map<String, Long> errors, double seconds, Histogram latency,
+      Cpu cpu) {
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -164,6 +165,56 @@ public final class ServiceBenchmark {
 
     public double p999Ms() {
       return latency.getValueAtPercentile(99.9) / 1000.0;
+    }
+  }
+
+  /**
+   * CPU time used during the measured period by this JVM (the callers, and the raw-JDBC baseline),
+   * the server process, the MariaDB server, and the whole machine (from /proc/stat; other
+   * engineers' builds included), in seconds; -1 where unknown.
+   */
+  public record Cpu(double client, double server, double database, double machineBusy, double machineCapacity) {
+    String perCall(long calls) {
+      if (calls == 0) {
+        return "";
+      }
+      return String.format(Locale.ROOT, "cpu ms/call: bench JVM %.2f, server %.2f, mariadbd %.2f; machine busy %.0f%%"
+              + " of %d cores (bench+server+mariadbd %.0f%%)",
+          client * 1000 / calls, server * 1000 / calls, database * 1000 / calls, 100 * machineBusy / machineCapacity,
+          Runtime.getRuntime().availableProcessors(), 100 * (client + Math.max(0, server) + Math.max(0, database))
+              / machineCapacity);
+    }
+  }
+
+  /** CPU seconds of a process so far, or -1. */
+  static double cpuSeconds(long pid) {
+    if (pid <= 0) {
+      return -1;
+    }
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(-1.0);
+  }
+
+  /** The shared MariaDB server's pid (a mariadbd without --datadir: the system one), or -1. */
+  static long databasePid() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> Arrays.stream(a).noneMatch(x -> x.startsWith("--datadir")))
+            .orElse(true))
+        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+  }
+
+  /** Busy and total CPU seconds of the machine so far (/proc/stat), or {-1, -1}. */
+  static double[] machineCpu() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < Math.min(f.length, 9); i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      return new double[] {(total - idle) / 100.0, total / 100.0};
+    } catch (IOException | RuntimeException e) {
+      return new double[] {-1, -1};
     }
   }
 
@@ -222,7 +273,7 @@ public final class ServiceBenchmark {
     boolean oom;
     Data data;
     double loadSeconds;
-    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb()) {
+    try (TestDatabases.TestDatabase db = benchDatabase()) {
       out.printf(Locale.ROOT, "%n== %,d instances (database %s)%n", size, db.settings().url());
       try (ServerProcess server = startServer(o, "bench-api-" + size, db, List.of("--no-lifecycle"))) {
         long t0 = System.nanoTime();
@@ -241,9 +292,10 @@ public final class ServiceBenchmark {
             TestDatabases.mariaDbPassword(), o.poolSize())) {
           String deepToken = o.scenarios().contains("describe-deep-page") ? deepPageToken(channels.get(0), data, o) : "";
           for (String scenario : o.scenarios()) {
-            Result r = runScenario(o, scenario, data, channels, raw, deepToken);
+            Result r = runScenario(o, scenario, data, channels, raw, deepToken, server.pid());
             results.put(scenario, r);
             out.println(format(r));
+            out.println("    " + r.cpu().perCall(r.calls()));
           }
         } finally {
           channels.forEach(ManagedChannel::shutdownNow);
@@ -253,10 +305,49 @@ public final class ServiceBenchmark {
       }
     }
     LifecycleResult lifecycle = null;
-    if (o.lifecycleInstances() > 0) {
+    if (o.lifecycleInstances() > 0 && size == o.sizes().get(0)) { // once per run: it does not depend on N
       lifecycle = lifecycleDrain(o, out);
     }
     return new SizeReport(size, data.accounts.size(), loadSeconds, results, lifecycle, peakRss, oom);
+  }
+
+  /**
+   * A fresh database named {@code renewal_bench_*}, dropped at the end. Not {@code renewal_test_*}:
+   * {@code .ci/run} drops those at its start, and another CI run on the same machine must not pull
+   * the database from under a benchmark.
+   */
+  static TestDatabases.TestDatabase benchDatabase() throws java.sql.SQLException {
+    String base = TestDatabases.mariaDbBaseUrl();
+    String name = "renewal_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection c = DriverManager.getConnection(base, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+    com.cvmbilling.renewal.server.persistence.DatabaseSettings settings =
+        new com.cvmbilling.renewal.server.persistence.DatabaseSettings(base + name, TestDatabases.mariaDbUser(),
+            TestDatabases.mariaDbPassword(), Path.of("target"), 16);
+    return new TestDatabases.TestDatabase() {
+      @Override
+      public com.cvmbilling.renewal.server.persistence.DatabaseSettings settings() {
+        return settings;
+      }
+
+      @Override
+      public String kind() {
+        return "MARIADB";
+      }
+
+      @Override
+      public void close() {
+        try (Connection c = DriverManager.getConnection(base, TestDatabases.mariaDbUser(),
+                TestDatabases.mariaDbPassword());
+            Statement s = c.createStatement()) {
+          s.execute("DROP DATABASE IF EXISTS " + name);
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException("could not drop " + name, e);
+        }
+      }
+    };
   }
 
   static ServerProcess startServer(Options o, String name, TestDatabases.TestDatabase db, List<String> extra)
@@ -437,7 +528,7 @@ public final class ServiceBenchmark {
   }
 
   private static Result runScenario(Options o, String scenario, Data data, List<ManagedChannel> channels,
-      RawJdbcRenewal raw, String deepToken) throws Exception {
+      RawJdbcRenewal raw, String deepToken, long serverPid) throws Exception {
     int accounts = data.accounts.size();
     // Per account, one stub with its key (stubs are cheap, immutable and thread-safe).
     List<List<RenewalServiceBlockingStub>> stubs = new ArrayList<>();
@@ -454,7 +545,7 @@ public final class ServiceBenchmark {
       case "describe-first-page", "describe-deep-page", "grpc-health" -> 1;
       default -> 1;
     };
-    return measure(o, scenario, perCall, worker -> {
+    return measure(o, scenario, perCall, serverPid, worker -> {
       ManagedChannel ch = channels.get(worker % channels.size());
       List<RenewalServiceBlockingStub> mine = stubs.get(worker % channels.size());
       RenewalServiceBlockingStub big = tenant(ch, data.bigKey);
@@ -517,8 +608,8 @@ public final class ServiceBenchmark {
   }
 
   /** C threads call {@code factory.apply(worker)} in a loop: warm-up, then the measured period. */
-  static Result measure(Options o, String name, int perCall, java.util.function.IntFunction<Call> factory)
-      throws InterruptedException {
+  static Result measure(Options o, String name, int perCall, long serverPid,
+      java.util.function.IntFunction<Call> factory) throws InterruptedException {
     int threads = o.concurrency();
     long start = System.nanoTime();
     long measureFrom = start + o.warmup().toNanos();
@@ -560,6 +651,16 @@ public final class ServiceBenchmark {
       t.start();
       workers.add(t);
     }
+    long dbPid = databasePid();
+    long self = ProcessHandle.current().pid();
+    sleepUntil(measureFrom);
+    double[] c0 = {cpuSeconds(self), cpuSeconds(serverPid), cpuSeconds(dbPid)};
+    double[] m0 = machineCpu();
+    sleepUntil(end);
+    double[] c1 = {cpuSeconds(self), cpuSeconds(serverPid), cpuSeconds(dbPid)};
+    double[] m1 = machineCpu();
+    Cpu cpu = new Cpu(c1[0] - c0[0], c0[1] < 0 ? -1 : c1[1] - c0[1], c0[2] < 0 ? -1 : c1[2] - c0[2], m1[0] - m0[0],
+        m1[1] - m0[1]);
     for (Thread t : workers) {
       t.join();
     }
@@ -569,7 +670,14 @@ public final class ServiceBenchmark {
     }
     Map<String, Long> errorCounts = new TreeMap<>();
     errors.forEach((k, v) -> errorCounts.put(k, v.get()));
-    return new Result(name, perCall, calls.get(), errorCounts, o.measure().toNanos() / 1e9, all);
+    return new Result(name, perCall, calls.get(), errorCounts, o.measure().toNanos() / 1e9, all, cpu);
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long wait = nanoTime - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -579,7 +687,7 @@ public final class ServiceBenchmark {
 
   static LifecycleResult lifecycleDrain(Options o, PrintStream out) throws Exception {
     int n = o.lifecycleInstances();
-    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb()) {
+    try (TestDatabases.TestDatabase db = benchDatabase()) {
       // Create the schema with a server that does not run the job, then load, then start the runner.
       startServer(o, "bench-migrate", db, List.of("--no-lifecycle")).close();
       String url = db.settings().url() + "?rewriteBatchedStatements=true";
@@ -647,6 +755,8 @@ public final class ServiceBenchmark {
           s.serverOutOfMemory() ? "YES" : "none");
       out.println(header());
       s.results().values().forEach(r -> out.println(format(r)));
+      out.println("CPU during each measured period:");
+      s.results().values().forEach(r -> out.printf(Locale.ROOT, "  %-20s %s%n", r.name(), r.cpu().perCall(r.calls())));
       Map<String, Result> r = s.results();
       out.println("targets:");
       ratio(out, "RenewInstances 1/call vs raw-JDBC baseline (calls/s)", r.get("renew-1"), r.get("jdbc-renew-1"),
