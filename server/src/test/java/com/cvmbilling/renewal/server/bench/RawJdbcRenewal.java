@@ -26,8 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * MyBatis, no per-transaction session resets.
  *
  * <p>Per call: SELECT account; SELECT instances ... ORDER BY instance_id FOR UPDATE; SELECT
- * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; per
- * instance UPDATE instance (version check) and INSERT instance_event; COMMIT. With a client token
+ * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; for one
+ * instance UPDATE instance (version check) and INSERT instance_event, for several one UPDATE ...
+ * CASE and one multi-row INSERT (Ledger.saveRenewals); COMMIT. With a client token
  * also the idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ... COMPLETED
  * inside the renewal transaction.
  */
@@ -190,7 +191,10 @@ final class RawJdbcRenewal implements AutoCloseable {
           s.setLong(7, now);
           s.executeUpdate();
         }
-        for (Row r : rows) {
+        if (rows.size() > 1) {
+          renewAll(c, accountId, rows, months, zone, orderId, now);
+        }
+        for (Row r : rows.size() > 1 ? List.<Row>of() : rows) {
           long newExpiry = BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone)
               .toEpochMilli();
           try (PreparedStatement s = c.prepareStatement(UPDATE_INSTANCE)) {
@@ -238,6 +242,64 @@ final class RawJdbcRenewal implements AutoCloseable {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  /** Several instances: InstanceMapper.renewAll and EventMapper.insertAll (Ledger.saveRenewals). */
+  private static void renewAll(Connection c, String accountId, List<Row> rows, int months, ZoneId zone,
+      String orderId, long now) throws SQLException {
+    long[] expiries = new long[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      expiries[i] = BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone).toEpochMilli();
+    }
+    String when = " WHEN ? THEN ?".repeat(rows.size());
+    String in = "(" + "?,".repeat(rows.size() - 1) + "?)";
+    String update = "UPDATE instance SET state = 'RUNNING', expired_time_ms = CASE instance_id" + when + " END,"
+        + " expiry_anchor_day = CASE instance_id" + when + " END, isolated_time_ms = NULL, released_time_ms = NULL,"
+        + " bandwidth_mbps = CASE instance_id" + when + " END, version = version + 1, next_due_ms = 0"
+        + " WHERE instance_id IN " + in + " AND version = CASE instance_id" + " WHEN ? THEN ? - 1".repeat(rows.size())
+        + " END";
+    try (PreparedStatement s = c.prepareStatement(update)) {
+      int p = 1;
+      for (int i = 0; i < rows.size(); i++) {
+        s.setString(p++, rows.get(i).id);
+        s.setLong(p++, expiries[i]);
+      }
+      for (Row r : rows) {
+        s.setString(p++, r.id);
+        s.setInt(p++, r.anchor);
+      }
+      for (Row r : rows) {
+        s.setString(p++, r.id);
+        s.setInt(p++, r.bandwidth);
+      }
+      for (Row r : rows) {
+        s.setString(p++, r.id);
+      }
+      for (Row r : rows) {
+        s.setString(p++, r.id);
+        s.setLong(p++, r.version + 1);
+      }
+      if (s.executeUpdate() != rows.size()) {
+        throw new SQLException("concurrent modification");
+      }
+    }
+    String insert = "INSERT INTO instance_event (account_id, event_type, instance_id, occurred_time_ms,"
+        + " expired_time_ms, days_before, order_id) VALUES "
+        + String.join(",", java.util.Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?)"));
+    try (PreparedStatement s = c.prepareStatement(insert)) {
+      int p = 1;
+      for (int i = 0; i < rows.size(); i++) {
+        s.setString(p++, accountId);
+        s.setString(p++, "RENEWED");
+        s.setString(p++, rows.get(i).id);
+        s.setLong(p++, now);
+        s.setLong(p++, expiries[i]);
+        s.setInt(p++, 0);
+        s.setString(p++, orderId);
+      }
+      s.executeUpdate();
     }
   }
 

@@ -81,7 +81,8 @@ import org.HdrHistogram.Histogram;
  * </pre>
  *
  * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first), bench.concurrency (32),
- * bench.warmupSeconds (5), bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
+ * bench.serverWarmupSeconds (20, before all scenarios), bench.warmupSeconds (5, before each),
+ * bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
  * bench.scenarios (comma list, default all), bench.pageSize (100), bench.poolSize (16, the
  * server's default), bench.xmx (256m), bench.jar, bench.useJar (true), bench.jfr (false: record
  * the server with JFR into target/bench-results/), bench.out (also write the report there).
@@ -97,6 +98,10 @@ public final class ServiceBenchmark {
       "grpc-health", "jdbc-renew-1", "renew-1", "jdbc-renew-1-token", "renew-1-token", "jdbc-renew-100",
       "renew-100", "set-auto-renew", "describe-first-page", "describe-deep-page");
 
+  /** What warms the server up before the measured scenarios. */
+  static final List<String> WARMUP_SCENARIOS =
+      List.of("renew-1", "renew-1-token", "renew-100", "set-auto-renew", "describe-first-page", "describe-deep-page");
+
   /** How a run is set up. */
   public record Options(
       List<Integer> sizes,
@@ -110,7 +115,8 @@ public final class ServiceBenchmark {
       String xmx,
       boolean useJar,
       Path jar,
-      boolean jfr) {
+      boolean jfr,
+      Duration serverWarmup) {
 
     static Options fromSystemProperties() {
       List<Integer> sizes = Arrays.stream(System.getProperty("bench.instances", "10000").split(","))
@@ -129,13 +135,14 @@ public final class ServiceBenchmark {
           System.getProperty("bench.xmx", "256m"),
           Boolean.parseBoolean(System.getProperty("bench.useJar", "true")),
           System.getProperty("bench.jar") == null ? null : Path.of(System.getProperty("bench.jar")),
-          Boolean.getBoolean("bench.jfr"));
+          Boolean.getBoolean("bench.jfr"),
+          Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.serverWarmupSeconds", "20")) * 1000)));
     }
 
     /** A few seconds in all: what the CI smoke test runs. */
     public static Options smoke() {
       return new Options(List.of(1_000), 4, Duration.ofMillis(300), Duration.ofMillis(1_200), 2_000,
-          new LinkedHashSet<>(ALL_SCENARIOS), 100, 16, "256m", false, null, false);
+          new LinkedHashSet<>(ALL_SCENARIOS), 100, 16, "256m", false, null, false, Duration.ofMillis(500));
     }
   }
 
@@ -291,6 +298,17 @@ public final class ServiceBenchmark {
         try (RawJdbcRenewal raw = new RawJdbcRenewal(db.settings().url(), TestDatabases.mariaDbUser(),
             TestDatabases.mariaDbPassword(), o.poolSize())) {
           String deepToken = o.scenarios().contains("describe-deep-page") ? deepPageToken(channels.get(0), data, o) : "";
+          // Warm the server's JIT on every kind of call first (not measured), so that the first
+          // measured scenario does not pay for compilation the later ones get for free.
+          Options warm = new Options(o.sizes(), o.concurrency(), Duration.ZERO,
+              o.serverWarmup().dividedBy(WARMUP_SCENARIOS.size()), 0, Set.of(), o.pageSize(), o.poolSize(), o.xmx(),
+              o.useJar(), o.jar(), false, Duration.ZERO);
+          for (String scenario : WARMUP_SCENARIOS) {
+            if (!o.serverWarmup().isZero()) {
+              runScenario(warm, scenario, data, channels, raw, deepToken, server.pid());
+            }
+          }
+          out.printf(Locale.ROOT, "server warmed up for %s (not measured)%n", o.serverWarmup());
           for (String scenario : o.scenarios()) {
             Result r = runScenario(o, scenario, data, channels, raw, deepToken, server.pid());
             results.put(scenario, r);
