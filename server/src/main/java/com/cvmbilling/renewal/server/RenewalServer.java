@@ -221,10 +221,16 @@ public final class RenewalServer implements AutoCloseable {
   /** Sets health to SERVING when the database answers, NOT_SERVING when it does not. */
   public void probeDatabase() {
     boolean up;
-    try (Connection c = dataSource.getConnection()) {
-      up = c.isValid(2);
-    } catch (Exception e) {
-      up = false;
+    if (DataSources.isEmptyNetworkPool(dataSource)) {
+      // No connection at all: the database was (or still is) down. Ask it directly rather than wait
+      // up to 5 s for the pool, and if it answers, make the pool reconnect at once.
+      up = DataSources.wakeUpIfDatabaseAnswers(dataSource);
+    } else {
+      try (Connection c = dataSource.getConnection()) {
+        up = c.isValid(2);
+      } catch (Exception e) {
+        up = false;
+      }
     }
     ServingStatus status = up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
     health.setStatus("", status);

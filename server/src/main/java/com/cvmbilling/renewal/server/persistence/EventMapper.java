@@ -7,6 +7,9 @@ import org.apache.ibatis.annotations.Param;
 public interface EventMapper {
   void insert(Event event);
 
+  /** Several events in one multi-row INSERT; their ids ascend in list order. */
+  void insertAll(@Param("events") List<Event> events);
+
   List<Event> after(
       @Param("accountId") String accountId,
       @Param("afterEventId") long afterEventId,

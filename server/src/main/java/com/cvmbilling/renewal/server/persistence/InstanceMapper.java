@@ -21,6 +21,14 @@ public interface InstanceMapper {
   /** Writes every mutable column; succeeds only if the row still has {@code version - 1}. */
   int update(Instance instance);
 
+  /**
+   * Stores renewals of several instances in one statement: each gets its new expiry, anchor day
+   * and bandwidth, RUNNING, no isolation or release time, due now, and its version (checked to be
+   * {@code version - 1}). Only for prepaid, unreleased instances whose flag and auto-renew period
+   * are unchanged (a renewal); returns the rows changed.
+   */
+  int renewAll(@Param("instances") List<Instance> instances);
+
   List<Instance> search(InstanceQuery query);
 
   boolean exists(@Param("instanceId") String instanceId);

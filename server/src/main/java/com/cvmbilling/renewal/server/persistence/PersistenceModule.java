@@ -34,7 +34,7 @@ public final class PersistenceModule extends MyBatisModule {
     environmentId("renewal");
     bind(DataSource.class).annotatedWith(Pooled.class).toInstance(new DeadlineBoundDataSource(dataSource));
     bindDataSourceProviderType(PooledDataSourceProvider.class);
-    bindTransactionFactoryType(JdbcTransactionFactory.class);
+    bindTransactionFactoryType(NoAutoCommitResetTransactionFactory.class);
     java.util.Properties vendors = new java.util.Properties();
     vendors.setProperty("H2", "h2");
     vendors.setProperty("MySQL", "mysql");
@@ -56,6 +56,19 @@ public final class PersistenceModule extends MyBatisModule {
     addInterceptorClass(QueryTimeoutInterceptor.class);
     bind(QueryTimeoutInterceptor.class).toInstance(new QueryTimeoutInterceptor(maxQueryTime));
     bind(Transactions.class);
+  }
+
+  /**
+   * MyBatis turns autocommit back on when it closes a transaction, and the pool turns it off again
+   * when the connection returns: two round trips per transaction for nothing, since every
+   * connection of the pool is always used with autocommit off.
+   */
+  public static final class NoAutoCommitResetTransactionFactory extends JdbcTransactionFactory {
+    public NoAutoCommitResetTransactionFactory() {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("skipSetAutoCommitOnClose", "true");
+      setProperties(p);
+    }
   }
 
   @jakarta.inject.Qualifier

@@ -126,10 +126,12 @@ public class AccountService {
         () -> {
           require(accountId);
           Instant now = clock.instant();
+          // Auto-renewals that were waiting for money are retried at the next run, not an interval later.
+          // First, before the account row: every writer locks instances before the account (a renewal
+          // holding an instance and waiting for the account would otherwise deadlock with this).
+          instances.markAutoRenewDue(accountId);
           long balance = ledger.credit(accountId, amountFen);
           ledger.record(accountId, ids.orderId(), BillingRecordType.TOP_UP, amountFen, balance, List.of(), now);
-          // Auto-renewals that were waiting for money are retried at the next run, not an interval later.
-          instances.markAutoRenewDue(accountId);
           return accounts.find(accountId);
         });
   }

@@ -20,6 +20,20 @@ import java.util.List;
  */
 @Singleton
 public class ApiKeyService {
+  /**
+   * A key found in the database is remembered for {@link #REMEMBER_FOR}, so a client's stream of
+   * calls costs one lookup (a SELECT and a COMMIT: 2 of the 11 database round trips of a renewal
+   * call) per key every 30 s instead of one per call. Only keys that exist are remembered; a key
+   * removed from the table by SQL stops working within 30 s.
+   */
+  static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(30);
+  private static final int REMEMBERED_MAX = 100_000;
+
+  private record Remembered(Principal principal, long untilNanos) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final ApiKeyMapper keys;
   private final Transactions tx;
   private final IdGenerator ids;
@@ -49,11 +63,23 @@ public class ApiKeyService {
         return Principal.admin(prefixOf(presentedKey));
       }
     }
+    long now = System.nanoTime();
+    Remembered known = remembered.get(hash);
+    if (known != null && now - known.untilNanos() < 0) {
+      return known.principal();
+    }
     ApiKeyRow row = tx.inTransaction(() -> keys.findByHash(hash));
     if (row == null) {
+      remembered.remove(hash);
       throw ApiException.of(ErrorReason.INVALID_CREDENTIALS, "the API key is not valid").build();
     }
-    return row.admin() ? Principal.admin(row.keyPrefix()) : Principal.tenant(row.accountId(), row.keyPrefix());
+    Principal principal =
+        row.admin() ? Principal.admin(row.keyPrefix()) : Principal.tenant(row.accountId(), row.keyPrefix());
+    if (remembered.size() >= REMEMBERED_MAX) {
+      remembered.clear();
+    }
+    remembered.put(hash, new Remembered(principal, now + REMEMBER_FOR.toNanos()));
+    return principal;
   }
 
   /** Issues a new tenant key for an account (the account must exist: caller's job). */

@@ -111,10 +111,8 @@ public class InstanceService {
             ledger.record(accountId, orderId, BillingRecordType.BANDWIDTH_UPGRADE, -upgradeFen,
                 balanceAfter, upgradedIds, now);
           }
-          for (RenewalPlan.Line line : plan.lines()) {
-            ledger.save(line.after());
-            ledger.event(line.after(), EventType.RENEWED, orderId, now);
-          }
+          ledger.saveRenewals(
+              plan.lines().stream().map(RenewalPlan.Line::after).toList(), EventType.RENEWED, orderId, now);
           return new RenewalResult(orderId, plan, balanceAfter);
         });
   }

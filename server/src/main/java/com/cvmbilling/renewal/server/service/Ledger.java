@@ -106,6 +106,28 @@ public class Ledger {
         new Event(0, instance.accountId(), type, instance.instanceId(), at, instance.expiredTime(), daysBefore, orderId));
   }
 
+  /**
+   * Stores renewed instances (their rows locked by this transaction) with one event each. One
+   * instance: its UPDATE and INSERT. Several: one UPDATE and one multi-row INSERT for all of them,
+   * instead of two statements per instance (a 100-instance renewal took 200 round trips for these).
+   */
+  public void saveRenewals(List<Instance> renewed, EventType type, String orderId, Instant at) {
+    if (renewed.size() == 1) {
+      save(renewed.get(0));
+      event(renewed.get(0), type, orderId, at);
+      return;
+    }
+    if (instances.renewAll(renewed) != renewed.size()) {
+      List<String> ids = renewed.stream().map(Instance::instanceId).toList();
+      throw ApiException.of(ErrorReason.CONCURRENT_MODIFICATION, "instances changed concurrently; retry the request")
+          .meta("instanceIds", ids)
+          .build();
+    }
+    events.insertAll(renewed.stream()
+        .map(i -> new Event(0, i.accountId(), type, i.instanceId(), at, i.expiredTime(), 0, orderId))
+        .toList());
+  }
+
   /** Stores a changed instance; its row was locked by this transaction. */
   public void save(Instance instance) {
     if (instances.update(instance) != 1) {

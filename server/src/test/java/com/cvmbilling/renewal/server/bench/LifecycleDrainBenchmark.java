@@ -85,7 +85,7 @@ public final class LifecycleDrainBenchmark {
     }
   }
 
-  private static void load(String url, int instances, int accounts, Instant due) throws Exception {
+  static void load(String url, int instances, int accounts, Instant due) throws Exception {
     try (Connection c = DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
       c.setAutoCommit(false);
       long now = due.minusSeconds(86_400 * 30).toEpochMilli();
@@ -130,7 +130,7 @@ public final class LifecycleDrainBenchmark {
     }
   }
 
-  private static Map<String, Long> counts(String url) throws Exception {
+  static Map<String, Long> counts(String url) throws Exception {
     Map<String, Long> counts = new java.util.TreeMap<>();
     try (Connection c = DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
         Statement s = c.createStatement()) {

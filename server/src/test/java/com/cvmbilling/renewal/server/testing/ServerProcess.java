@@ -42,14 +42,39 @@ public final class ServerProcess implements AutoCloseable {
    * {@code env} is.
    */
   public static ServerProcess start(String name, List<String> args, Map<String, String> env) {
+    return start(name, List.of("-Xmx384m"), args, env);
+  }
+
+  /** The same with JVM options of the caller's choice (e.g. {@code -Xmx256m}, {@code -D...}). */
+  public static ServerProcess start(String name, List<String> jvmArgs, List<String> args, Map<String, String> env) {
     String classPath = System.getProperty("surefire.test.class.path");
     if (classPath == null || classPath.isBlank()) {
       classPath = System.getProperty("java.class.path");
     }
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx384m", "-cp", classPath,
-        "com.cvmbilling.renewal.server.Main"));
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", classPath, "com.cvmbilling.renewal.server.Main"));
     command.addAll(args);
+    return launch(name, command, env);
+  }
+
+  /** The packaged server: {@code java <jvmArgs> -jar <jar> <args>}. */
+  public static ServerProcess startJar(
+      String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(args);
+    return launch(name, command, env);
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static ServerProcess launch(String name, List<String> command, Map<String, String> env) {
     try {
       Path dir = Files.createDirectories(Path.of("target", "server-processes"));
       Path output = dir.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".log");

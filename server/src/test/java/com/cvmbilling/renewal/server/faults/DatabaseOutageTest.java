@@ -1,0 +1,176 @@
+package com.cvmbilling.renewal.server.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cvmbilling.renewal.server.testing.ServerProcess;
+import com.cvmbilling.renewal.v1.DescribeAccountRequest;
+import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MariaDB server owned by the test (its own port and data directory) is stopped for 10 s in the
+ * middle of the load, then started again on the same data directory. Meanwhile calls fail with
+ * UNAVAILABLE (nothing else, and nothing succeeds); the server serves again within 5 s of the
+ * database's return (a probe calls DescribeAccount every 50 ms); and every logical call still
+ * completes exactly once, with the invariants intact. The long profile adds a second outage
+ * that is a crash (SIGKILL of mariadbd, InnoDB recovery on restart).
+ */
+class DatabaseOutageTest {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseOutageTest.class);
+  static final Duration OUTAGE = Duration.ofSeconds(10);
+  static final Duration RECOVERY_TARGET = Duration.ofSeconds(5);
+
+  /** When one outage began and ended (System.nanoTime), and what the probe saw. */
+  static final class Outage {
+    final boolean crash;
+    volatile long down;
+    volatile long up;
+    volatile long firstServed = -1;
+    volatile long firstServing = -1;
+    volatile boolean sawNotServing;
+
+    Outage(boolean crash) {
+      this.crash = crash;
+    }
+
+    double recoverySeconds() {
+      return (firstServed - up) / 1e9;
+    }
+  }
+
+  @Test
+  @Timeout(value = 25, unit = TimeUnit.MINUTES)
+  void callsFailUnavailableDuringTheOutageAndTheServerServesWithinFiveSecondsOfTheDatabasesReturn()
+      throws Exception {
+    try (OwnMariaDb mariaDb = OwnMariaDb.start()) {
+      String url = mariaDb.createDatabase("renewal_faults");
+      try (ServerProcess server = ServerProcess.start("faults-outage", FaultProfile.serverJvmArgs(),
+          FaultProfile.serverArgs(url), Map.of("RENEWAL_DB_USER", "root", "RENEWAL_DB_PASSWORD", ""))) {
+        FaultWorkload workload = new FaultWorkload(FaultProfile.ADMIN_KEY, FaultProfile.shape());
+        List<Outage> outages = new ArrayList<>();
+        outages.add(new Outage(false));
+        if (FaultProfile.LONG) {
+          outages.add(new Outage(true));
+        }
+        FaultClient client = new FaultClient(List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
+        ManagedChannel probeChannel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try (client) {
+          workload.setUp(client.channel(0), 3);
+          String probeKey = workload.accounts.get(0).apiKey();
+          List<FaultWorkload.Trigger> triggers = new ArrayList<>();
+          for (int i = 0; i < outages.size(); i++) {
+            Outage outage = outages.get(i);
+            triggers.add(new FaultWorkload.Trigger(0.25 + 0.4 * i, () -> outage(mariaDb, outage, probeChannel, probeKey)));
+          }
+          workload.run(client, triggers, FaultProfile.loadTimeout().plus(OUTAGE.multipliedBy(outages.size())));
+        } finally {
+          probeChannel.shutdownNow();
+        }
+
+        List<FaultClient.Attempt> attempts = client.attempts();
+        for (Outage o : outages) {
+          // Attempts that began once the database was gone and ended before it was back.
+          Map<String, Long> during = new TreeMap<>();
+          attempts.stream().filter(a -> a.startNanos() >= o.down && a.endNanos() <= o.up)
+              .forEach(a -> during.merge(a.outcome(), 1L, Long::sum));
+          log.info("{} for {} s: attempts during it {}; health NOT_SERVING seen: {}; served again {} s after the"
+                  + " database answered (health SERVING after {} s)",
+              o.crash ? "crash (SIGKILL)" : "stop (SIGTERM)", String.format("%.1f", (o.up - o.down) / 1e9), during,
+              o.sawNotServing, String.format("%.2f", o.recoverySeconds()),
+              String.format("%.2f", (o.firstServing - o.up) / 1e9));
+          assertThat(during).as("attempts during the outage").isNotEmpty();
+          assertThat(during.keySet()).as("every call during the outage failed UNAVAILABLE")
+              .allMatch(outcome -> outcome.startsWith("UNAVAILABLE"));
+          assertThat(o.sawNotServing).as("health said NOT_SERVING during the outage").isTrue();
+          assertThat(o.firstServed).as("served again").isPositive();
+          assertThat(o.recoverySeconds()).as("seconds from the database's return to the first served call")
+              .isLessThanOrEqualTo(RECOVERY_TARGET.toSeconds());
+        }
+        log.info("retries {}", client.retries());
+
+        InvariantChecker checker = new InvariantChecker(url, "root", "");
+        InvariantChecker.Summary summary = checker.check(workload);
+        log.info("invariants: {}", summary);
+        assertThat(checker.problems()).as("invariant violations").isEmpty();
+        assertThat(summary.succeeded() + summary.insufficient()).isEqualTo(workload.calls.size());
+        assertThat(mariaDb.starts()).isEqualTo(1 + outages.size());
+      }
+    }
+  }
+
+  /** Stops (or kills) the database for 10 s, restarts it, and probes until a call is served. */
+  private static void outage(OwnMariaDb mariaDb, Outage o, ManagedChannel channel, String tenantKey) {
+    if (o.crash) {
+      mariaDb.kill();
+    } else {
+      mariaDb.stop();
+    }
+    o.down = System.nanoTime();
+    log.info("database {} at {}", o.crash ? "killed" : "stopped", o.down);
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+    long until = o.down + OUTAGE.toNanos();
+    while (System.nanoTime() < until) {
+      try {
+        if (health.withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+            == ServingStatus.NOT_SERVING) {
+          o.sawNotServing = true;
+        }
+      } catch (StatusRuntimeException ignored) {
+        // the server is up; only its database is not
+      }
+      sleep(100);
+    }
+    mariaDb.launch();
+    o.up = System.nanoTime();
+    log.info("database back at {} ({} s after it went down)", o.up, String.format("%.1f", (o.up - o.down) / 1e9));
+    RenewalServiceGrpc.RenewalServiceBlockingStub tenant = RenewalServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(FaultWorkload.bearer(tenantKey)));
+    long giveUp = o.up + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < giveUp && (o.firstServed < 0 || o.firstServing < 0)) {
+      if (o.firstServed < 0) {
+        try {
+          tenant.withDeadlineAfter(2, TimeUnit.SECONDS).describeAccount(DescribeAccountRequest.getDefaultInstance());
+          o.firstServed = System.nanoTime();
+        } catch (StatusRuntimeException e) {
+          // not yet
+        }
+      }
+      if (o.firstServing < 0) {
+        try {
+          if (health.withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+              .getStatus() == ServingStatus.SERVING) {
+            o.firstServing = System.nanoTime();
+          }
+        } catch (StatusRuntimeException ignored) {
+          // retry
+        }
+      }
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
