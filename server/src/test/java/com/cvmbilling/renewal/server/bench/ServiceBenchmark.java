@@ -80,7 +80,8 @@ import org.HdrHistogram.Histogram;
  * mvn -B -ntp -pl server exec:java@service-bench -Dbench.instances=10000,1000000
  * </pre>
  *
- * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first), bench.concurrency (32),
+ * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first),
+ * bench.concurrency (32),
  * bench.serverWarmupSeconds (20, before all scenarios), bench.warmupSeconds (5, before each),
  * bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
  * bench.scenarios (comma list, default all), bench.pageSize (100), bench.poolSize (16, the
@@ -297,7 +298,8 @@ public final class ServiceBenchmark {
         }
         try (RawJdbcRenewal raw = new RawJdbcRenewal(db.settings().url(), TestDatabases.mariaDbUser(),
             TestDatabases.mariaDbPassword(), o.poolSize())) {
-          String deepToken = o.scenarios().contains("describe-deep-page") ? deepPageToken(channels.get(0), data, o) : "";
+          String deepToken =
+              o.scenarios().contains("describe-deep-page") ? deepPageToken(channels.get(0), data, o) : "";
           // Warm the server's JIT on every kind of call first (not measured), so that the first
           // measured scenario does not pay for compilation the later ones get for free.
           Options warm = new Options(o.sizes(), o.concurrency(), Duration.ZERO,
@@ -451,7 +453,8 @@ public final class ServiceBenchmark {
     int accounts = (size - big) / PER_ACCOUNT;
     long now = System.currentTimeMillis();
     LocalDateTime firstExpiry = LocalDateTime.now(ZONE).toLocalDate().plusMonths(1).atStartOfDay();
-    try (Connection c = DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
+    try (Connection c =
+        DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
       c.setAutoCommit(false);
       try (PreparedStatement a = c.prepareStatement(
               "INSERT INTO account (account_id, display_name, balance_fen, billing_time_zone, created_time_ms)"
@@ -744,8 +747,8 @@ public final class ServiceBenchmark {
           && isolatedOrRenewed == n
           && counts.getOrDefault("AUTO_RENEWED", 0L).equals(counts.getOrDefault("CHARGES", -1L));
       LifecycleResult r = new LifecycleResult(n, seconds, counts, exact);
-      out.printf(Locale.ROOT, "lifecycle drain: %,d due instances in %.2f s (process start to last commit)"
-              + " = %,.0f instances/s; %s; exactly once: %s%n",
+      out.printf(Locale.ROOT, "lifecycle drain: %,d due instances in %.2f s (from the server's 'listening' log"
+              + " line to the job's 'steps' line) = %,.0f instances/s; %s; exactly once: %s%n",
           n, seconds, r.instancesPerSecond(), counts, exact ? "OK" : "VIOLATED");
       return r;
     }

@@ -51,7 +51,8 @@ class TopUpLockOrderTest {
           s.execute("SET SESSION innodb_lock_wait_timeout = 20");
         }
         try (PreparedStatement lock = renewal.prepareStatement(
-            "SELECT instance_id FROM instance WHERE account_id = ? AND instance_id IN (?) ORDER BY instance_id FOR UPDATE")) {
+            "SELECT instance_id FROM instance WHERE account_id = ? AND instance_id IN (?)"
+                + " ORDER BY instance_id FOR UPDATE")) {
           lock.setString(1, account.accountId());
           lock.setString(2, instance.getInstanceId());
           lock.executeQuery().close();

@@ -68,7 +68,8 @@ class DatabaseOutageTest {
         if (FaultProfile.LONG) {
           outages.add(new Outage(true));
         }
-        FaultClient client = new FaultClient(List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
+        FaultClient client =
+            new FaultClient(List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
         ManagedChannel probeChannel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try (client) {
           workload.setUp(client.channel(0), 3);
@@ -76,7 +77,8 @@ class DatabaseOutageTest {
           List<FaultWorkload.Trigger> triggers = new ArrayList<>();
           for (int i = 0; i < outages.size(); i++) {
             Outage outage = outages.get(i);
-            triggers.add(new FaultWorkload.Trigger(0.25 + 0.4 * i, () -> outage(mariaDb, outage, probeChannel, probeKey)));
+            triggers.add(new FaultWorkload.Trigger(0.25 + 0.4 * i,
+                () -> outage(mariaDb, outage, probeChannel, probeKey)));
           }
           workload.run(client, triggers, FaultProfile.loadTimeout().plus(OUTAGE.multipliedBy(outages.size())));
         } finally {

@@ -47,6 +47,7 @@ final class FaultProfile {
   }
 
   static Map<String, String> env() {
-    return Map.of("RENEWAL_DB_USER", TestDatabases.mariaDbUser(), "RENEWAL_DB_PASSWORD", TestDatabases.mariaDbPassword());
+    return Map.of("RENEWAL_DB_USER", TestDatabases.mariaDbUser(),
+        "RENEWAL_DB_PASSWORD", TestDatabases.mariaDbPassword());
   }
 }

@@ -177,7 +177,8 @@ final class FaultWorkload {
         Account a = poor.get(random.nextInt(poor.size()));
         call = new LogicalCall(id, Kind.RENEW, a.index(), pick(a, random), period(random), 0, token, true);
       } else if (dice < shape.poorShare() + shape.topUpShare()) {
-        Account a = random.nextBoolean() ? hot.get(random.nextInt(hot.size())) : normal.get(random.nextInt(normal.size()));
+        Account a = random.nextBoolean() ? hot.get(random.nextInt(hot.size()))
+            : normal.get(random.nextInt(normal.size()));
         call = new LogicalCall(id, Kind.TOP_UP, a.index(), List.of(), 0, 100 + random.nextInt(100_000), token, false);
       } else {
         Account a = random.nextDouble() < shape.hotShare() ? hot.get(random.nextInt(hot.size()))

@@ -130,7 +130,8 @@ final class InvariantChecker {
     try (Connection db = DriverManager.getConnection(jdbcUrl, user, password)) {
       // Accounts.
       Map<String, Long> balances = map(db, "SELECT account_id, balance_fen FROM account");
-      Map<String, Long> ledgerSums = map(db, "SELECT account_id, SUM(amount_fen) FROM billing_record GROUP BY account_id");
+      Map<String, Long> ledgerSums =
+          map(db, "SELECT account_id, SUM(amount_fen) FROM billing_record GROUP BY account_id");
       for (Account a : w.accounts) {
         long expected = expectedBalance.get(a.index());
         Long actual = balances.get(a.accountId());
@@ -174,7 +175,8 @@ final class InvariantChecker {
           "SELECT order_id, COUNT(*) FROM instance_event WHERE event_type = 'RENEWED' GROUP BY order_id");
       for (Map.Entry<String, LogicalCall> e : renewByOrder.entrySet()) {
         if (eventsPerOrder.getOrDefault(e.getKey(), 0L) != e.getValue().instanceIds.size()) {
-          problem(e.getValue() + ": order " + e.getKey() + " has " + eventsPerOrder.get(e.getKey()) + " RENEWED events");
+          problem(e.getValue() + ": order " + e.getKey() + " has " + eventsPerOrder.get(e.getKey())
+              + " RENEWED events");
         }
       }
       if (eventsPerOrder.size() != renewByOrder.size()) {
