@@ -54,7 +54,10 @@ public final class AdminClient implements AutoCloseable {
     return core.settings;
   }
 
-  /** The channel, for the generated stubs (no SDK retries). Owned by the client: do not shut it down. */
+  /**
+   * The channel, for the generated stubs (no SDK retries). Owned by the client: do not shut it
+   * down.
+   */
   public Channel channel() {
     return core.channel;
   }
@@ -62,12 +65,14 @@ public final class AdminClient implements AutoCloseable {
   // ---- Convenience forms ----
 
   /** Creates an account with a billing time zone and an initial balance (may be zero). */
-  public NewAccount createAccount(String displayName, ZoneId billingTimeZone, Amount initialBalance) {
-    return createAccount(CreateAccountRequest.newBuilder()
-        .setDisplayName(displayName)
-        .setBillingTimeZone(billingTimeZone.getId())
-        .setInitialBalance(initialBalance.toProto())
-        .build());
+  public NewAccount createAccount(
+      String displayName, ZoneId billingTimeZone, Amount initialBalance) {
+    return createAccount(
+        CreateAccountRequest.newBuilder()
+            .setDisplayName(displayName)
+            .setBillingTimeZone(billingTimeZone.getId())
+            .setInitialBalance(initialBalance.toProto())
+            .build());
   }
 
   /** Issues a new tenant API key for an account. */
@@ -77,7 +82,11 @@ public final class AdminClient implements AutoCloseable {
 
   /** Tops up an account with a generated client token. */
   public AccountInfo topUpBalance(String accountId, Amount amount) {
-    return topUpBalance(TopUpBalanceRequest.newBuilder().setAccountId(accountId).setAmount(amount.toProto()).build());
+    return topUpBalance(
+        TopUpBalanceRequest.newBuilder()
+            .setAccountId(accountId)
+            .setAmount(amount.toProto())
+            .build());
   }
 
   /** The server's test clock. */
@@ -87,7 +96,8 @@ public final class AdminClient implements AutoCloseable {
 
   /** Moves the server's test clock forward by {@code by}. */
   public ClockAdvance advanceTime(Duration by) {
-    return advanceTime(AdvanceTimeRequest.newBuilder().setBy(ProtoTypes.toProtoDuration(by)).build());
+    return advanceTime(
+        AdvanceTimeRequest.newBuilder().setBy(ProtoTypes.toProtoDuration(by)).build());
   }
 
   /** Moves the server's test clock forward to {@code to}. */
@@ -95,133 +105,209 @@ public final class AdminClient implements AutoCloseable {
     return advanceTime(AdvanceTimeRequest.newBuilder().setTo(ProtoTypes.toTimestamp(to)).build());
   }
 
-  /** Creates an account and its first tenant API key. Takes no client token, so it is not retried unless configured ({@link Rpc#CREATE_ACCOUNT}). */
+  /**
+   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
+   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   */
   public NewAccount createAccount(CreateAccountRequest request) {
     return Futures.await(createAccountAsync(request, null));
   }
 
-  /** Creates an account and its first tenant API key. Takes no client token, so it is not retried unless configured ({@link Rpc#CREATE_ACCOUNT}). */
+  /**
+   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
+   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   */
   public NewAccount createAccount(CreateAccountRequest request, RequestOptions options) {
     return Futures.await(createAccountAsync(request, options));
   }
 
-  /** Creates an account and its first tenant API key. Takes no client token, so it is not retried unless configured ({@link Rpc#CREATE_ACCOUNT}). */
+  /**
+   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
+   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   */
   public CompletableFuture<NewAccount> createAccountAsync(CreateAccountRequest request) {
     return createAccountAsync(request, null);
   }
 
-  /** Creates an account and its first tenant API key. Takes no client token, so it is not retried unless configured ({@link Rpc#CREATE_ACCOUNT}). */
-  public CompletableFuture<NewAccount> createAccountAsync(CreateAccountRequest request, RequestOptions options) {
+  /**
+   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
+   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   */
+  public CompletableFuture<NewAccount> createAccountAsync(
+      CreateAccountRequest request, RequestOptions options) {
     CreateAccountRequest req = request;
     return core.call(Rpc.CREATE_ACCOUNT, AdminServiceGrpc.getCreateAccountMethod(), req, options)
         .thenApply(resp -> NewAccount.fromProto(resp));
   }
 
-  /** Issues a new tenant API key for an account; the key is shown once. Not retried unless configured. */
+  /**
+   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
+   * configured.
+   */
   public String createApiKey(CreateApiKeyRequest request) {
     return Futures.await(createApiKeyAsync(request, null));
   }
 
-  /** Issues a new tenant API key for an account; the key is shown once. Not retried unless configured. */
+  /**
+   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
+   * configured.
+   */
   public String createApiKey(CreateApiKeyRequest request, RequestOptions options) {
     return Futures.await(createApiKeyAsync(request, options));
   }
 
-  /** Issues a new tenant API key for an account; the key is shown once. Not retried unless configured. */
+  /**
+   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
+   * configured.
+   */
   public CompletableFuture<String> createApiKeyAsync(CreateApiKeyRequest request) {
     return createApiKeyAsync(request, null);
   }
 
-  /** Issues a new tenant API key for an account; the key is shown once. Not retried unless configured. */
-  public CompletableFuture<String> createApiKeyAsync(CreateApiKeyRequest request, RequestOptions options) {
+  /**
+   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
+   * configured.
+   */
+  public CompletableFuture<String> createApiKeyAsync(
+      CreateApiKeyRequest request, RequestOptions options) {
     CreateApiKeyRequest req = request;
     return core.call(Rpc.CREATE_API_KEY, AdminServiceGrpc.getCreateApiKeyMethod(), req, options)
         .thenApply(resp -> resp.getApiKey());
   }
 
-  /** Adds money to an account's balance; returns the account after it. Carries a client token (generated when empty), so a retry never credits twice. */
+  /**
+   * Adds money to an account's balance; returns the account after it. Carries a client token
+   * (generated when empty), so a retry never credits twice.
+   */
   public AccountInfo topUpBalance(TopUpBalanceRequest request) {
     return Futures.await(topUpBalanceAsync(request, null));
   }
 
-  /** Adds money to an account's balance; returns the account after it. Carries a client token (generated when empty), so a retry never credits twice. */
+  /**
+   * Adds money to an account's balance; returns the account after it. Carries a client token
+   * (generated when empty), so a retry never credits twice.
+   */
   public AccountInfo topUpBalance(TopUpBalanceRequest request, RequestOptions options) {
     return Futures.await(topUpBalanceAsync(request, options));
   }
 
-  /** Adds money to an account's balance; returns the account after it. Carries a client token (generated when empty), so a retry never credits twice. */
+  /**
+   * Adds money to an account's balance; returns the account after it. Carries a client token
+   * (generated when empty), so a retry never credits twice.
+   */
   public CompletableFuture<AccountInfo> topUpBalanceAsync(TopUpBalanceRequest request) {
     return topUpBalanceAsync(request, null);
   }
 
-  /** Adds money to an account's balance; returns the account after it. Carries a client token (generated when empty), so a retry never credits twice. */
-  public CompletableFuture<AccountInfo> topUpBalanceAsync(TopUpBalanceRequest request, RequestOptions options) {
+  /**
+   * Adds money to an account's balance; returns the account after it. Carries a client token
+   * (generated when empty), so a retry never credits twice.
+   */
+  public CompletableFuture<AccountInfo> topUpBalanceAsync(
+      TopUpBalanceRequest request, RequestOptions options) {
     TopUpBalanceRequest req = UnaryCaller.withClientToken(Rpc.TOP_UP_BALANCE, request);
     return core.call(Rpc.TOP_UP_BALANCE, AdminServiceGrpc.getTopUpBalanceMethod(), req, options)
         .thenApply(resp -> AccountInfo.fromProto(resp.getAccount()));
   }
 
-  /** Provisions instances (nothing is charged). Carries a client token (generated when empty), so a retry never creates them twice. */
+  /**
+   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
+   * retry never creates them twice.
+   */
   public List<InstanceInfo> createInstances(CreateInstancesRequest request) {
     return Futures.await(createInstancesAsync(request, null));
   }
 
-  /** Provisions instances (nothing is charged). Carries a client token (generated when empty), so a retry never creates them twice. */
-  public List<InstanceInfo> createInstances(CreateInstancesRequest request, RequestOptions options) {
+  /**
+   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
+   * retry never creates them twice.
+   */
+  public List<InstanceInfo> createInstances(
+      CreateInstancesRequest request, RequestOptions options) {
     return Futures.await(createInstancesAsync(request, options));
   }
 
-  /** Provisions instances (nothing is charged). Carries a client token (generated when empty), so a retry never creates them twice. */
-  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(CreateInstancesRequest request) {
+  /**
+   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
+   * retry never creates them twice.
+   */
+  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(
+      CreateInstancesRequest request) {
     return createInstancesAsync(request, null);
   }
 
-  /** Provisions instances (nothing is charged). Carries a client token (generated when empty), so a retry never creates them twice. */
-  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(CreateInstancesRequest request, RequestOptions options) {
+  /**
+   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
+   * retry never creates them twice.
+   */
+  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(
+      CreateInstancesRequest request, RequestOptions options) {
     CreateInstancesRequest req = UnaryCaller.withClientToken(Rpc.CREATE_INSTANCES, request);
-    return core.call(Rpc.CREATE_INSTANCES, AdminServiceGrpc.getCreateInstancesMethod(), req, options)
+    return core.call(
+            Rpc.CREATE_INSTANCES, AdminServiceGrpc.getCreateInstancesMethod(), req, options)
         .thenApply(resp -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
   }
 
-  /** The server's test clock ({@code TestClockService}; only on a server started with a test clock). */
+  /**
+   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
+   */
   public Instant getTime(GetTimeRequest request) {
     return Futures.await(getTimeAsync(request, null));
   }
 
-  /** The server's test clock ({@code TestClockService}; only on a server started with a test clock). */
+  /**
+   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
+   */
   public Instant getTime(GetTimeRequest request, RequestOptions options) {
     return Futures.await(getTimeAsync(request, options));
   }
 
-  /** The server's test clock ({@code TestClockService}; only on a server started with a test clock). */
+  /**
+   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
+   */
   public CompletableFuture<Instant> getTimeAsync(GetTimeRequest request) {
     return getTimeAsync(request, null);
   }
 
-  /** The server's test clock ({@code TestClockService}; only on a server started with a test clock). */
+  /**
+   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
+   */
   public CompletableFuture<Instant> getTimeAsync(GetTimeRequest request, RequestOptions options) {
     GetTimeRequest req = request;
     return core.call(Rpc.GET_TIME, TestClockServiceGrpc.getGetTimeMethod(), req, options)
         .thenApply(resp -> ProtoTypes.toInstant(resp.getNow()));
   }
 
-  /** Moves the server's test clock forward, running every lifecycle step that falls due. Not retried unless configured: a repeat would move the clock again. */
+  /**
+   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
+   * unless configured: a repeat would move the clock again.
+   */
   public ClockAdvance advanceTime(AdvanceTimeRequest request) {
     return Futures.await(advanceTimeAsync(request, null));
   }
 
-  /** Moves the server's test clock forward, running every lifecycle step that falls due. Not retried unless configured: a repeat would move the clock again. */
+  /**
+   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
+   * unless configured: a repeat would move the clock again.
+   */
   public ClockAdvance advanceTime(AdvanceTimeRequest request, RequestOptions options) {
     return Futures.await(advanceTimeAsync(request, options));
   }
 
-  /** Moves the server's test clock forward, running every lifecycle step that falls due. Not retried unless configured: a repeat would move the clock again. */
+  /**
+   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
+   * unless configured: a repeat would move the clock again.
+   */
   public CompletableFuture<ClockAdvance> advanceTimeAsync(AdvanceTimeRequest request) {
     return advanceTimeAsync(request, null);
   }
 
-  /** Moves the server's test clock forward, running every lifecycle step that falls due. Not retried unless configured: a repeat would move the clock again. */
-  public CompletableFuture<ClockAdvance> advanceTimeAsync(AdvanceTimeRequest request, RequestOptions options) {
+  /**
+   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
+   * unless configured: a repeat would move the clock again.
+   */
+  public CompletableFuture<ClockAdvance> advanceTimeAsync(
+      AdvanceTimeRequest request, RequestOptions options) {
     AdvanceTimeRequest req = request;
     return core.call(Rpc.ADVANCE_TIME, TestClockServiceGrpc.getAdvanceTimeMethod(), req, options)
         .thenApply(resp -> ClockAdvance.fromProto(resp));

@@ -7,7 +7,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends an API key as {@code authorization: Bearer <key>} on every call. Use with the generated
- * stubs: {@code RenewalServiceGrpc.newBlockingStub(channel).withCallCredentials(ApiKeyCredentials.of(key))}.
+ * stubs: {@code
+ * RenewalServiceGrpc.newBlockingStub(channel).withCallCredentials(ApiKeyCredentials.of(key))}.
  */
 public final class ApiKeyCredentials extends CallCredentials {
   static final Metadata.Key<String> AUTHORIZATION =
@@ -28,7 +29,8 @@ public final class ApiKeyCredentials extends CallCredentials {
   }
 
   @Override
-  public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+  public void applyRequestMetadata(
+      RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + apiKey);
     applier.apply(headers);

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the channel: a static list of targets, resolved by a name resolver private to the
- * channel, balanced {@code round_robin}, over Netty with TLS or plaintext.
+ * Builds the channel: a static list of targets, resolved by a name resolver private to the channel,
+ * balanced {@code round_robin}, over Netty with TLS or plaintext.
  */
 final class Channels {
   static final String SCHEME = "renewal-static";
@@ -32,22 +32,29 @@ final class Channels {
   private Channels() {}
 
   static ManagedChannel create(ClientSettings settings) {
-    ChannelCredentials credentials = settings.tls()
-        .map(TlsSettings::toChannelCredentials)
-        .orElseGet(InsecureChannelCredentials::create);
+    ChannelCredentials credentials =
+        settings
+            .tls()
+            .map(TlsSettings::toChannelCredentials)
+            .orElseGet(InsecureChannelCredentials::create);
     String authorityOverride = settings.tls().map(TlsSettings::authorityOverride).orElse(null);
     NameResolverRegistry registry = new NameResolverRegistry();
     registry.register(new StaticProvider(settings.targets(), authorityOverride == null));
-    ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(SCHEME + ":///targets", credentials, registry)
-        .defaultLoadBalancingPolicy("round_robin")
-        .userAgent(RenewalSdk.userAgent(settings.userAgent()));
+    ManagedChannelBuilder<?> builder =
+        Grpc.newChannelBuilder(SCHEME + ":///targets", credentials, registry)
+            .defaultLoadBalancingPolicy("round_robin")
+            .userAgent(RenewalSdk.userAgent(settings.userAgent()));
     if (authorityOverride != null) {
       builder.overrideAuthority(authorityOverride);
     }
-    settings.keepAliveTime().ifPresent(time -> builder
-        .keepAliveTime(time.toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .keepAliveWithoutCalls(settings.keepAliveWithoutCalls()));
+    settings
+        .keepAliveTime()
+        .ifPresent(
+            time ->
+                builder
+                    .keepAliveTime(time.toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveTimeout(settings.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveWithoutCalls(settings.keepAliveWithoutCalls()));
     if (!settings.interceptors().isEmpty()) {
       builder.intercept(settings.interceptors());
     }
@@ -112,35 +119,48 @@ final class Channels {
 
         private void resolve() {
           // Host names are looked up off the channel's synchronization context.
-          args.getOffloadExecutor().execute(() -> {
-            List<EquivalentAddressGroup> groups = new ArrayList<>();
-            List<String> unresolved = new ArrayList<>();
-            for (String target : targets) {
-              InetSocketAddress parsed = ClientBuilder.parseTarget(target);
-              try {
-                List<SocketAddress> addresses = new ArrayList<>();
-                for (InetAddress a : InetAddress.getAllByName(parsed.getHostString())) {
-                  addresses.add(new InetSocketAddress(a, parsed.getPort()));
-                }
-                Attributes attrs = authorityPerTarget
-                    ? Attributes.newBuilder().set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, authority(target)).build()
-                    : Attributes.EMPTY;
-                groups.add(new EquivalentAddressGroup(addresses, attrs));
-              } catch (UnknownHostException e) {
-                unresolved.add(target);
-              }
-            }
-            ResolutionResult result = ResolutionResult.newBuilder()
-                .setAddressesOrError(groups.isEmpty()
-                    ? StatusOr.fromStatus(Status.UNAVAILABLE.withDescription("cannot resolve " + unresolved))
-                    : StatusOr.fromValue(groups))
-                .build();
-            args.getSynchronizationContext().execute(() -> {
-              if (listener != null) {
-                listener.onResult2(result);
-              }
-            });
-          });
+          args.getOffloadExecutor()
+              .execute(
+                  () -> {
+                    List<EquivalentAddressGroup> groups = new ArrayList<>();
+                    List<String> unresolved = new ArrayList<>();
+                    for (String target : targets) {
+                      InetSocketAddress parsed = ClientBuilder.parseTarget(target);
+                      try {
+                        List<SocketAddress> addresses = new ArrayList<>();
+                        for (InetAddress a : InetAddress.getAllByName(parsed.getHostString())) {
+                          addresses.add(new InetSocketAddress(a, parsed.getPort()));
+                        }
+                        Attributes attrs =
+                            authorityPerTarget
+                                ? Attributes.newBuilder()
+                                    .set(
+                                        EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
+                                        authority(target))
+                                    .build()
+                                : Attributes.EMPTY;
+                        groups.add(new EquivalentAddressGroup(addresses, attrs));
+                      } catch (UnknownHostException e) {
+                        unresolved.add(target);
+                      }
+                    }
+                    ResolutionResult result =
+                        ResolutionResult.newBuilder()
+                            .setAddressesOrError(
+                                groups.isEmpty()
+                                    ? StatusOr.fromStatus(
+                                        Status.UNAVAILABLE.withDescription(
+                                            "cannot resolve " + unresolved))
+                                    : StatusOr.fromValue(groups))
+                            .build();
+                    args.getSynchronizationContext()
+                        .execute(
+                            () -> {
+                              if (listener != null) {
+                                listener.onResult2(result);
+                              }
+                            });
+                  });
         }
 
         @Override

@@ -27,10 +27,10 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>Defaults: TLS trusting the JDK's certificate authorities; deadline 30 s per call (all
- * attempts together); {@link RetrySettings#defaults()} for every RPC that is
- * {@linkplain Rpc#safeToRetry() safe to retry}; watch reconnects from 200 ms doubling to 10 s,
- * forever; keepalive off; logging off.
+ * <p>Defaults: TLS trusting the JDK's certificate authorities; deadline 30 s per call (all attempts
+ * together); {@link RetrySettings#defaults()} for every RPC that is {@linkplain Rpc#safeToRetry()
+ * safe to retry}; watch reconnects from 200 ms doubling to 10 s, forever; keepalive off; logging
+ * off.
  *
  * @param <C> the client it builds
  */
@@ -45,14 +45,21 @@ public final class ClientBuilder<C> {
   Duration defaultDeadline = Duration.ofSeconds(30);
   RetrySettings retrySettings = RetrySettings.defaults();
   final Map<Rpc, RetrySettings> rpcRetrySettings = new EnumMap<>(Rpc.class);
-  RetrySettings watchReconnectSettings = RetrySettings.newBuilder()
-      .maxAttempts(0)
-      .initialBackoff(Duration.ofMillis(200))
-      .maxBackoff(Duration.ofSeconds(10))
-      .retryableCodes(java.util.EnumSet.of(io.grpc.Status.Code.UNAVAILABLE, io.grpc.Status.Code.ABORTED,
-          io.grpc.Status.Code.DEADLINE_EXCEEDED, io.grpc.Status.Code.INTERNAL, io.grpc.Status.Code.UNKNOWN,
-          io.grpc.Status.Code.RESOURCE_EXHAUSTED, io.grpc.Status.Code.CANCELLED))
-      .build();
+  RetrySettings watchReconnectSettings =
+      RetrySettings.newBuilder()
+          .maxAttempts(0)
+          .initialBackoff(Duration.ofMillis(200))
+          .maxBackoff(Duration.ofSeconds(10))
+          .retryableCodes(
+              java.util.EnumSet.of(
+                  io.grpc.Status.Code.UNAVAILABLE,
+                  io.grpc.Status.Code.ABORTED,
+                  io.grpc.Status.Code.DEADLINE_EXCEEDED,
+                  io.grpc.Status.Code.INTERNAL,
+                  io.grpc.Status.Code.UNKNOWN,
+                  io.grpc.Status.Code.RESOURCE_EXHAUSTED,
+                  io.grpc.Status.Code.CANCELLED))
+          .build();
   Duration keepAliveTime;
   Duration keepAliveTimeout = Duration.ofSeconds(20);
   boolean keepAliveWithoutCalls;
@@ -129,13 +136,14 @@ public final class ClientBuilder<C> {
 
   /** Retry settings of one RPC (this also opts an RPC that is not safe to retry in). */
   public ClientBuilder<C> retrySettings(Rpc rpc, RetrySettings settings) {
-    rpcRetrySettings.put(Objects.requireNonNull(rpc, "rpc"), Objects.requireNonNull(settings, "settings"));
+    rpcRetrySettings.put(
+        Objects.requireNonNull(rpc, "rpc"), Objects.requireNonNull(settings, "settings"));
     return this;
   }
 
   /**
-   * How an event watch reconnects after its stream broke: backoff between attempts, and
-   * {@code maxAttempts} consecutive failed connections before it gives up (0 = never).
+   * How an event watch reconnects after its stream broke: backoff between attempts, and {@code
+   * maxAttempts} consecutive failed connections before it gives up (0 = never).
    */
   public ClientBuilder<C> watchReconnectSettings(RetrySettings settings) {
     this.watchReconnectSettings = Objects.requireNonNull(settings, "settings");
@@ -143,8 +151,8 @@ public final class ClientBuilder<C> {
   }
 
   /**
-   * HTTP/2 keepalive pings every {@code time} (at least 10 s; the server must permit it),
-   * closing the connection when one is not answered within {@code timeout}.
+   * HTTP/2 keepalive pings every {@code time} (at least 10 s; the server must permit it), closing
+   * the connection when one is not answered within {@code timeout}.
    */
   public ClientBuilder<C> keepAlive(Duration time, Duration timeout, boolean withoutCalls) {
     Objects.requireNonNull(time, "time");
@@ -160,9 +168,9 @@ public final class ClientBuilder<C> {
 
   /**
    * Log calls (DEBUG), retries and watch reconnects (INFO), and requests and responses (TRACE)
-   * through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}. Needs
-   * {@code org.slf4j:slf4j-api} on the classpath. API keys are never logged: credentials show
-   * only a prefix and {@code api_key} fields of responses are masked.
+   * through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}. Needs {@code
+   * org.slf4j:slf4j-api} on the classpath. API keys are never logged: credentials show only a
+   * prefix and {@code api_key} fields of responses are masked.
    */
   public ClientBuilder<C> logging(boolean enabled) {
     this.logging = enabled;
@@ -211,7 +219,9 @@ public final class ClientBuilder<C> {
       throw new IllegalArgumentException("target must be host:port, got '" + target + "'", e);
     }
     String host = uri.getHost();
-    if (host == null || uri.getPath() != null && !uri.getPath().isEmpty() || uri.getQuery() != null) {
+    if (host == null
+        || uri.getPath() != null && !uri.getPath().isEmpty()
+        || uri.getQuery() != null) {
       throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
     }
     if (host.startsWith("[") && host.endsWith("]")) {

@@ -24,11 +24,13 @@ final class ClientCore implements AutoCloseable {
     this.settings = settings;
     this.log = CallLog.create(settings);
     this.channel = Channels.create(settings);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "renewal-client-retry");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "renewal-client-retry");
+              t.setDaemon(true);
+              return t;
+            });
     this.caller = new UnaryCaller(channel, settings, scheduler, log);
   }
 
@@ -41,7 +43,8 @@ final class ClientCore implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the client is closed");
     }
-    EventWatch watch = new EventWatch(channel, settings, scheduler, log, afterEventId, listener, watches::remove);
+    EventWatch watch =
+        new EventWatch(channel, settings, scheduler, log, afterEventId, listener, watches::remove);
     watches.add(watch);
     watch.start();
     return watch;

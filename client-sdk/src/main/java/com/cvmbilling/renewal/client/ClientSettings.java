@@ -110,8 +110,18 @@ public final class ClientSettings {
   /** Never shows the API key. */
   @Override
   public String toString() {
-    return "ClientSettings{targets=" + targets + ", credentials=" + credentials + ", tls="
-        + (tls == null ? "plaintext" : tls) + ", deadline=" + defaultDeadline + ", retry=" + retrySettings
-        + ", logging=" + logging + "}";
+    return "ClientSettings{targets="
+        + targets
+        + ", credentials="
+        + credentials
+        + ", tls="
+        + (tls == null ? "plaintext" : tls)
+        + ", deadline="
+        + defaultDeadline
+        + ", retry="
+        + retrySettings
+        + ", logging="
+        + logging
+        + "}";
   }
 }

@@ -13,8 +13,8 @@ import java.time.Duration;
 @FunctionalInterface
 public interface EventListener {
   /**
-   * A new event. If this throws, the watch stops and {@link #onError} is called with a
-   * {@code CANCELLED} exception whose cause is what was thrown.
+   * A new event. If this throws, the watch stops and {@link #onError} is called with a {@code
+   * CANCELLED} exception whose cause is what was thrown.
    */
   void onEvent(EventInfo event);
 
@@ -25,9 +25,9 @@ public interface EventListener {
   default void onReconnecting(RenewalException cause, long resumeAfterEventId, Duration backoff) {}
 
   /**
-   * The watch stopped for good: a failure that reconnecting cannot fix (e.g.
-   * {@code UNAUTHENTICATED}), the reconnect attempts ran out, or {@link #onEvent} threw. Not called
-   * when the watch is closed by its owner.
+   * The watch stopped for good: a failure that reconnecting cannot fix (e.g. {@code
+   * UNAUTHENTICATED}), the reconnect attempts ran out, or {@link #onEvent} threw. Not called when
+   * the watch is closed by its owner.
    */
   default void onError(RenewalException error) {}
 }

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A running {@code WatchEvents} subscription that survives broken streams: whenever the stream
- * ends (server restart, network failure, a replica going away), it reconnects with backoff and
- * asks for the events after the last one delivered, so the listener misses none and sees none
- * twice. Close it to stop.
+ * A running {@code WatchEvents} subscription that survives broken streams: whenever the stream ends
+ * (server restart, network failure, a replica going away), it reconnects with backoff and asks for
+ * the events after the last one delivered, so the listener misses none and sees none twice. Close
+ * it to stop.
  */
 public final class EventWatch implements AutoCloseable {
   /** A connection that lasted this long counts as healthy: the backoff starts over. */
@@ -44,8 +44,14 @@ public final class EventWatch implements AutoCloseable {
   private int consecutiveFailures;
   private int connections;
 
-  EventWatch(ManagedChannel channel, ClientSettings settings, ScheduledExecutorService scheduler, CallLog log,
-      long afterEventId, EventListener listener, Consumer<EventWatch> onDone) {
+  EventWatch(
+      ManagedChannel channel,
+      ClientSettings settings,
+      ScheduledExecutorService scheduler,
+      CallLog log,
+      long afterEventId,
+      EventListener listener,
+      Consumer<EventWatch> onDone) {
     this.channel = channel;
     this.settings = settings;
     this.reconnect = settings.watchReconnectSettings();
@@ -67,14 +73,16 @@ public final class EventWatch implements AutoCloseable {
   }
 
   /**
-   * Completes when the watch stops: normally after {@link #close()}, exceptionally with the
-   * {@link RenewalException} also given to {@link EventListener#onError}.
+   * Completes when the watch stops: normally after {@link #close()}, exceptionally with the {@link
+   * RenewalException} also given to {@link EventListener#onError}.
    */
   public CompletableFuture<Void> completion() {
     return completion;
   }
 
-  /** Stops the watch. No event is delivered after this returns, except one already being delivered. */
+  /**
+   * Stops the watch. No event is delivered after this returns, except one already being delivered.
+   */
   @Override
   public void close() {
     closed = true;
@@ -101,72 +109,99 @@ public final class EventWatch implements AutoCloseable {
     log.watchConnecting(watchId, after, connections);
     ClientCall<WatchEventsRequest, Event> c;
     try {
-      c = channel.newCall(RenewalServiceGrpc.getWatchEventsMethod(),
-          CallOptions.DEFAULT.withCallCredentials(settings.credentials()));
+      c =
+          channel.newCall(
+              RenewalServiceGrpc.getWatchEventsMethod(),
+              CallOptions.DEFAULT.withCallCredentials(settings.credentials()));
     } catch (RuntimeException e) {
-      fail(RenewalException.fromStatus(Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
-          null, Rpc.WATCH_EVENTS.methodName(), requestId, "", connections));
+      fail(
+          RenewalException.fromStatus(
+              Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
+              null,
+              Rpc.WATCH_EVENTS.methodName(),
+              requestId,
+              "",
+              connections));
       return;
     }
     call = c;
     Metadata headers = new Metadata();
     headers.put(UnaryCaller.REQUEST_ID, requestId);
-    c.start(new ClientCall.Listener<>() {
-      private boolean received;
+    c.start(
+        new ClientCall.Listener<>() {
+          private boolean received;
 
-      @Override
-      public void onMessage(Event event) {
-        if (closed) {
-          return;
-        }
-        received = true;
-        if (event.getEventId() > lastEventId) {
-          try {
-            listener.onEvent(EventInfo.fromProto(event));
-          } catch (RuntimeException e) {
-            closed = true;
-            c.cancel("the listener failed", e);
-            fail(RenewalException.fromStatus(Status.CANCELLED.withDescription("the event listener threw " + e)
-                .withCause(e), null, Rpc.WATCH_EVENTS.methodName(), requestId, "", 1));
-            return;
+          @Override
+          public void onMessage(Event event) {
+            if (closed) {
+              return;
+            }
+            received = true;
+            if (event.getEventId() > lastEventId) {
+              try {
+                listener.onEvent(EventInfo.fromProto(event));
+              } catch (RuntimeException e) {
+                closed = true;
+                c.cancel("the listener failed", e);
+                fail(
+                    RenewalException.fromStatus(
+                        Status.CANCELLED
+                            .withDescription("the event listener threw " + e)
+                            .withCause(e),
+                        null,
+                        Rpc.WATCH_EVENTS.methodName(),
+                        requestId,
+                        "",
+                        1));
+                return;
+              }
+              lastEventId = event.getEventId();
+            }
+            c.request(1);
           }
-          lastEventId = event.getEventId();
-        }
-        c.request(1);
-      }
 
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        if (closed) {
-          finish(null);
-          return;
-        }
-        boolean healthy = received || System.nanoTime() - startedNanos >= HEALTHY.toNanos();
-        consecutiveFailures = healthy ? 1 : consecutiveFailures + 1;
-        Status effective = status.isOk()
-            ? Status.UNAVAILABLE.withDescription("the server ended the stream")
-            : status;
-        RenewalException failure = RenewalException.fromStatus(effective, trailers,
-            Rpc.WATCH_EVENTS.methodName(), requestId, "", consecutiveFailures);
-        if (reconnect.isRetryable(failure.statusCode(), failure.reason())
-            && reconnect.hasAttemptsLeft(consecutiveFailures)) {
-          Duration backoff = reconnect.backoff(consecutiveFailures, ThreadLocalRandom.current().nextDouble());
-          log.watchReconnecting(watchId, lastEventId, failure, backoff);
-          try {
-            listener.onReconnecting(failure, lastEventId, backoff);
-          } catch (RuntimeException ignored) {
-            // a monitoring callback must not stop the watch
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            if (closed) {
+              finish(null);
+              return;
+            }
+            boolean healthy = received || System.nanoTime() - startedNanos >= HEALTHY.toNanos();
+            consecutiveFailures = healthy ? 1 : consecutiveFailures + 1;
+            Status effective =
+                status.isOk()
+                    ? Status.UNAVAILABLE.withDescription("the server ended the stream")
+                    : status;
+            RenewalException failure =
+                RenewalException.fromStatus(
+                    effective,
+                    trailers,
+                    Rpc.WATCH_EVENTS.methodName(),
+                    requestId,
+                    "",
+                    consecutiveFailures);
+            if (reconnect.isRetryable(failure.statusCode(), failure.reason())
+                && reconnect.hasAttemptsLeft(consecutiveFailures)) {
+              Duration backoff =
+                  reconnect.backoff(consecutiveFailures, ThreadLocalRandom.current().nextDouble());
+              log.watchReconnecting(watchId, lastEventId, failure, backoff);
+              try {
+                listener.onReconnecting(failure, lastEventId, backoff);
+              } catch (RuntimeException ignored) {
+                // a monitoring callback must not stop the watch
+              }
+              try {
+                scheduler.schedule(
+                    EventWatch.this::connect, backoff.toNanos(), TimeUnit.NANOSECONDS);
+              } catch (RejectedExecutionException clientClosed) {
+                finish(null);
+              }
+            } else {
+              fail(failure);
+            }
           }
-          try {
-            scheduler.schedule(EventWatch.this::connect, backoff.toNanos(), TimeUnit.NANOSECONDS);
-          } catch (RejectedExecutionException clientClosed) {
-            finish(null);
-          }
-        } else {
-          fail(failure);
-        }
-      }
-    }, headers);
+        },
+        headers);
     c.sendMessage(WatchEventsRequest.newBuilder().setAfterEventId(after).build());
     c.halfClose();
     c.request(1);
@@ -199,6 +234,11 @@ public final class EventWatch implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EventWatch{" + watchId + ", after event " + lastEventId + (isActive() ? ", active" : ", stopped") + "}";
+    return "EventWatch{"
+        + watchId
+        + ", after event "
+        + lastEventId
+        + (isActive() ? ", active" : ", stopped")
+        + "}";
   }
 }

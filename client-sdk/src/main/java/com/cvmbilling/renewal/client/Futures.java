@@ -20,12 +20,18 @@ final class Futures {
       failure.addSuppressed(new CallSite());
       throw failure;
     } catch (CancellationException e) {
-      throw RenewalException.fromStatus(Status.CANCELLED.withDescription("cancelled").withCause(e), null, "", "", "", 0);
+      throw RenewalException.fromStatus(
+          Status.CANCELLED.withDescription("cancelled").withCause(e), null, "", "", "", 0);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw RenewalException.fromStatus(Status.CANCELLED.withDescription("interrupted while waiting").withCause(e),
-          null, "", "", "", 0);
+      throw RenewalException.fromStatus(
+          Status.CANCELLED.withDescription("interrupted while waiting").withCause(e),
+          null,
+          "",
+          "",
+          "",
+          0);
     }
   }
 

@@ -9,10 +9,9 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * One page of a list, and the way to the next ones (GAX's paged response).
- * {@link #iterateAll()} walks every item of this page and all later pages, fetching each page
- * only when the previous one is used up; each fetch is one call with the same options, retried on
- * its own.
+ * One page of a list, and the way to the next ones (GAX's paged response). {@link #iterateAll()}
+ * walks every item of this page and all later pages, fetching each page only when the previous one
+ * is used up; each fetch is one call with the same options, retried on its own.
  *
  * <pre>{@code
  * for (InstanceInfo instance : client.describeInstances(request).iterateAll()) { ... }
@@ -37,8 +36,8 @@ public final class Page<T> {
   }
 
   /**
-   * The token of the next page; empty on the last page. For {@code ListEvents} it is the last
-   * event id of this page.
+   * The token of the next page; empty on the last page. For {@code ListEvents} it is the last event
+   * id of this page.
    */
   public String nextPageToken() {
     return nextPageToken;
@@ -70,51 +69,53 @@ public final class Page<T> {
 
   /** This page and every later one, each fetched when the iteration reaches it. */
   public Iterable<Page<T>> iteratePages() {
-    return () -> new Iterator<>() {
-      private Page<T> current;
+    return () ->
+        new Iterator<>() {
+          private Page<T> current;
 
-      @Override
-      public boolean hasNext() {
-        return current == null || current.hasNextPage();
-      }
+          @Override
+          public boolean hasNext() {
+            return current == null || current.hasNextPage();
+          }
 
-      @Override
-      public Page<T> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        current = current == null ? Page.this : current.nextPage();
-        return current;
-      }
-    };
+          @Override
+          public Page<T> next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            current = current == null ? Page.this : current.nextPage();
+            return current;
+          }
+        };
   }
 
   /** Every item of this page and all later pages. */
   public Iterable<T> iterateAll() {
-    return () -> new Iterator<>() {
-      private Page<T> page = Page.this;
-      private Iterator<T> items = page.items.iterator();
+    return () ->
+        new Iterator<>() {
+          private Page<T> page = Page.this;
+          private Iterator<T> items = page.items.iterator();
 
-      @Override
-      public boolean hasNext() {
-        while (!items.hasNext()) {
-          if (!page.hasNextPage()) {
-            return false;
+          @Override
+          public boolean hasNext() {
+            while (!items.hasNext()) {
+              if (!page.hasNextPage()) {
+                return false;
+              }
+              page = page.nextPage();
+              items = page.items.iterator();
+            }
+            return true;
           }
-          page = page.nextPage();
-          items = page.items.iterator();
-        }
-        return true;
-      }
 
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return items.next();
-      }
-    };
+          @Override
+          public T next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return items.next();
+          }
+        };
   }
 
   /** Every item of this page and all later pages, as a sequential stream. */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-call overrides of the client's settings: the deadline, the retry settings and the request
- * id. The client token of a call that changes something is a field of its request
- * ({@code client_token}): leave it empty and the SDK generates one per call.
+ * Per-call overrides of the client's settings: the deadline, the retry settings and the request id.
+ * The client token of a call that changes something is a field of its request ({@code
+ * client_token}): leave it empty and the SDK generates one per call.
  *
  * <pre>{@code
  * client.renewInstances(request, RequestOptions.withDeadline(Duration.ofSeconds(3)));
@@ -35,7 +35,9 @@ public final class RequestOptions {
     return DEFAULTS.deadline(deadline);
   }
 
-  /** The deadline of this call, all attempts and waits together, instead of the client's default. */
+  /**
+   * The deadline of this call, all attempts and waits together, instead of the client's default.
+   */
   public RequestOptions deadline(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
     if (deadline.isZero() || deadline.isNegative()) {
@@ -46,10 +48,14 @@ public final class RequestOptions {
 
   /** The retry settings of this call instead of the client's for the RPC. */
   public RequestOptions retrySettings(RetrySettings retrySettings) {
-    return new RequestOptions(deadline, Objects.requireNonNull(retrySettings, "retrySettings"), requestId);
+    return new RequestOptions(
+        deadline, Objects.requireNonNull(retrySettings, "retrySettings"), requestId);
   }
 
-  /** The request id to send as {@code x-request-id} (e.g. your own trace id); default: a random UUID. */
+  /**
+   * The request id to send as {@code x-request-id} (e.g. your own trace id); default: a random
+   * UUID.
+   */
   public RequestOptions requestId(String requestId) {
     Objects.requireNonNull(requestId, "requestId");
     if (requestId.isBlank() || !requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -75,6 +81,12 @@ public final class RequestOptions {
 
   @Override
   public String toString() {
-    return "RequestOptions{deadline=" + deadline + ", retrySettings=" + retrySettings + ", requestId=" + requestId + "}";
+    return "RequestOptions{deadline="
+        + deadline
+        + ", retrySettings="
+        + retrySettings
+        + ", requestId="
+        + requestId
+        + "}";
   }
 }

@@ -7,26 +7,30 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * When and how often a call is retried (GAX style), per RPC: see
- * {@link ClientBuilder#retrySettings(Rpc, RetrySettings)}.
+ * When and how often a call is retried (GAX style), per RPC: see {@link
+ * ClientBuilder#retrySettings(Rpc, RetrySettings)}.
  *
- * <p>An attempt that failed is retried when its status code is one of
- * {@link #retryableCodes()} (default {@code UNAVAILABLE}), or when its error reason is one of
- * {@link #retryableReasons()} (default {@code REQUEST_IN_PROGRESS}, which the service reports as
- * {@code ABORTED} while an earlier attempt with the same client token is still running; other
- * {@code ABORTED} reasons are not retried). {@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION},
- * {@code NOT_FOUND}, {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED} are never retried,
- * whatever the settings say.
+ * <p>An attempt that failed is retried when its status code is one of {@link #retryableCodes()}
+ * (default {@code UNAVAILABLE}), or when its error reason is one of {@link #retryableReasons()}
+ * (default {@code REQUEST_IN_PROGRESS}, which the service reports as {@code ABORTED} while an
+ * earlier attempt with the same client token is still running; other {@code ABORTED} reasons are
+ * not retried). {@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION}, {@code NOT_FOUND}, {@code
+ * UNAUTHENTICATED} and {@code PERMISSION_DENIED} are never retried, whatever the settings say.
  *
- * <p>The n-th retry waits {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, shortened
- * by a random jitter of up to {@code jitter} of it, and never past the call's deadline: the
- * deadline bounds the whole call, all attempts and waits together.
+ * <p>The n-th retry waits {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, shortened by
+ * a random jitter of up to {@code jitter} of it, and never past the call's deadline: the deadline
+ * bounds the whole call, all attempts and waits together.
  */
 public final class RetrySettings {
   /** Codes that no setting can make retryable: repeating the same request cannot succeed. */
-  public static final Set<Status.Code> NEVER_RETRIED = Set.copyOf(EnumSet.of(
-      Status.Code.INVALID_ARGUMENT, Status.Code.FAILED_PRECONDITION, Status.Code.NOT_FOUND,
-      Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED));
+  public static final Set<Status.Code> NEVER_RETRIED =
+      Set.copyOf(
+          EnumSet.of(
+              Status.Code.INVALID_ARGUMENT,
+              Status.Code.FAILED_PRECONDITION,
+              Status.Code.NOT_FOUND,
+              Status.Code.UNAUTHENTICATED,
+              Status.Code.PERMISSION_DENIED));
 
   private static final RetrySettings DEFAULTS = newBuilder().build();
   private static final RetrySettings NONE = newBuilder().maxAttempts(1).build();
@@ -50,8 +54,8 @@ public final class RetrySettings {
   }
 
   /**
-   * The default: up to 5 attempts, 100 ms doubling to at most 5 s, jitter 0.5, retrying
-   * {@code UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS}.
+   * The default: up to 5 attempts, 100 ms doubling to at most 5 s, jitter 0.5, retrying {@code
+   * UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS}.
    */
   public static RetrySettings defaults() {
     return DEFAULTS;
@@ -136,9 +140,21 @@ public final class RetrySettings {
 
   @Override
   public String toString() {
-    return "RetrySettings{maxAttempts=" + maxAttempts + ", backoff " + initialBackoff.toMillis() + "ms x"
-        + backoffMultiplier + " up to " + maxBackoff.toMillis() + "ms, jitter " + jitter + ", codes "
-        + retryableCodes + ", reasons " + retryableReasons + "}";
+    return "RetrySettings{maxAttempts="
+        + maxAttempts
+        + ", backoff "
+        + initialBackoff.toMillis()
+        + "ms x"
+        + backoffMultiplier
+        + " up to "
+        + maxBackoff.toMillis()
+        + "ms, jitter "
+        + jitter
+        + ", codes "
+        + retryableCodes
+        + ", reasons "
+        + retryableReasons
+        + "}";
   }
 
   /** Builds {@link RetrySettings}. */
@@ -174,7 +190,8 @@ public final class RetrySettings {
 
     public Builder backoffMultiplier(double backoffMultiplier) {
       if (!(backoffMultiplier >= 1.0)) {
-        throw new IllegalArgumentException("backoffMultiplier must be >= 1, got " + backoffMultiplier);
+        throw new IllegalArgumentException(
+            "backoffMultiplier must be >= 1, got " + backoffMultiplier);
       }
       this.backoffMultiplier = backoffMultiplier;
       return this;
@@ -202,11 +219,14 @@ public final class RetrySettings {
           throw new IllegalArgumentException("OK is not a failure");
         }
       }
-      this.retryableCodes = codes.isEmpty() ? EnumSet.noneOf(Status.Code.class) : EnumSet.copyOf(codes);
+      this.retryableCodes =
+          codes.isEmpty() ? EnumSet.noneOf(Status.Code.class) : EnumSet.copyOf(codes);
       return this;
     }
 
-    /** Error reasons to retry whatever their code (never one of the codes that are never retried). */
+    /**
+     * Error reasons to retry whatever their code (never one of the codes that are never retried).
+     */
     public Builder retryableReasons(Set<String> reasons) {
       this.retryableReasons = new java.util.HashSet<>(reasons);
       return this;
@@ -214,7 +234,8 @@ public final class RetrySettings {
 
     public RetrySettings build() {
       if (maxBackoff.compareTo(initialBackoff) < 0) {
-        throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is below initialBackoff " + initialBackoff);
+        throw new IllegalArgumentException(
+            "maxBackoff " + maxBackoff + " is below initialBackoff " + initialBackoff);
       }
       return new RetrySettings(this);
     }

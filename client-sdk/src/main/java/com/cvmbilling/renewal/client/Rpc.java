@@ -1,14 +1,14 @@
 package com.cvmbilling.renewal.client;
 
 /**
- * The RPCs the SDK calls, to configure retries per RPC
- * ({@link ClientBuilder#retrySettings(Rpc, RetrySettings)}).
+ * The RPCs the SDK calls, to configure retries per RPC ({@link ClientBuilder#retrySettings(Rpc,
+ * RetrySettings)}).
  *
  * <p>RPCs that take a {@code client_token} ({@link #takesClientToken()}) and read-only RPCs are
  * retried by default: the SDK sends the same token on every attempt, so a retry never charges or
- * changes anything twice. {@code CreateAccount} and {@code CreateApiKey} take no token and
- * {@code AdvanceTime} moves a clock by an amount, so a retry after a lost response could act
- * twice: they are not retried unless configured explicitly.
+ * changes anything twice. {@code CreateAccount} and {@code CreateApiKey} take no token and {@code
+ * AdvanceTime} moves a clock by an amount, so a retry after a lost response could act twice: they
+ * are not retried unless configured explicitly.
  */
 public enum Rpc {
   RENEW_INSTANCES("RenewInstances", true, true),
@@ -22,7 +22,10 @@ public enum Rpc {
   DESCRIBE_BILLING_RECORDS("DescribeBillingRecords", false, true),
   DESCRIBE_PRICES("DescribePrices", false, true),
   LIST_EVENTS("ListEvents", false, true),
-  /** The event stream; its reconnects follow {@link ClientBuilder#watchReconnectSettings(RetrySettings)}. */
+  /**
+   * The event stream; its reconnects follow {@link
+   * ClientBuilder#watchReconnectSettings(RetrySettings)}.
+   */
   WATCH_EVENTS("WatchEvents", false, true),
   CREATE_ACCOUNT("CreateAccount", false, false),
   CREATE_API_KEY("CreateApiKey", false, false),

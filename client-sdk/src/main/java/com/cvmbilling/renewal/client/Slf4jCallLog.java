@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs through SLF4J (loaded only when logging is enabled, so SLF4J stays optional). Never logs
- * an API key: the credentials show a prefix only, and {@code api_key} fields are masked.
+ * Logs through SLF4J (loaded only when logging is enabled, so SLF4J stays optional). Never logs an
+ * API key: the credentials show a prefix only, and {@code api_key} fields are masked.
  */
 final class Slf4jCallLog implements CallLog {
   static final String LOGGER_NAME = "com.cvmbilling.renewal.client.calls";
@@ -25,10 +25,17 @@ final class Slf4jCallLog implements CallLog {
   }
 
   @Override
-  public void attempt(String method, String requestId, String clientToken, int attempt, Message request) {
+  public void attempt(
+      String method, String requestId, String clientToken, int attempt, Message request) {
     if (log.isDebugEnabled()) {
-      log.debug("call {} attempt {} request_id={}{} targets={} credentials={}", method, attempt, requestId,
-          clientToken.isEmpty() ? "" : " client_token=" + clientToken, targets, credentials);
+      log.debug(
+          "call {} attempt {} request_id={}{} targets={} credentials={}",
+          method,
+          attempt,
+          requestId,
+          clientToken.isEmpty() ? "" : " client_token=" + clientToken,
+          targets,
+          credentials);
     }
     if (log.isTraceEnabled()) {
       log.trace("call {} request_id={} request: {}", method, requestId, redacted(request));
@@ -36,9 +43,15 @@ final class Slf4jCallLog implements CallLog {
   }
 
   @Override
-  public void succeeded(String method, String requestId, int attempts, Duration elapsed, Message response) {
+  public void succeeded(
+      String method, String requestId, int attempts, Duration elapsed, Message response) {
     if (log.isDebugEnabled()) {
-      log.debug("call {} OK request_id={} attempts={} in {} ms", method, requestId, attempts, elapsed.toMillis());
+      log.debug(
+          "call {} OK request_id={} attempts={} in {} ms",
+          method,
+          requestId,
+          attempts,
+          elapsed.toMillis());
     }
     if (log.isTraceEnabled()) {
       log.trace("call {} request_id={} response: {}", method, requestId, redacted(response));
@@ -46,29 +59,51 @@ final class Slf4jCallLog implements CallLog {
   }
 
   @Override
-  public void retrying(String method, String requestId, String clientToken, RenewalException failure, Duration backoff) {
-    log.info("retry {} request_id={}{} after attempt {} failed with {}{}: retrying in {} ms", method, requestId,
-        clientToken.isEmpty() ? "" : " client_token=" + clientToken, failure.attempts(), failure.statusCode(),
-        failure.reason().isEmpty() ? "" : "/" + failure.reason(), backoff.toMillis());
+  public void retrying(
+      String method,
+      String requestId,
+      String clientToken,
+      RenewalException failure,
+      Duration backoff) {
+    log.info(
+        "retry {} request_id={}{} after attempt {} failed with {}{}: retrying in {} ms",
+        method,
+        requestId,
+        clientToken.isEmpty() ? "" : " client_token=" + clientToken,
+        failure.attempts(),
+        failure.statusCode(),
+        failure.reason().isEmpty() ? "" : "/" + failure.reason(),
+        backoff.toMillis());
   }
 
   @Override
   public void failed(String method, String requestId, RenewalException failure, Duration elapsed) {
     if (log.isDebugEnabled()) {
-      log.debug("call {} failed request_id={} attempts={} in {} ms: {}", method, requestId, failure.attempts(),
-          elapsed.toMillis(), failure.getMessage());
+      log.debug(
+          "call {} failed request_id={} attempts={} in {} ms: {}",
+          method,
+          requestId,
+          failure.attempts(),
+          elapsed.toMillis(),
+          failure.getMessage());
     }
   }
 
   @Override
   public void watchConnecting(String watchId, long afterEventId, int connection) {
-    log.debug("watch {} connection {}: WatchEvents after event {}", watchId, connection, afterEventId);
+    log.debug(
+        "watch {} connection {}: WatchEvents after event {}", watchId, connection, afterEventId);
   }
 
   @Override
-  public void watchReconnecting(String watchId, long afterEventId, RenewalException cause, Duration backoff) {
-    log.info("watch {} stream ended with {}: reconnecting in {} ms, resuming after event {}", watchId,
-        cause.statusCode(), backoff.toMillis(), afterEventId);
+  public void watchReconnecting(
+      String watchId, long afterEventId, RenewalException cause, Duration backoff) {
+    log.info(
+        "watch {} stream ended with {}: reconnecting in {} ms, resuming after event {}",
+        watchId,
+        cause.statusCode(),
+        backoff.toMillis(),
+        afterEventId);
   }
 
   @Override
@@ -91,11 +126,15 @@ final class Slf4jCallLog implements CallLog {
   private static Message mask(Message message) {
     Message.Builder b = null;
     for (FieldDescriptor f : message.getDescriptorForType().getFields()) {
-      if (f.getType() == FieldDescriptor.Type.STRING && !f.isRepeated() && f.getName().equals("api_key")
+      if (f.getType() == FieldDescriptor.Type.STRING
+          && !f.isRepeated()
+          && f.getName().equals("api_key")
           && !((String) message.getField(f)).isEmpty()) {
         b = b == null ? message.toBuilder() : b;
         b.setField(f, "***");
-      } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !f.isRepeated() && message.hasField(f)) {
+      } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+          && !f.isRepeated()
+          && message.hasField(f)) {
         Message inner = (Message) message.getField(f);
         Message masked = mask(inner);
         if (masked != inner) {

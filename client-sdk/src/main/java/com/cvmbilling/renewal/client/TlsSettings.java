@@ -11,9 +11,9 @@ import java.util.Objects;
 
 /**
  * TLS, optionally mutual: which certificate authorities to trust for the server's certificate
- * (default: the JDK's trust store) and, for mutual TLS, the client's certificate chain and
- * private key. Certificates and keys are PEM; the private key is PKCS#8
- * ({@code -----BEGIN PRIVATE KEY-----}).
+ * (default: the JDK's trust store) and, for mutual TLS, the client's certificate chain and private
+ * key. Certificates and keys are PEM; the private key is PKCS#8 ({@code -----BEGIN PRIVATE
+ * KEY-----}).
  *
  * <pre>{@code
  * TlsSettings.newBuilder()
@@ -61,7 +61,8 @@ public final class TlsSettings {
         b.trustManager(new ByteArrayInputStream(trustPem));
       }
       if (certChainPem != null) {
-        b.keyManager(new ByteArrayInputStream(certChainPem), new ByteArrayInputStream(privateKeyPem));
+        b.keyManager(
+            new ByteArrayInputStream(certChainPem), new ByteArrayInputStream(privateKeyPem));
       }
       return b.build();
     } catch (IOException e) {
@@ -71,8 +72,12 @@ public final class TlsSettings {
 
   @Override
   public String toString() {
-    return "TlsSettings{trust=" + (trustPem == null ? "system" : "custom CA") + ", mutual=" + isMutual()
-        + (authorityOverride == null ? "" : ", authority=" + authorityOverride) + "}";
+    return "TlsSettings{trust="
+        + (trustPem == null ? "system" : "custom CA")
+        + ", mutual="
+        + isMutual()
+        + (authorityOverride == null ? "" : ", authority=" + authorityOverride)
+        + "}";
   }
 
   /** Builds {@link TlsSettings}. */
@@ -111,8 +116,8 @@ public final class TlsSettings {
     }
 
     /**
-     * Check the server certificate against this name instead of each target's host, e.g. when
-     * the targets are IP addresses and the certificate names a host.
+     * Check the server certificate against this name instead of each target's host, e.g. when the
+     * targets are IP addresses and the certificate names a host.
      */
     public Builder authorityOverride(String authority) {
       this.authorityOverride = authority;
@@ -128,7 +133,8 @@ public final class TlsSettings {
         requireCertificates(certChainPem, "client certificate chain");
         String key = new String(privateKeyPem, java.nio.charset.StandardCharsets.US_ASCII);
         if (!key.contains("-----BEGIN PRIVATE KEY-----")) {
-          throw new IllegalArgumentException("the client private key must be PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)");
+          throw new IllegalArgumentException(
+              "the client private key must be PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)");
         }
       }
       TlsSettings settings = new TlsSettings(this);
@@ -139,7 +145,8 @@ public final class TlsSettings {
     private static void requireCertificates(byte[] pem, String what) {
       try {
         if (java.security.cert.CertificateFactory.getInstance("X.509")
-            .generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+            .generateCertificates(new ByteArrayInputStream(pem))
+            .isEmpty()) {
           throw new IllegalArgumentException("no certificate in the " + what);
         }
       } catch (java.security.cert.CertificateException e) {

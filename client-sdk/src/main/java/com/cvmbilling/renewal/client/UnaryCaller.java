@@ -19,21 +19,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one logical unary call: fills in the client token once, then makes attempts until one
- * succeeds, a failure is not retryable, the attempts run out or the deadline passes. Every
- * attempt carries the same request (same token) and the same {@code x-request-id}.
+ * succeeds, a failure is not retryable, the attempts run out or the deadline passes. Every attempt
+ * carries the same request (same token) and the same {@code x-request-id}.
  */
 final class UnaryCaller {
-  static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
   private final ClientSettings settings;
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
   private volatile boolean closed;
-  /** Calls waiting for their next attempt; failed with CANCELLED when the client closes. */
-  private final java.util.Set<LogicalCall<?, ?>> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  UnaryCaller(ManagedChannel channel, ClientSettings settings, ScheduledExecutorService scheduler, CallLog log) {
+  /** Calls waiting for their next attempt; failed with CANCELLED when the client closes. */
+  private final java.util.Set<LogicalCall<?, ?>> waiting =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  UnaryCaller(
+      ManagedChannel channel,
+      ClientSettings settings,
+      ScheduledExecutorService scheduler,
+      CallLog log) {
     this.channel = channel;
     this.settings = settings;
     this.scheduler = scheduler;
@@ -75,10 +82,17 @@ final class UnaryCaller {
     RequestOptions opts = options == null ? RequestOptions.defaults() : options;
     Req prepared = withClientToken(rpc, request);
     Duration timeout = opts.deadline() != null ? opts.deadline() : settings.defaultDeadline();
-    RetrySettings retry = opts.retrySettings() != null ? opts.retrySettings() : settings.retrySettings(rpc);
+    RetrySettings retry =
+        opts.retrySettings() != null ? opts.retrySettings() : settings.retrySettings(rpc);
     String requestId = opts.requestId() != null ? opts.requestId() : UUID.randomUUID().toString();
-    LogicalCall<Req, Resp> call = new LogicalCall<>(rpc, method, prepared, requestId,
-        Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS), retry);
+    LogicalCall<Req, Resp> call =
+        new LogicalCall<>(
+            rpc,
+            method,
+            prepared,
+            requestId,
+            Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS),
+            retry);
     call.attempt();
     return call.result;
   }
@@ -96,7 +110,12 @@ final class UnaryCaller {
     private int attempts;
     private volatile ClientCall<Req, Resp> current;
 
-    LogicalCall(Rpc rpc, MethodDescriptor<Req, Resp> method, Req request, String requestId, Deadline deadline,
+    LogicalCall(
+        Rpc rpc,
+        MethodDescriptor<Req, Resp> method,
+        Req request,
+        String requestId,
+        Deadline deadline,
         RetrySettings retry) {
       this.rpc = rpc;
       this.method = method;
@@ -106,12 +125,13 @@ final class UnaryCaller {
       this.deadline = deadline;
       this.retry = retry;
       // Cancelling the future (e.g. future.cancel(true)) cancels the attempt in flight.
-      result.whenComplete((r, t) -> {
-        ClientCall<Req, Resp> c = current;
-        if (result.isCancelled() && c != null) {
-          c.cancel("cancelled by the caller", null);
-        }
-      });
+      result.whenComplete(
+          (r, t) -> {
+            ClientCall<Req, Resp> c = current;
+            if (result.isCancelled() && c != null) {
+              c.cancel("cancelled by the caller", null);
+            }
+          });
     }
 
     /** The scheduled retry; whoever removes the call from {@code waiting} first runs it. */
@@ -134,39 +154,53 @@ final class UnaryCaller {
       log.attempt(rpc.methodName(), requestId, clientToken, attempt, request);
       ClientCall<Req, Resp> call;
       try {
-        call = channel.newCall(method, CallOptions.DEFAULT.withDeadline(deadline)
-            .withCallCredentials(settings.credentials()));
+        call =
+            channel.newCall(
+                method,
+                CallOptions.DEFAULT
+                    .withDeadline(deadline)
+                    .withCallCredentials(settings.credentials()));
         current = call;
         Metadata headers = new Metadata();
         headers.put(REQUEST_ID, requestId);
-        call.start(new ClientCall.Listener<>() {
-          private Resp response;
-          private String serverRequestId;
+        call.start(
+            new ClientCall.Listener<>() {
+              private Resp response;
+              private String serverRequestId;
 
-          @Override
-          public void onHeaders(Metadata headers) {
-            serverRequestId = headers.get(REQUEST_ID);
-          }
+              @Override
+              public void onHeaders(Metadata headers) {
+                serverRequestId = headers.get(REQUEST_ID);
+              }
 
-          @Override
-          public void onMessage(Resp message) {
-            response = message;
-          }
+              @Override
+              public void onMessage(Resp message) {
+                response = message;
+              }
 
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            String trailerId = trailers == null ? null : trailers.get(REQUEST_ID);
-            String id = trailerId != null ? trailerId : serverRequestId != null ? serverRequestId : requestId;
-            if (status.isOk() && response != null) {
-              log.succeeded(rpc.methodName(), id, attempt, elapsed(), response);
-              result.complete(response);
-            } else if (status.isOk()) {
-              failed(Status.INTERNAL.withDescription("the server closed the call without a response"), trailers, id, attempt);
-            } else {
-              failed(status, trailers, id, attempt);
-            }
-          }
-        }, headers);
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                String trailerId = trailers == null ? null : trailers.get(REQUEST_ID);
+                String id =
+                    trailerId != null
+                        ? trailerId
+                        : serverRequestId != null ? serverRequestId : requestId;
+                if (status.isOk() && response != null) {
+                  log.succeeded(rpc.methodName(), id, attempt, elapsed(), response);
+                  result.complete(response);
+                } else if (status.isOk()) {
+                  failed(
+                      Status.INTERNAL.withDescription(
+                          "the server closed the call without a response"),
+                      trailers,
+                      id,
+                      attempt);
+                } else {
+                  failed(status, trailers, id, attempt);
+                }
+              }
+            },
+            headers);
         if (result.isCancelled()) {
           call.cancel("cancelled by the caller", null);
           return;
@@ -175,13 +209,19 @@ final class UnaryCaller {
         call.sendMessage(request);
         call.halfClose();
       } catch (RuntimeException e) {
-        fail(Status.INTERNAL.withDescription("could not start the call: " + e).withCause(e), null, attempt);
+        fail(
+            Status.INTERNAL.withDescription("could not start the call: " + e).withCause(e),
+            null,
+            attempt);
       }
     }
 
     private void failed(Status status, Metadata trailers, String id, int attempt) {
-      RenewalException failure = RenewalException.fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
-      if (!result.isCancelled() && !closed && retry.isRetryable(failure.statusCode(), failure.reason())
+      RenewalException failure =
+          RenewalException.fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
+      if (!result.isCancelled()
+          && !closed
+          && retry.isRetryable(failure.statusCode(), failure.reason())
           && retry.hasAttemptsLeft(attempt)) {
         Duration backoff = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
         if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > backoff.toNanos()) {

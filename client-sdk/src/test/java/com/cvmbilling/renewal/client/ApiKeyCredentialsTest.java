@@ -14,18 +14,21 @@ class ApiKeyCredentialsTest {
   @Test
   void sendsBearerHeader() {
     AtomicReference<Metadata> applied = new AtomicReference<>();
-    ApiKeyCredentials.of("  rk_secret123 ").applyRequestMetadata(null, Runnable::run,
-        new CallCredentials.MetadataApplier() {
-          @Override
-          public void apply(Metadata headers) {
-            applied.set(headers);
-          }
+    ApiKeyCredentials.of("  rk_secret123 ")
+        .applyRequestMetadata(
+            null,
+            Runnable::run,
+            new CallCredentials.MetadataApplier() {
+              @Override
+              public void apply(Metadata headers) {
+                applied.set(headers);
+              }
 
-          @Override
-          public void fail(Status status) {
-            throw new AssertionError(status.toString());
-          }
-        });
+              @Override
+              public void fail(Status status) {
+                throw new AssertionError(status.toString());
+              }
+            });
     assertEquals("Bearer rk_secret123", applied.get().get(ApiKeyCredentials.AUTHORIZATION));
   }
 

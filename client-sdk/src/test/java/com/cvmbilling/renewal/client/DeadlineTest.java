@@ -18,10 +18,13 @@ import org.junit.jupiter.api.Test;
 class DeadlineTest {
   private final ScriptedRenewalService service = new ScriptedRenewalService();
   private final FakeServer server = new FakeServer(service);
-  private final RenewalClient client = RenewalClient.newBuilder()
-      .target(server.target()).plaintext().apiKey("rk_test_key")
-      .defaultDeadline(Duration.ofMillis(400))
-      .build();
+  private final RenewalClient client =
+      RenewalClient.newBuilder()
+          .target(server.target())
+          .plaintext()
+          .apiKey("rk_test_key")
+          .defaultDeadline(Duration.ofMillis(400))
+          .build();
 
   @AfterEach
   void close() {
@@ -31,7 +34,8 @@ class DeadlineTest {
 
   /** Connects first with time to spare, so the timings below are the calls' own. */
   private void warmUp() {
-    client.describeAccount(com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
+    client.describeAccount(
+        com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
         RequestOptions.withDeadline(Duration.ofSeconds(20)));
   }
 
@@ -44,7 +48,8 @@ class DeadlineTest {
     warmUp();
     service.describeDelayMillis = 3000;
     long start = System.nanoTime();
-    DeadlineExceededException e = catchThrowableOfType(DeadlineExceededException.class, client::describeAccount);
+    DeadlineExceededException e =
+        catchThrowableOfType(DeadlineExceededException.class, client::describeAccount);
     long took = millisSince(start);
 
     assertThat(e).isNotNull();
@@ -59,17 +64,28 @@ class DeadlineTest {
     warmUp();
     service.describeDelayMillis = 800;
     // Longer than the default: succeeds although the default (400 ms) would not.
-    assertThat(client.describeAccount(com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
-        RequestOptions.withDeadline(Duration.ofSeconds(5))).accountId()).isEqualTo("acc-fake0001");
+    assertThat(
+            client
+                .describeAccount(
+                    com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
+                    RequestOptions.withDeadline(Duration.ofSeconds(5)))
+                .accountId())
+        .isEqualTo("acc-fake0001");
     assertThat(server.received("DescribeAccount").get(1).deadlineMillis()).isBetween(4000L, 5000L);
-    assertThat(catchThrowableOfType(DeadlineExceededException.class, client::describeAccount)).isNotNull();
+    assertThat(catchThrowableOfType(DeadlineExceededException.class, client::describeAccount))
+        .isNotNull();
 
     // Shorter than the default: the default (400 ms) would let this 300 ms call succeed.
     service.describeDelayMillis = 300;
     long start = System.nanoTime();
-    assertThat(catchThrowableOfType(DeadlineExceededException.class, () -> client.describeAccount(
-        com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
-        RequestOptions.withDeadline(Duration.ofMillis(100))))).isNotNull();
+    assertThat(
+            catchThrowableOfType(
+                DeadlineExceededException.class,
+                () ->
+                    client.describeAccount(
+                        com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
+                        RequestOptions.withDeadline(Duration.ofMillis(100)))))
+        .isNotNull();
     assertThat(millisSince(start)).isLessThan(1000L);
     assertThat(server.received("DescribeAccount").get(3).deadlineMillis()).isBetween(1L, 100L);
   }
@@ -78,12 +94,23 @@ class DeadlineTest {
   void theDeadlineBoundsAllRetriesTogether() {
     warmUp();
     service.alwaysFail(error(Status.Code.UNAVAILABLE, "DATABASE_UNAVAILABLE"));
-    RetrySettings unlimited = RetrySettings.newBuilder().maxAttempts(0)
-        .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(50)).build();
+    RetrySettings unlimited =
+        RetrySettings.newBuilder()
+            .maxAttempts(0)
+            .initialBackoff(Duration.ofMillis(20))
+            .maxBackoff(Duration.ofMillis(50))
+            .build();
     long start = System.nanoTime();
-    UnavailableException e = catchThrowableOfType(UnavailableException.class, () -> client.renewInstances(
-        RenewInstancesRequest.newBuilder().addInstanceIds("ins-abcd1234").setPeriodMonths(1).build(),
-        RequestOptions.withDeadline(Duration.ofMillis(600)).retrySettings(unlimited)));
+    UnavailableException e =
+        catchThrowableOfType(
+            UnavailableException.class,
+            () ->
+                client.renewInstances(
+                    RenewInstancesRequest.newBuilder()
+                        .addInstanceIds("ins-abcd1234")
+                        .setPeriodMonths(1)
+                        .build(),
+                    RequestOptions.withDeadline(Duration.ofMillis(600)).retrySettings(unlimited)));
     long took = millisSince(start);
 
     assertThat(e.attempts()).isGreaterThan(3);
@@ -91,6 +118,7 @@ class DeadlineTest {
     assertThat(service.renewRequests()).hasSize(e.attempts());
     // Each attempt got only what was left of the one deadline.
     var received = server.received("RenewInstances");
-    assertThat(received.get(received.size() - 1).deadlineMillis()).isLessThan(received.get(0).deadlineMillis());
+    assertThat(received.get(received.size() - 1).deadlineMillis())
+        .isLessThan(received.get(0).deadlineMillis());
   }
 }

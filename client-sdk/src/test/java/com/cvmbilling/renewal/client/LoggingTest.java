@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /** Opt-in SLF4J logging of calls and retries, never showing an API key. */
 class LoggingTest {
-  private final Logger logger = (Logger) LoggerFactory.getLogger("com.cvmbilling.renewal.client.calls");
+  private final Logger logger =
+      (Logger) LoggerFactory.getLogger("com.cvmbilling.renewal.client.calls");
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   @BeforeEach
@@ -44,13 +45,25 @@ class LoggingTest {
     DropResponses drop = new DropResponses("RenewInstances");
     try (RealServer server = RealServer.start(drop)) {
       NewAccount account;
-      try (AdminClient admin = AdminClient.newBuilder().target(server.target()).plaintext()
-          .apiKey(RealServer.ADMIN_KEY).logging(true).build()) {
-        account = admin.createAccount("logged", java.time.ZoneId.of("UTC"),
-            com.cvmbilling.renewal.client.model.Amount.cny("500.00"));
+      try (AdminClient admin =
+          AdminClient.newBuilder()
+              .target(server.target())
+              .plaintext()
+              .apiKey(RealServer.ADMIN_KEY)
+              .logging(true)
+              .build()) {
+        account =
+            admin.createAccount(
+                "logged",
+                java.time.ZoneId.of("UTC"),
+                com.cvmbilling.renewal.client.model.Amount.cny("500.00"));
       }
-      String instanceId = server.createPrepaid(account.account().accountId(), 1,
-          Instant.now().plus(3, ChronoUnit.DAYS)).get(0).instanceId();
+      String instanceId =
+          server
+              .createPrepaid(
+                  account.account().accountId(), 1, Instant.now().plus(3, ChronoUnit.DAYS))
+              .get(0)
+              .instanceId();
       drop.dropNext(1);
       try (RenewalClient client = server.tenantBuilder(account.apiKey()).logging(true).build()) {
         client.renewInstances(List.of(instanceId), 1);
@@ -58,14 +71,22 @@ class LoggingTest {
 
       List<String> lines = lines();
       assertThat(lines).anyMatch(l -> l.startsWith("call CreateAccount attempt 1"));
-      assertThat(lines).anyMatch(l -> l.contains("CreateAccount") && l.contains("api_key: \"***\""));
-      assertThat(lines).anyMatch(l -> l.startsWith("retry RenewInstances") && l.contains("UNAVAILABLE")
-          && l.contains("client_token=sdk-"));
-      assertThat(lines).anyMatch(l -> l.startsWith("call RenewInstances OK") && l.contains("attempts=2"));
-      assertThat(lines).allSatisfy(l -> {
-        assertThat(l).doesNotContain(account.apiKey());
-        assertThat(l).doesNotContain(RealServer.ADMIN_KEY);
-      });
+      assertThat(lines)
+          .anyMatch(l -> l.contains("CreateAccount") && l.contains("api_key: \"***\""));
+      assertThat(lines)
+          .anyMatch(
+              l ->
+                  l.startsWith("retry RenewInstances")
+                      && l.contains("UNAVAILABLE")
+                      && l.contains("client_token=sdk-"));
+      assertThat(lines)
+          .anyMatch(l -> l.startsWith("call RenewInstances OK") && l.contains("attempts=2"));
+      assertThat(lines)
+          .allSatisfy(
+              l -> {
+                assertThat(l).doesNotContain(account.apiKey());
+                assertThat(l).doesNotContain(RealServer.ADMIN_KEY);
+              });
     }
   }
 

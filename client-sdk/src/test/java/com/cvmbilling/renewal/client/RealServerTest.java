@@ -69,7 +69,8 @@ class RealServerTest {
   @Test
   void aRetryAfterTheServerCommittedButTheResponseWasLostChargesOnce() {
     NewAccount account = server.createAccount("1000.00");
-    InstanceInfo instance = server.createPrepaid(account.account().accountId(), 1, inDays(10)).get(0);
+    InstanceInfo instance =
+        server.createPrepaid(account.account().accountId(), 1, inDays(10)).get(0);
     Instant oldExpiry = instance.expiredTime().orElseThrow();
     DROP.reset();
     DROP.dropNext(1);
@@ -80,7 +81,11 @@ class RealServerTest {
       // The first attempt committed and its response was dropped; the retry got the stored order.
       assertThat(DROP.dropped()).isEqualTo(1);
       assertThat(DROP.requests()).hasSize(2);
-      List<String> tokens = DROP.requests().stream().map(r -> ((RenewInstancesRequest) r).getClientToken()).distinct().toList();
+      List<String> tokens =
+          DROP.requests().stream()
+              .map(r -> ((RenewInstancesRequest) r).getClientToken())
+              .distinct()
+              .toList();
       assertThat(tokens).containsExactly(order.clientToken());
       assertThat(DROP.requestIds().stream().distinct()).hasSize(1);
 
@@ -88,18 +93,32 @@ class RealServerTest {
       assertThat(order.totalPrice()).isEqualTo(Amount.cny("100.00"));
       assertThat(order.balance()).isEqualTo(Amount.cny("900.00"));
       assertThat(client.describeAccount().balance()).isEqualTo(Amount.cny("900.00"));
-      List<BillingRecordInfo> records = client.describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
-          .streamAll().toList();
+      List<BillingRecordInfo> records =
+          client
+              .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
+              .streamAll()
+              .toList();
       assertThat(records).filteredOn(r -> r.type() == BillingRecord.Type.RENEW).hasSize(1);
       assertThat(records.stream().map(BillingRecordInfo::amount).reduce(Amount::add).orElseThrow())
           .isEqualTo(Amount.cny("900.00"));
 
       // Extended by one month exactly once.
       Instant newExpiry = order.line(instance.instanceId()).orElseThrow().newExpiredTime();
-      assertThat(order.line(instance.instanceId()).orElseThrow().oldExpiredTime()).isEqualTo(oldExpiry);
-      assertThat(newExpiry).isEqualTo(ZonedDateTime.ofInstant(oldExpiry, ZoneId.of("Asia/Shanghai")).plusMonths(1).toInstant());
-      InstanceInfo after = client.describeInstances(DescribeInstancesRequest.newBuilder()
-          .addInstanceIds(instance.instanceId()).build()).items().get(0);
+      assertThat(order.line(instance.instanceId()).orElseThrow().oldExpiredTime())
+          .isEqualTo(oldExpiry);
+      assertThat(newExpiry)
+          .isEqualTo(
+              ZonedDateTime.ofInstant(oldExpiry, ZoneId.of("Asia/Shanghai"))
+                  .plusMonths(1)
+                  .toInstant());
+      InstanceInfo after =
+          client
+              .describeInstances(
+                  DescribeInstancesRequest.newBuilder()
+                      .addInstanceIds(instance.instanceId())
+                      .build())
+              .items()
+              .get(0);
       assertThat(after.expiredTime()).contains(newExpiry);
     }
   }
@@ -107,13 +126,15 @@ class RealServerTest {
   @Test
   void pagingOverAThousandInstancesYieldsEachExactlyOnce() {
     NewAccount account = server.createAccount("0.00");
-    List<InstanceInfo> created = server.createPrepaid(account.account().accountId(), 1000, inDays(30));
+    List<InstanceInfo> created =
+        server.createPrepaid(account.account().accountId(), 1000, inDays(30));
     Set<String> expected = new HashSet<>();
     created.forEach(i -> expected.add(i.instanceId()));
     assertThat(expected).hasSize(1000);
 
     try (RenewalClient client = server.tenantBuilder(account.apiKey()).build()) {
-      Page<InstanceInfo> first = client.describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(37).build());
+      Page<InstanceInfo> first =
+          client.describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(37).build());
       assertThat(first.items()).hasSize(37);
       assertThat(first.hasNextPage()).isTrue();
 
@@ -138,8 +159,14 @@ class RealServerTest {
       assertThatThrownBy(last::nextPage).isInstanceOf(java.util.NoSuchElementException.class);
 
       // Async first page, then the rest; the filters travel with the page token.
-      Page<InstanceInfo> running = client.describeInstancesAsync(DescribeInstancesRequest.newBuilder()
-          .addStates(Instance.State.RUNNING).setPageSize(100).build()).join();
+      Page<InstanceInfo> running =
+          client
+              .describeInstancesAsync(
+                  DescribeInstancesRequest.newBuilder()
+                      .addStates(Instance.State.RUNNING)
+                      .setPageSize(100)
+                      .build())
+              .join();
       assertThat(running.streamAll().count()).isEqualTo(1000);
       assertThat(client.listAllInstances()).hasSize(1000);
     }
@@ -151,13 +178,23 @@ class RealServerTest {
     InstanceInfo prepaid = server.createPrepaid(account.account().accountId(), 1, inDays(5)).get(0);
     InstanceInfo postpaid;
     try (AdminClient admin = server.admin()) {
-      postpaid = admin.createInstances(CreateInstancesRequest.newBuilder().setAccountId(account.account().accountId())
-          .setInstanceType("S5.SMALL2").setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR).setCount(1).build()).get(0);
+      postpaid =
+          admin
+              .createInstances(
+                  CreateInstancesRequest.newBuilder()
+                      .setAccountId(account.account().accountId())
+                      .setInstanceType("S5.SMALL2")
+                      .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
+                      .setCount(1)
+                      .build())
+              .get(0);
       assertThat(admin.createApiKey(account.account().accountId())).isNotBlank();
     }
     try (RenewalClient client = server.tenantBuilder(account.apiKey()).build()) {
-      InsufficientBalanceException poor = catchThrowableOfType(InsufficientBalanceException.class,
-          () -> client.renewInstances(List.of(prepaid.instanceId()), 1));
+      InsufficientBalanceException poor =
+          catchThrowableOfType(
+              InsufficientBalanceException.class,
+              () -> client.renewInstances(List.of(prepaid.instanceId()), 1));
       assertThat(poor.statusCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
       assertThat(poor.reason()).isEqualTo("INSUFFICIENT_BALANCE");
       assertThat(poor.domain()).isEqualTo("renewal.cvmbilling.com");
@@ -165,38 +202,71 @@ class RealServerTest {
       assertThat(poor.clientToken()).isPresent();
       assertThat(poor.attempts()).isEqualTo(1);
 
-      InstanceNotFoundException missing = catchThrowableOfType(InstanceNotFoundException.class,
-          () -> client.renewInstances(List.of(prepaid.instanceId(), "ins-zzzz9999"), 1));
+      InstanceNotFoundException missing =
+          catchThrowableOfType(
+              InstanceNotFoundException.class,
+              () -> client.renewInstances(List.of(prepaid.instanceId(), "ins-zzzz9999"), 1));
       assertThat(missing.instanceIds()).containsExactly("ins-zzzz9999");
 
-      NotPrepaidException notPrepaid = catchThrowableOfType(NotPrepaidException.class,
-          () -> client.renewInstances(List.of(postpaid.instanceId()), 1));
+      NotPrepaidException notPrepaid =
+          catchThrowableOfType(
+              NotPrepaidException.class,
+              () -> client.renewInstances(List.of(postpaid.instanceId()), 1));
       assertThat(notPrepaid.instanceIds()).containsExactly(postpaid.instanceId());
 
-      assertThat(catchThrowableOfType(PrepaidNotTerminableException.class, () -> client.terminateInstances(
-          TerminateInstancesRequest.newBuilder().addInstanceIds(prepaid.instanceId()).build()))).isNotNull();
+      assertThat(
+              catchThrowableOfType(
+                  PrepaidNotTerminableException.class,
+                  () ->
+                      client.terminateInstances(
+                          TerminateInstancesRequest.newBuilder()
+                              .addInstanceIds(prepaid.instanceId())
+                              .build())))
+          .isNotNull();
 
-      InvalidArgumentException badPeriod = catchThrowableOfType(InvalidArgumentException.class,
-          () -> client.renewInstances(List.of(prepaid.instanceId()), 13));
+      InvalidArgumentException badPeriod =
+          catchThrowableOfType(
+              InvalidArgumentException.class,
+              () -> client.renewInstances(List.of(prepaid.instanceId()), 13));
       assertThat(badPeriod.reason()).isEqualTo("INVALID_PERIOD");
       assertThat(badPeriod.fieldViolations()).extracting(f -> f.field()).contains("period_months");
 
       // The same token with a different request.
-      TerminateInstancesRequest terminate = TerminateInstancesRequest.newBuilder()
-          .addInstanceIds(postpaid.instanceId()).setClientToken("tok-term").build();
-      assertThat(client.terminateInstances(terminate).get(0).state()).isEqualTo(Instance.State.RELEASED);
-      assertThat(client.terminateInstances(terminate).get(0).state()).isEqualTo(Instance.State.RELEASED); // replayed
-      assertThat(catchThrowableOfType(IdempotencyKeyReusedException.class, () -> client.terminateInstances(
-          terminate.toBuilder().addInstanceIds(prepaid.instanceId()).build()))).isNotNull();
+      TerminateInstancesRequest terminate =
+          TerminateInstancesRequest.newBuilder()
+              .addInstanceIds(postpaid.instanceId())
+              .setClientToken("tok-term")
+              .build();
+      assertThat(client.terminateInstances(terminate).get(0).state())
+          .isEqualTo(Instance.State.RELEASED);
+      assertThat(client.terminateInstances(terminate).get(0).state())
+          .isEqualTo(Instance.State.RELEASED); // replayed
+      assertThat(
+              catchThrowableOfType(
+                  IdempotencyKeyReusedException.class,
+                  () ->
+                      client.terminateInstances(
+                          terminate.toBuilder().addInstanceIds(prepaid.instanceId()).build())))
+          .isNotNull();
     }
     try (RenewalClient wrongKey = server.tenantBuilder("rk_not_a_key").build()) {
-      assertThat(catchThrowableOfType(UnauthenticatedException.class, wrongKey::describeAccount).reason())
+      assertThat(
+              catchThrowableOfType(UnauthenticatedException.class, wrongKey::describeAccount)
+                  .reason())
           .isEqualTo("INVALID_CREDENTIALS");
     }
-    try (AdminClient tenantAsAdmin = AdminClient.newBuilder().target(server.target()).plaintext()
-        .apiKey(account.apiKey()).build()) {
-      assertThat(catchThrowableOfType(PermissionDeniedException.class,
-          () -> tenantAsAdmin.createApiKey(account.account().accountId())).reason()).isEqualTo("ADMIN_REQUIRED");
+    try (AdminClient tenantAsAdmin =
+        AdminClient.newBuilder()
+            .target(server.target())
+            .plaintext()
+            .apiKey(account.apiKey())
+            .build()) {
+      assertThat(
+              catchThrowableOfType(
+                      PermissionDeniedException.class,
+                      () -> tenantAsAdmin.createApiKey(account.account().accountId()))
+                  .reason())
+          .isEqualTo("ADMIN_REQUIRED");
     }
   }
 
@@ -204,50 +274,84 @@ class RealServerTest {
   void javaTypesListsAndAsyncFormsAgainstTheRealServer() {
     NewAccount account = server.createAccount("1000.00");
     assertThat(account.toString()).doesNotContain(account.apiKey());
-    List<InstanceInfo> instances = server.createPrepaid(account.account().accountId(), 3, inDays(20));
+    List<InstanceInfo> instances =
+        server.createPrepaid(account.account().accountId(), 3, inDays(20));
     List<String> ids = instances.stream().map(InstanceInfo::instanceId).toList();
     try (RenewalClient client = server.tenantBuilder(account.apiKey()).build();
         AdminClient admin = server.admin()) {
       AccountInfo info = client.describeAccount();
       assertThat(info.billingTimeZone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
       assertThat(info.balance().value()).isEqualByComparingTo("1000");
-      assertThat(client.describePrices().monthlyPrices()).containsEntry("S5.SMALL2", Amount.cny("50.00"));
+      assertThat(client.describePrices().monthlyPrices())
+          .containsEntry("S5.SMALL2", Amount.cny("50.00"));
 
       PriceQuote quote = client.inquiryPriceRenewInstances(ids, 12);
       assertThat(quote.totalPrice()).isEqualTo(Amount.cny("3060.00")); // 3 x 100 x 12 x 85%
-      assertThat(quote.lines()).hasSize(3).allSatisfy(l -> {
-        assertThat(l.originalPrice()).isEqualTo(Amount.cny("1200.00"));
-        assertThat(l.price()).isEqualTo(Amount.cny("1020.00"));
-      });
+      assertThat(quote.lines())
+          .hasSize(3)
+          .allSatisfy(
+              l -> {
+                assertThat(l.originalPrice()).isEqualTo(Amount.cny("1200.00"));
+                assertThat(l.price()).isEqualTo(Amount.cny("1020.00"));
+              });
 
       // Async: renew each instance in parallel (three orders, three events).
-      List<CompletableFuture<RenewalOrder>> futures = ids.stream()
-          .map(id -> client.renewInstancesAsync(RenewInstancesRequest.newBuilder().addInstanceIds(id).setPeriodMonths(1).build()))
-          .toList();
+      List<CompletableFuture<RenewalOrder>> futures =
+          ids.stream()
+              .map(
+                  id ->
+                      client.renewInstancesAsync(
+                          RenewInstancesRequest.newBuilder()
+                              .addInstanceIds(id)
+                              .setPeriodMonths(1)
+                              .build()))
+              .toList();
       futures.forEach(CompletableFuture::join);
-      assertThat(client.describeAccountAsync(com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
-          .join().balance()).isEqualTo(Amount.cny("700.00"));
+      assertThat(
+              client
+                  .describeAccountAsync(
+                      com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
+                  .join()
+                  .balance())
+          .isEqualTo(Amount.cny("700.00"));
       assertThat(admin.topUpBalance(account.account().accountId(), Amount.cny("0.55")).balance())
           .isEqualTo(Amount.cny("700.55"));
 
-      List<EventInfo> events = client.listEvents(ListEventsRequest.newBuilder().setPageSize(2).build()).streamAll().toList();
-      assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e.type()).isEqualTo(Event.Type.RENEWED));
+      List<EventInfo> events =
+          client
+              .listEvents(ListEventsRequest.newBuilder().setPageSize(2).build())
+              .streamAll()
+              .toList();
+      assertThat(events)
+          .hasSize(3)
+          .allSatisfy(e -> assertThat(e.type()).isEqualTo(Event.Type.RENEWED));
       assertThat(events).extracting(EventInfo::eventId).isSorted().doesNotHaveDuplicates();
       assertThat(events).extracting(EventInfo::instanceId).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(events.get(0).orderId()).isPresent();
 
-      List<BillingRecordInfo> ledger = client.describeBillingRecords(DescribeBillingRecordsRequest.newBuilder()
-          .setPageSize(1).build()).streamAll().toList();
+      List<BillingRecordInfo> ledger =
+          client
+              .describeBillingRecords(
+                  DescribeBillingRecordsRequest.newBuilder().setPageSize(1).build())
+              .streamAll()
+              .toList();
       assertThat(ledger).hasSize(5); // initial top-up, three renewals, one top-up; newest first
       assertThat(ledger.get(0).type()).isEqualTo(BillingRecord.Type.TOP_UP);
       assertThat(ledger.get(0).balanceAfter()).isEqualTo(Amount.cny("700.55"));
       assertThat(ledger.get(1).amount()).isEqualTo(Amount.cny("-100.00"));
 
       // The generated stubs stay usable on the client's channel.
-      var stub = RenewalServiceGrpc.newBlockingStub(client.channel()).withCallCredentials(client.settings().credentials());
-      assertThat(stub.describeAccount(com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
-          .getAccount().getAccountId()).isEqualTo(account.account().accountId());
-      assertThat(Duration.between(Instant.now(), instances.get(0).expiredTime().orElseThrow())).isPositive();
+      var stub =
+          RenewalServiceGrpc.newBlockingStub(client.channel())
+              .withCallCredentials(client.settings().credentials());
+      assertThat(
+              stub.describeAccount(
+                      com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
+                  .getAccount()
+                  .getAccountId())
+          .isEqualTo(account.account().accountId());
+      assertThat(Duration.between(Instant.now(), instances.get(0).expiredTime().orElseThrow()))
+          .isPositive();
     }
   }
 }

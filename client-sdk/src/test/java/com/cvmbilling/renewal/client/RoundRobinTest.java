@@ -26,14 +26,20 @@ class RoundRobinTest {
 
       // Tell the servers apart: each has its own database; renew once on A only, so A's demo
       // balance is 9,900.00 and B's stays 10,000.00.
-      try (RenewalClient onlyA = RenewalClient.newBuilder().target(a.target()).plaintext().apiKey(DEMO_KEY).build()) {
-        assertThat(onlyA.renewInstances(List.of("ins-demo0001"), 1).balance()).isEqualTo(Amount.cny("9900.00"));
+      try (RenewalClient onlyA =
+          RenewalClient.newBuilder().target(a.target()).plaintext().apiKey(DEMO_KEY).build()) {
+        assertThat(onlyA.renewInstances(List.of("ins-demo0001"), 1).balance())
+            .isEqualTo(Amount.cny("9900.00"));
       }
       Amount onA = Amount.cny("9900.00");
       Amount onB = Amount.cny("10000.00");
 
-      try (RenewalClient client = RenewalClient.newBuilder().targets(a.target(), b.target()).plaintext()
-          .apiKey(DEMO_KEY).build()) {
+      try (RenewalClient client =
+          RenewalClient.newBuilder()
+              .targets(a.target(), b.target())
+              .plaintext()
+              .apiKey(DEMO_KEY)
+              .build()) {
         // Until both connections are up, round robin uses the one that is.
         boolean sawA = false;
         boolean sawB = false;

@@ -32,12 +32,17 @@ class TlsTest {
     ca = TestCertificates.certificateAuthority("renewal test CA");
     serverCert = TestCertificates.server(ca);
     clientCert = TestCertificates.client(ca, "billing-client");
-    rogueClientCert = TestCertificates.client(TestCertificates.certificateAuthority("rogue CA"), "billing-client");
+    rogueClientCert =
+        TestCertificates.client(
+            TestCertificates.certificateAuthority("rogue CA"), "billing-client");
   }
 
   private static ServerCredentials serverTls(boolean requireClientCertificate) throws IOException {
-    TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
-        .keyManager(new ByteArrayInputStream(serverCert.certificatePem()), new ByteArrayInputStream(serverCert.keyPem()));
+    TlsServerCredentials.Builder b =
+        TlsServerCredentials.newBuilder()
+            .keyManager(
+                new ByteArrayInputStream(serverCert.certificatePem()),
+                new ByteArrayInputStream(serverCert.keyPem()));
     if (requireClientCertificate) {
       b.trustManager(new ByteArrayInputStream(ca.certificatePem()))
           .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
@@ -72,20 +77,31 @@ class TlsTest {
       TlsSettings trusting = TlsSettings.newBuilder().trustCertificates(caFile).build();
       NewAccount account;
       try (AdminClient admin = admin(server, "localhost", trusting).build()) {
-        account = admin.createAccount("tls", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("1.00"));
+        account =
+            admin.createAccount(
+                "tls", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("1.00"));
       }
       // By IP too: the certificate names 127.0.0.1.
-      try (RenewalClient client = RenewalClient.newBuilder().target("127.0.0.1:" + server.port())
-          .apiKey(account.apiKey()).tls(trusting).build()) {
+      try (RenewalClient client =
+          RenewalClient.newBuilder()
+              .target("127.0.0.1:" + server.port())
+              .apiKey(account.apiKey())
+              .tls(trusting)
+              .build()) {
         assertThat(client.describeAccount().accountId()).isEqualTo(account.account().accountId());
       }
       // The JDK's default CAs do not know the test CA.
-      try (AdminClient untrusting = admin(server, "localhost", TlsSettings.systemDefault()).build()) {
-        assertRefusedByTls(catchThrowableOfType(UnavailableException.class, () -> untrusting.createApiKey("acc-x")));
+      try (AdminClient untrusting =
+          admin(server, "localhost", TlsSettings.systemDefault()).build()) {
+        assertRefusedByTls(
+            catchThrowableOfType(
+                UnavailableException.class, () -> untrusting.createApiKey("acc-x")));
       }
       // A plaintext client cannot talk to a TLS server.
       try (AdminClient plain = admin(server, "localhost", trusting).plaintext().build()) {
-        assertThat(catchThrowableOfType(UnavailableException.class, () -> plain.createApiKey("acc-x"))).isNotNull();
+        assertThat(
+                catchThrowableOfType(UnavailableException.class, () -> plain.createApiKey("acc-x")))
+            .isNotNull();
       }
     }
   }
@@ -93,25 +109,37 @@ class TlsTest {
   @Test
   void mutualTlsAcceptsTheRightClientCertificateAndRefusesAWrongOne() throws Exception {
     try (RealServer server = RealServer.startWithTls(serverTls(true))) {
-      TlsSettings mutual = TlsSettings.newBuilder().trustCertificates(ca.certificatePem())
-          .clientCertificate(clientCert.certificatePem(), clientCert.keyPem()).build();
+      TlsSettings mutual =
+          TlsSettings.newBuilder()
+              .trustCertificates(ca.certificatePem())
+              .clientCertificate(clientCert.certificatePem(), clientCert.keyPem())
+              .build();
       assertThat(mutual.isMutual()).isTrue();
       try (AdminClient admin = admin(server, "localhost", mutual).build()) {
-        NewAccount account = admin.createAccount("mtls", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("0"));
+        NewAccount account =
+            admin.createAccount(
+                "mtls", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("0"));
         assertThat(account.apiKey()).isNotBlank();
       }
 
-      TlsSettings wrongCertificate = TlsSettings.newBuilder().trustCertificates(ca.certificatePem())
-          .clientCertificate(rogueClientCert.certificatePem(), rogueClientCert.keyPem()).build();
+      TlsSettings wrongCertificate =
+          TlsSettings.newBuilder()
+              .trustCertificates(ca.certificatePem())
+              .clientCertificate(rogueClientCert.certificatePem(), rogueClientCert.keyPem())
+              .build();
       try (AdminClient rogue = admin(server, "localhost", wrongCertificate).build()) {
-        UnavailableException refused = catchThrowableOfType(UnavailableException.class, () -> rogue.createApiKey("acc-x"));
+        UnavailableException refused =
+            catchThrowableOfType(UnavailableException.class, () -> rogue.createApiKey("acc-x"));
         assertThat(refused).isNotNull();
         assertRefusedByTls(refused);
       }
 
-      TlsSettings noCertificate = TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).build();
+      TlsSettings noCertificate =
+          TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).build();
       try (AdminClient anonymous = admin(server, "localhost", noCertificate).build()) {
-        assertRefusedByTls(catchThrowableOfType(UnavailableException.class, () -> anonymous.createApiKey("acc-x")));
+        assertRefusedByTls(
+            catchThrowableOfType(
+                UnavailableException.class, () -> anonymous.createApiKey("acc-x")));
       }
     }
   }
@@ -120,19 +148,41 @@ class TlsTest {
   void aWrongHostNameIsRefusedUnlessTheAuthorityIsOverridden() throws Exception {
     try (RealServer server = RealServer.startWithTls(serverTls(false))) {
       // "127.0.0.2" is loopback too, but the certificate does not name it.
-      TlsSettings trusting = TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).build();
-      try (AdminClient wrongName = AdminClient.newBuilder().target("127.0.0.1:" + server.port())
-          .apiKey(RealServer.ADMIN_KEY).retrySettings(RetrySettings.none())
-          .tls(TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).authorityOverride("billing.example").build())
-          .build()) {
-        assertRefusedByTls(catchThrowableOfType(UnavailableException.class, () -> wrongName.createApiKey("acc-x")));
+      TlsSettings trusting =
+          TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).build();
+      try (AdminClient wrongName =
+          AdminClient.newBuilder()
+              .target("127.0.0.1:" + server.port())
+              .apiKey(RealServer.ADMIN_KEY)
+              .retrySettings(RetrySettings.none())
+              .tls(
+                  TlsSettings.newBuilder()
+                      .trustCertificates(ca.certificatePem())
+                      .authorityOverride("billing.example")
+                      .build())
+              .build()) {
+        assertRefusedByTls(
+            catchThrowableOfType(
+                UnavailableException.class, () -> wrongName.createApiKey("acc-x")));
       }
-      try (AdminClient overridden = AdminClient.newBuilder().target("127.0.0.1:" + server.port())
-          .apiKey(RealServer.ADMIN_KEY).retrySettings(RetrySettings.none())
-          .tls(TlsSettings.newBuilder().trustCertificates(ca.certificatePem()).authorityOverride("localhost").build())
-          .build()) {
-        assertThat(overridden.createAccount("x", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("0"))
-            .account().accountId()).startsWith("acc-");
+      try (AdminClient overridden =
+          AdminClient.newBuilder()
+              .target("127.0.0.1:" + server.port())
+              .apiKey(RealServer.ADMIN_KEY)
+              .retrySettings(RetrySettings.none())
+              .tls(
+                  TlsSettings.newBuilder()
+                      .trustCertificates(ca.certificatePem())
+                      .authorityOverride("localhost")
+                      .build())
+              .build()) {
+        assertThat(
+                overridden
+                    .createAccount(
+                        "x", ZoneId.of("UTC"), com.cvmbilling.renewal.client.model.Amount.cny("0"))
+                    .account()
+                    .accountId())
+            .startsWith("acc-");
       }
       assertThat(trusting.isMutual()).isFalse();
     }

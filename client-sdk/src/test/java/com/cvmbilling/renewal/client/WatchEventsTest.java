@@ -22,10 +22,15 @@ import org.junit.jupiter.api.Test;
 
 /** The WatchEvents listener reconnects and resumes from its last event id. */
 class WatchEventsTest {
-  private static final RetrySettings QUICK_RECONNECT = RetrySettings.newBuilder().maxAttempts(0)
-      .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(500))
-      .retryableCodes(java.util.EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.CANCELLED, Status.Code.UNKNOWN))
-      .build();
+  private static final RetrySettings QUICK_RECONNECT =
+      RetrySettings.newBuilder()
+          .maxAttempts(0)
+          .initialBackoff(Duration.ofMillis(100))
+          .maxBackoff(Duration.ofMillis(500))
+          .retryableCodes(
+              java.util.EnumSet.of(
+                  Status.Code.UNAVAILABLE, Status.Code.CANCELLED, Status.Code.UNKNOWN))
+          .build();
 
   /** Collects what a watch delivers. */
   private static final class Recorder implements EventListener {
@@ -69,10 +74,12 @@ class WatchEventsTest {
   void resumesAfterTheServerRestartsAndMissesNothing() throws Exception {
     try (RealServer server = RealServer.start()) {
       NewAccount account = server.createAccount("10000.00");
-      List<InstanceInfo> instances = server.createPrepaid(account.account().accountId(), 7,
-          Instant.now().plus(20, ChronoUnit.DAYS));
+      List<InstanceInfo> instances =
+          server.createPrepaid(
+              account.account().accountId(), 7, Instant.now().plus(20, ChronoUnit.DAYS));
       Recorder recorder = new Recorder();
-      try (RenewalClient client = server.tenantBuilder(account.apiKey()).watchReconnectSettings(QUICK_RECONNECT).build()) {
+      try (RenewalClient client =
+          server.tenantBuilder(account.apiKey()).watchReconnectSettings(QUICK_RECONNECT).build()) {
         // One event before the watch starts: delivered from the backlog.
         client.renewInstances(List.of(instances.get(0).instanceId()), 1);
         EventWatch watch = client.watchEvents(0, recorder);
@@ -99,10 +106,15 @@ class WatchEventsTest {
         Thread.sleep(300); // nothing more may arrive (no duplicates)
 
         assertThat(recorder.events).hasSize(7);
-        assertThat(recorder.events).extracting(EventInfo::eventId).isSorted().doesNotHaveDuplicates();
-        assertThat(recorder.events).extracting(EventInfo::instanceId)
+        assertThat(recorder.events)
+            .extracting(EventInfo::eventId)
+            .isSorted()
+            .doesNotHaveDuplicates();
+        assertThat(recorder.events)
+            .extracting(EventInfo::instanceId)
             .containsExactlyElementsOf(instances.stream().map(InstanceInfo::instanceId).toList());
-        assertThat(recorder.events).allSatisfy(e -> assertThat(e.type()).isEqualTo(Event.Type.RENEWED));
+        assertThat(recorder.events)
+            .allSatisfy(e -> assertThat(e.type()).isEqualTo(Event.Type.RENEWED));
         assertThat(recorder.reconnects).isNotEmpty();
         assertThat(recorder.reconnects.get(0).statusCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(recorder.errors).isEmpty();
@@ -118,7 +130,8 @@ class WatchEventsTest {
         Recorder later = new Recorder();
         try (EventWatch resumed = client.watchEvents(recorder.events.get(4).eventId(), later)) {
           await("the 2 later events", () -> later.events.size() == 2);
-          assertThat(later.events).extracting(EventInfo::instanceId)
+          assertThat(later.events)
+              .extracting(EventInfo::instanceId)
               .containsExactly(instances.get(5).instanceId(), instances.get(6).instanceId());
         }
       }
@@ -128,7 +141,8 @@ class WatchEventsTest {
   @Test
   void stopsWithOnErrorOnAFailureReconnectingCannotFix() throws Exception {
     try (RealServer server = RealServer.start();
-        RenewalClient client = server.tenantBuilder("rk_wrong_key").watchReconnectSettings(QUICK_RECONNECT).build()) {
+        RenewalClient client =
+            server.tenantBuilder("rk_wrong_key").watchReconnectSettings(QUICK_RECONNECT).build()) {
       Recorder recorder = new Recorder();
       EventWatch watch = client.watchEvents(0, recorder);
       await("the watch to stop", () -> !watch.isActive());

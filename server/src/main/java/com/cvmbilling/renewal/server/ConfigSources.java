@@ -23,14 +23,16 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code RENEWAL_CONFIG}, Java properties format); then the built-in default. So: flags over
  * environment over file over defaults.
  *
- * <p>Picocli asks this provider for an option's value whenever the command line does not give
- * one; it remembers where each value came from so that an error can name its source.
+ * <p>Picocli asks this provider for an option's value whenever the command line does not give one;
+ * it remembers where each value came from so that an error can name its source.
  */
 final class ConfigSources implements CommandLine.IDefaultValueProvider {
   static final String CONFIG_FLAG = "--config";
   static final String CONFIG_ENV = "RENEWAL_CONFIG";
+
   /** Flags that are not settings: never read from the environment or the file. */
-  private static final Set<String> NOT_SETTINGS = Set.of("--help", "--version", CONFIG_FLAG, "--print-config");
+  private static final Set<String> NOT_SETTINGS =
+      Set.of("--help", "--version", CONFIG_FLAG, "--print-config");
 
   private final Map<String, String> env;
   private final Properties file;
@@ -77,12 +79,17 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
       file = Path.of(path);
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new ConfigFileException(
-            "configuration file '" + path + "' (from " + source + ") does not exist or is not readable");
+            "configuration file '"
+                + path
+                + "' (from "
+                + source
+                + ") does not exist or is not readable");
       }
       try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         props.load(in);
       } catch (IOException | IllegalArgumentException e) {
-        throw new ConfigFileException("configuration file '" + path + "' cannot be read: " + e.getMessage());
+        throw new ConfigFileException(
+            "configuration file '" + path + "' cannot be read: " + e.getMessage());
       }
     }
     return new ConfigSources(env, props, file);
@@ -96,11 +103,16 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
         known.add(key(o));
       }
     }
-    List<String> unknown = file.stringPropertyNames().stream().filter(k -> !known.contains(k)).sorted().toList();
+    List<String> unknown =
+        file.stringPropertyNames().stream().filter(k -> !known.contains(k)).sorted().toList();
     if (!unknown.isEmpty()) {
-      throw new ConfigFileException("configuration file '" + filePath + "': unknown setting"
-          + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-          + " (settings are the flag names without '--', e.g. db-url=...; see --help)");
+      throw new ConfigFileException(
+          "configuration file '"
+              + filePath
+              + "': unknown setting"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " (settings are the flag names without '--', e.g. db-url=...; see --help)");
     }
   }
 
@@ -133,7 +145,9 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
     return null;
   }
 
-  /** Where the option's value came from: a flag, an environment variable, the file, or the default. */
+  /**
+   * Where the option's value came from: a flag, an environment variable, the file, or the default.
+   */
   String origin(String longName, CommandLine.ParseResult parsed) {
     if (parsed != null && parsed.hasMatchedOption(longName)) {
       return "flag " + longName;

@@ -12,9 +12,9 @@ import com.google.inject.Injector;
 import java.util.List;
 
 /**
- * {@code --demo}: a fixed tenant with fixed keys and instances, so that the README's grpcurl
- * lines work verbatim. Seeded once; later starts keep what the demo did. Never use in production:
- * the keys are public.
+ * {@code --demo}: a fixed tenant with fixed keys and instances, so that the README's grpcurl lines
+ * work verbatim. Seeded once; later starts keep what the demo did. Never use in production: the
+ * keys are public.
  */
 public final class DemoData {
   public static final String ACCOUNT_ID = "acc-demo0001";
@@ -25,24 +25,55 @@ public final class DemoData {
 
   public static void seed(Injector injector) {
     Transactions tx = injector.getInstance(Transactions.class);
-    boolean exists = tx.inTransaction(() -> injector.getInstance(AccountMapper.class).find(ACCOUNT_ID) != null);
+    boolean exists =
+        tx.inTransaction(() -> injector.getInstance(AccountMapper.class).find(ACCOUNT_ID) != null);
     injector.getInstance(ApiKeyService.class).ensureKey(ADMIN_KEY, null, true);
     if (exists) {
       return;
     }
     tx.inTransaction(
         () -> {
-          injector.getInstance(AccountService.class)
+          injector
+              .getInstance(AccountService.class)
               .create(ACCOUNT_ID, "Demo tenant", "Asia/Shanghai", 1_000_000); // 10,000.00 CNY
           injector.getInstance(ApiKeyService.class).ensureKey(TENANT_KEY, ACCOUNT_ID, false);
           ProvisioningService provisioning = injector.getInstance(ProvisioningService.class);
-          provisioning.create(new NewInstances(ACCOUNT_ID, "S5.SMALL2", ChargeType.PREPAID, 5,
-              RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 3, 1, null,
-              List.of("ins-demo0001", "ins-demo0002", "ins-demo0003")));
-          provisioning.create(new NewInstances(ACCOUNT_ID, "S5.LARGE8", ChargeType.PREPAID, 10,
-              RenewFlag.NOTIFY_AND_AUTO_RENEW, 1, 1, 12, null, List.of("ins-demo0004")));
-          provisioning.create(new NewInstances(ACCOUNT_ID, "S5.MEDIUM4", ChargeType.POSTPAID_BY_HOUR, 1,
-              RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 1, null, null, List.of("ins-demo0005")));
+          provisioning.create(
+              new NewInstances(
+                  ACCOUNT_ID,
+                  "S5.SMALL2",
+                  ChargeType.PREPAID,
+                  5,
+                  RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+                  1,
+                  3,
+                  1,
+                  null,
+                  List.of("ins-demo0001", "ins-demo0002", "ins-demo0003")));
+          provisioning.create(
+              new NewInstances(
+                  ACCOUNT_ID,
+                  "S5.LARGE8",
+                  ChargeType.PREPAID,
+                  10,
+                  RenewFlag.NOTIFY_AND_AUTO_RENEW,
+                  1,
+                  1,
+                  12,
+                  null,
+                  List.of("ins-demo0004")));
+          provisioning.create(
+              new NewInstances(
+                  ACCOUNT_ID,
+                  "S5.MEDIUM4",
+                  ChargeType.POSTPAID_BY_HOUR,
+                  1,
+                  RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+                  1,
+                  1,
+                  null,
+                  null,
+                  List.of("ins-demo0005")));
         });
   }
 }

@@ -5,7 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Durations such as {@code 500ms}, {@code 60s}, {@code 15m}, {@code 24h}, {@code 7d}, or ISO-8601 ({@code PT1H}). */
+/**
+ * Durations such as {@code 500ms}, {@code 60s}, {@code 15m}, {@code 24h}, {@code 7d}, or ISO-8601
+ * ({@code PT1H}).
+ */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -14,7 +17,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     return parse(value);
   }
 
-  /** The shortest form {@link #parse} reads back: {@code 0s}, {@code 250ms}, {@code 60s}, {@code 7d}. */
+  /**
+   * The shortest form {@link #parse} reads back: {@code 0s}, {@code 250ms}, {@code 60s}, {@code
+   * 7d}.
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) {

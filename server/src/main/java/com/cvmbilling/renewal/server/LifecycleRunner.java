@@ -19,11 +19,12 @@ final class LifecycleRunner implements AutoCloseable {
   private final Clock clock;
   private final Metrics metrics;
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lifecycle-job");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lifecycle-job");
+            t.setDaemon(true);
+            return t;
+          });
 
   LifecycleRunner(LifecycleService lifecycle, Clock clock, Metrics metrics) {
     this.lifecycle = lifecycle;
@@ -42,7 +43,8 @@ final class LifecycleRunner implements AutoCloseable {
       Instant now = clock.instant();
       // Lag: how overdue the oldest scheduled step is as this run starts (0 when the job keeps up).
       Instant oldestDue = lifecycle.earliestScheduledDue();
-      metrics.lifecycleLag(oldestDue == null ? 0 : Duration.between(oldestDue, now).toMillis() / 1000.0);
+      metrics.lifecycleLag(
+          oldestDue == null ? 0 : Duration.between(oldestDue, now).toMillis() / 1000.0);
       int steps = lifecycle.runDue(now);
       if (steps > 0) {
         log.info("lifecycle job: {} steps", steps);

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * logback.xml} sets them; {@code --log-level} sets the root level.
  */
 final class Logging {
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
+  static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
 
   enum Format {
     TEXT,

@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Command line entry point. Every setting is a flag; see {@link ConfigSources} for the scheme
- * (flags over environment variables over the {@code --config} file over defaults). All settings
- * are checked before anything starts; each bad one gets its own line, and the exit code is 2.
+ * (flags over environment variables over the {@code --config} file over defaults). All settings are
+ * checked before anything starts; each bad one gets its own line, and the exit code is 2.
  */
 @Command(
     name = "renewal-server",
@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
     version = "renewal-server 0.1.0",
     sortOptions = false,
     usageHelpWidth = 100,
-    description = "Billing back end for prepaid VM instances: renewals, auto-renew, unified expiry.",
+    description =
+        "Billing back end for prepaid VM instances: renewals, auto-renew, unified expiry.",
     footerHeading = "%nConfiguration%n",
     footer = {
       "Every flag --some-name can also be set by the environment variable RENEWAL_SOME_NAME, or by a",
@@ -60,160 +61,292 @@ public final class Main implements Callable<Integer> {
 
   // ---- configuration ----
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Configuration file (Java properties: db-url=..., port=...). Env RENEWAL_CONFIG.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Configuration file (Java properties: db-url=..., port=...). Env RENEWAL_CONFIG.")
   Path configFile;
 
-  @Option(names = "--print-config",
-      description = "Check the configuration, print every setting with its source (secrets masked), and exit.")
+  @Option(
+      names = "--print-config",
+      description =
+          "Check the configuration, print every setting with its source (secrets masked), and exit.")
   boolean printConfig;
 
   // ---- network ----
 
-  @Option(names = "--port", defaultValue = "50051", paramLabel = "PORT", description = "gRPC port (0 = any free port). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--port",
+      defaultValue = "50051",
+      paramLabel = "PORT",
+      description = "gRPC port (0 = any free port). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
-      description = "Address the gRPC port binds (127.0.0.1 = loopback only). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDRESS",
+      description =
+          "Address the gRPC port binds (127.0.0.1 = loopback only). Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM",
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
       description = "Server certificate chain (PEM). With --tls-key: the port speaks TLS only.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PKCS#8 PEM, unencrypted).")
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "Private key of --tls-cert (PKCS#8 PEM, unencrypted).")
   Path tlsKey;
 
-  @Option(names = "--tls-client-ca", paramLabel = "PEM",
-      description = "CA certificates (PEM) for mutual TLS: every client must present a certificate they issued.")
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "PEM",
+      description =
+          "CA certificates (PEM) for mutual TLS: every client must present a certificate they issued.")
   Path tlsClientCa;
 
-  @Option(names = "--max-message-size", defaultValue = "1MiB", converter = SizeConverter.class, paramLabel = "SIZE",
-      description = "Largest request message; larger is refused with RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-message-size",
+      defaultValue = "1MiB",
+      converter = SizeConverter.class,
+      paramLabel = "SIZE",
+      description =
+          "Largest request message; larger is refused with RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
   long maxMessageSize;
 
-  @Option(names = "--max-metadata-size", defaultValue = "8KiB", converter = SizeConverter.class, paramLabel = "SIZE",
-      description = "Largest request header block (HTTP/2 max header list size). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-metadata-size",
+      defaultValue = "8KiB",
+      converter = SizeConverter.class,
+      paramLabel = "SIZE",
+      description =
+          "Largest request header block (HTTP/2 max header list size). Default: ${DEFAULT-VALUE}.")
   long maxMetadataSize;
 
-  @Option(names = "--max-concurrent-calls-per-connection", defaultValue = "100", paramLabel = "N",
-      description = "Calls (HTTP/2 streams) one connection may have open at once. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-concurrent-calls-per-connection",
+      defaultValue = "100",
+      paramLabel = "N",
+      description =
+          "Calls (HTTP/2 streams) one connection may have open at once. Default: ${DEFAULT-VALUE}.")
   int maxConcurrentCalls;
 
-  @Option(names = "--keepalive-time", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Ping a client after this long without traffic (drops dead peers). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--keepalive-time",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Ping a client after this long without traffic (drops dead peers). Default: ${DEFAULT-VALUE}.")
   Duration keepaliveTime;
 
-  @Option(names = "--keepalive-timeout", defaultValue = "20s", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Close the connection if a ping is not answered within this. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--keepalive-timeout",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Close the connection if a ping is not answered within this. Default: ${DEFAULT-VALUE}.")
   Duration keepaliveTimeout;
 
-  @Option(names = "--permit-keepalive-time", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Most frequent client keepalive ping allowed; faster pingers are disconnected. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--permit-keepalive-time",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Most frequent client keepalive ping allowed; faster pingers are disconnected. Default: ${DEFAULT-VALUE}.")
   Duration permitKeepaliveTime;
 
-  @Option(names = "--max-connection-idle", defaultValue = "0s", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Close a connection without calls for this long (0s = never). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-connection-idle",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Close a connection without calls for this long (0s = never). Default: ${DEFAULT-VALUE}.")
   Duration maxConnectionIdle;
 
-  @Option(names = "--rate-limit", defaultValue = "50", paramLabel = "PER_SECOND",
-      description = "Calls per second per account (per admin key), in this replica; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rate-limit",
+      defaultValue = "50",
+      paramLabel = "PER_SECOND",
+      description =
+          "Calls per second per account (per admin key), in this replica; 0 = no limit. Default: ${DEFAULT-VALUE}.")
   long rateLimit;
 
-  @Option(names = "--rate-limit-burst", defaultValue = "100", paramLabel = "N",
-      description = "Calls an idle account may make at once before --rate-limit applies. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rate-limit-burst",
+      defaultValue = "100",
+      paramLabel = "N",
+      description =
+          "Calls an idle account may make at once before --rate-limit applies. Default: ${DEFAULT-VALUE}.")
   long rateLimitBurst;
 
   // ---- database ----
 
-  @Option(names = "--db-url", paramLabel = "JDBC_URL",
-      description = "JDBC URL of MySQL/MariaDB, e.g. jdbc:mysql://127.0.0.1:3306/renewal. Unset: embedded H2 under --data-dir.")
+  @Option(
+      names = "--db-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "JDBC URL of MySQL/MariaDB, e.g. jdbc:mysql://127.0.0.1:3306/renewal. Unset: embedded H2 under --data-dir.")
   String dbUrl;
 
   @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
   String dbUser;
 
-  @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (prefer RENEWAL_DB_PASSWORD or the file).")
+  @Option(
+      names = "--db-password",
+      paramLabel = "PASSWORD",
+      description = "Database password (prefer RENEWAL_DB_PASSWORD or the file).")
   String dbPassword;
 
-  @Option(names = "--db-pool-size", defaultValue = "16", paramLabel = "N", description = "Maximum database connections. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--db-pool-size",
+      defaultValue = "16",
+      paramLabel = "N",
+      description = "Maximum database connections. Default: ${DEFAULT-VALUE}.")
   int dbPoolSize;
 
-  @Option(names = "--db-query-timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "Longest one SQL statement may run; a call's deadline shortens it. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--db-query-timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Longest one SQL statement may run; a call's deadline shortens it. Default: ${DEFAULT-VALUE}.")
   Duration dbQueryTimeout;
 
-  @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      defaultValue = "./data",
+      paramLabel = "DIR",
       description = "Directory of the embedded database. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
 
   // ---- access ----
 
-  @Option(names = "--admin-key", paramLabel = "KEY",
-      description = "An admin API key accepted from start-up, to create the first accounts (prefer RENEWAL_ADMIN_KEY).")
+  @Option(
+      names = "--admin-key",
+      paramLabel = "KEY",
+      description =
+          "An admin API key accepted from start-up, to create the first accounts (prefer RENEWAL_ADMIN_KEY).")
   String adminKey;
 
-  @Option(names = "--demo", description = "Seed a demo tenant with fixed, public keys (see README). Not for production.")
+  @Option(
+      names = "--demo",
+      description = "Seed a demo tenant with fixed, public keys (see README). Not for production.")
   boolean demo;
 
   // ---- observability ----
 
-  @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
-      description = "Port of the Prometheus endpoint (GET /metrics); 0 = off. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description =
+          "Port of the Prometheus endpoint (GET /metrics); 0 = off. Default: ${DEFAULT-VALUE}.")
   int metricsPort;
 
-  @Option(names = "--metrics-host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDRESS",
       description = "Address the metrics endpoint binds. Default: ${DEFAULT-VALUE}.")
   String metricsHost;
 
-  @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "text|json",
       description = "Log lines as text or as one JSON object per line. Default: ${DEFAULT-VALUE}.")
   Logging.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      paramLabel = "LEVEL",
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   Logging.LogLevel logLevel;
 
   // ---- lifecycle job ----
 
-  @Option(names = "--test-clock", arity = "0..1", fallbackValue = "now", paramLabel = "INSTANT",
-      description = "Run on a test clock that only TestClockService.AdvanceTime moves, starting at INSTANT "
-          + "(ISO-8601, default: now). Never in production.")
+  @Option(
+      names = "--test-clock",
+      arity = "0..1",
+      fallbackValue = "now",
+      paramLabel = "INSTANT",
+      description =
+          "Run on a test clock that only TestClockService.AdvanceTime moves, starting at INSTANT "
+              + "(ISO-8601, default: now). Never in production.")
   String testClock;
 
-  @Option(names = "--lifecycle-interval", defaultValue = "60s", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--lifecycle-interval",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "How often the lifecycle job runs. Default: ${DEFAULT-VALUE}.")
   Duration lifecycleInterval;
 
-  @Option(names = "--auto-renew-lead", defaultValue = "24h", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--auto-renew-lead",
+      defaultValue = "24h",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "First auto-renew attempt this long before expiry. Default: ${DEFAULT-VALUE}.")
   Duration autoRenewLead;
 
-  @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--retention",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "Isolated instances are released after this. Default: ${DEFAULT-VALUE}.")
   Duration retention;
 
-  @Option(names = "--auto-renew-retry-interval", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "How soon a failed auto-renew attempt is retried before expiry. Default: every lifecycle run "
-          + "(--lifecycle-interval).")
+  @Option(
+      names = "--auto-renew-retry-interval",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "How soon a failed auto-renew attempt is retried before expiry. Default: every lifecycle run "
+              + "(--lifecycle-interval).")
   Duration autoRenewRetryInterval;
 
-  @Option(names = "--lifecycle-batch-size", defaultValue = "200", paramLabel = "N",
-      description = "Due instances claimed and processed per transaction. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--lifecycle-batch-size",
+      defaultValue = "200",
+      paramLabel = "N",
+      description =
+          "Due instances claimed and processed per transaction. Default: ${DEFAULT-VALUE}.")
   int lifecycleBatchSize;
 
-  @Option(names = "--no-lifecycle",
+  @Option(
+      names = "--no-lifecycle",
       description = "Do not run the lifecycle job in this process (another replica runs it).")
   boolean noLifecycle;
 
-  @Option(names = "--events-poll-interval", defaultValue = "250ms", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--events-poll-interval",
+      defaultValue = "250ms",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "How often WatchEvents streams look for new events. Default: ${DEFAULT-VALUE}.")
   Duration eventsPollInterval;
 
   public static void main(String[] args) {
-    int exit = run(args, System.getenv(),
-        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+    int exit =
+        run(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     if (exit != 0) {
       System.exit(exit);
     }
@@ -237,29 +370,32 @@ public final class Main implements Callable<Integer> {
     } catch (ConfigSources.ConfigFileException e) {
       return usageError(err, List.of(e.getMessage()));
     }
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      String message = ex.getMessage();
-      if (ex.getArgSpec() instanceof OptionSpec option) {
-        String origin = sources.originForError(option.longestName(), ex.getCommandLine().getParseResult());
-        if (origin != null) {
-          message += " (from " + origin + ")";
-        }
-      }
-      for (String line : message.split("\n")) {
-        err.println("renewal-server: " + line);
-      }
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.print("Usage: " + ex.getCommandLine().getHelp().synopsis(0));
-      err.println("Run 'renewal-server --help' for every setting and its default.");
-      err.flush();
-      return 2;
-    });
-    cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
-      err.println("renewal-server: failed to start: " + describe(ex));
-      err.flush();
-      log.debug("start-up failure", ex);
-      return 1;
-    });
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          String message = ex.getMessage();
+          if (ex.getArgSpec() instanceof OptionSpec option) {
+            String origin =
+                sources.originForError(option.longestName(), ex.getCommandLine().getParseResult());
+            if (origin != null) {
+              message += " (from " + origin + ")";
+            }
+          }
+          for (String line : message.split("\n")) {
+            err.println("renewal-server: " + line);
+          }
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+          err.print("Usage: " + ex.getCommandLine().getHelp().synopsis(0));
+          err.println("Run 'renewal-server --help' for every setting and its default.");
+          err.flush();
+          return 2;
+        });
+    cmd.setExecutionExceptionHandler(
+        (ex, c, parsed) -> {
+          err.println("renewal-server: failed to start: " + describe(ex));
+          err.flush();
+          log.debug("start-up failure", ex);
+          return 1;
+        });
     return cmd.execute(args);
   }
 
@@ -272,7 +408,10 @@ public final class Main implements Callable<Integer> {
     return 2;
   }
 
-  /** The distinct messages of a failure and its causes, e.g. "Failed to bind: Address already in use". */
+  /**
+   * The distinct messages of a failure and its causes, e.g. "Failed to bind: Address already in
+   * use".
+   */
   static String describe(Throwable e) {
     Set<String> parts = new LinkedHashSet<>();
     for (Throwable t = e; t != null && parts.size() < 4; t = t.getCause()) {
@@ -287,7 +426,8 @@ public final class Main implements Callable<Integer> {
   private final List<String> problems = new ArrayList<>();
 
   private void problem(String flag, String message) {
-    String origin = sources.originForError(flag, spec == null ? null : spec.commandLine().getParseResult());
+    String origin =
+        sources.originForError(flag, spec == null ? null : spec.commandLine().getParseResult());
     problems.add(flag + ": " + message + (origin == null ? "" : " (from " + origin + ")"));
   }
 
@@ -308,7 +448,8 @@ public final class Main implements Callable<Integer> {
       problem("--max-metadata-size", "must be 1KiB to 1MiB, got " + maxMetadataSize + " bytes");
     }
     if (maxConcurrentCalls < 1) {
-      problem("--max-concurrent-calls-per-connection", "must be at least 1, got " + maxConcurrentCalls);
+      problem(
+          "--max-concurrent-calls-per-connection", "must be at least 1, got " + maxConcurrentCalls);
     }
     atLeast("--keepalive-time", keepaliveTime, Duration.ofSeconds(1));
     atLeast("--keepalive-timeout", keepaliveTimeout, Duration.ofSeconds(1));
@@ -320,9 +461,16 @@ public final class Main implements Callable<Integer> {
     if (rateLimitBurst < 1) {
       problem("--rate-limit-burst", "must be at least 1, got " + rateLimitBurst);
     }
-    if (dbUrl != null && !dbUrl.isBlank() && !dbUrl.startsWith("jdbc:mysql:") && !dbUrl.startsWith("jdbc:h2:")) {
-      problem("--db-url", "must be a MySQL/MariaDB JDBC URL such as jdbc:mysql://127.0.0.1:3306/renewal "
-          + "(or jdbc:h2:...), got '" + shorten(dbUrl) + "'");
+    if (dbUrl != null
+        && !dbUrl.isBlank()
+        && !dbUrl.startsWith("jdbc:mysql:")
+        && !dbUrl.startsWith("jdbc:h2:")) {
+      problem(
+          "--db-url",
+          "must be a MySQL/MariaDB JDBC URL such as jdbc:mysql://127.0.0.1:3306/renewal "
+              + "(or jdbc:h2:...), got '"
+              + shorten(dbUrl)
+              + "'");
     }
     if (dbPoolSize < 1 || dbPoolSize > 1000) {
       problem("--db-pool-size", "must be 1..1000, got " + dbPoolSize);
@@ -333,7 +481,11 @@ public final class Main implements Callable<Integer> {
       try {
         clockStart = Instant.parse(testClock);
       } catch (RuntimeException e) {
-        problem("--test-clock", "takes an ISO-8601 instant such as 2027-01-31T00:00:00Z, got '" + shorten(testClock) + "'");
+        problem(
+            "--test-clock",
+            "takes an ISO-8601 instant such as 2027-01-31T00:00:00Z, got '"
+                + shorten(testClock)
+                + "'");
       }
     }
     positive("--lifecycle-interval", lifecycleInterval);
@@ -342,9 +494,12 @@ public final class Main implements Callable<Integer> {
     atLeast("--auto-renew-lead", autoRenewLead, Duration.ZERO);
     if (autoRenewLead.compareTo(Duration.ofDays(27)) > 0) {
       // A lead longer than the shortest month could renew a monthly instance twice in one sweep.
-      problem("--auto-renew-lead", "must be at most 27d, got " + DurationConverter.format(autoRenewLead));
+      problem(
+          "--auto-renew-lead",
+          "must be at most 27d, got " + DurationConverter.format(autoRenewLead));
     }
-    Duration retryInterval = autoRenewRetryInterval == null ? lifecycleInterval : autoRenewRetryInterval;
+    Duration retryInterval =
+        autoRenewRetryInterval == null ? lifecycleInterval : autoRenewRetryInterval;
     positive("--auto-renew-retry-interval", retryInterval);
     if (lifecycleBatchSize < 1 || lifecycleBatchSize > 10_000) {
       problem("--lifecycle-batch-size", "must be 1..10000, got " + lifecycleBatchSize);
@@ -361,8 +516,17 @@ public final class Main implements Callable<Integer> {
       adminKeys.add(DemoData.ADMIN_KEY);
     }
     DatabaseSettings db = new DatabaseSettings(dbUrl, dbUser, dbPassword, dataDir, dbPoolSize);
-    TransportSettings transport = new TransportSettings(host, tls, (int) maxMessageSize, (int) maxMetadataSize,
-        maxConcurrentCalls, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+    TransportSettings transport =
+        new TransportSettings(
+            host,
+            tls,
+            (int) maxMessageSize,
+            (int) maxMetadataSize,
+            maxConcurrentCalls,
+            keepaliveTime,
+            keepaliveTimeout,
+            permitKeepaliveTime,
+            maxConnectionIdle);
     return ServerConfig.builder(db)
         .port(port)
         .adminKeys(adminKeys)
@@ -378,7 +542,10 @@ public final class Main implements Callable<Integer> {
         .metricsPort(metricsPort)
         .metricsHost(metricsHost)
         .transport(transport)
-        .rateLimit(rateLimit == 0 ? RateLimitSettings.OFF : new RateLimitSettings(rateLimit, rateLimitBurst))
+        .rateLimit(
+            rateLimit == 0
+                ? RateLimitSettings.OFF
+                : new RateLimitSettings(rateLimit, rateLimitBurst))
         .dbQueryTimeout(dbQueryTimeout)
         .build();
   }
@@ -391,7 +558,9 @@ public final class Main implements Callable<Integer> {
       return null;
     }
     if (tlsCert == null || tlsKey == null) {
-      problem(tlsCert == null ? "--tls-cert" : "--tls-key", "--tls-cert and --tls-key go together: give both");
+      problem(
+          tlsCert == null ? "--tls-cert" : "--tls-key",
+          "--tls-cert and --tls-key go together: give both");
       return null;
     }
     boolean ok = checkCertificates("--tls-cert", tlsCert);
@@ -432,10 +601,14 @@ public final class Main implements Callable<Integer> {
     if (pem.contains("-----BEGIN PRIVATE KEY-----")) {
       return true;
     }
-    if (pem.contains("-----BEGIN RSA PRIVATE KEY-----") || pem.contains("-----BEGIN EC PRIVATE KEY-----")
+    if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")
+        || pem.contains("-----BEGIN EC PRIVATE KEY-----")
         || pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-      problem(flag, file + " must be an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----); convert with "
-          + "'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pkcs8.pem'");
+      problem(
+          flag,
+          file
+              + " must be an unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----); convert with "
+              + "'openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pkcs8.pem'");
     } else {
       problem(flag, file + " is not a PEM private key (expected -----BEGIN PRIVATE KEY-----)");
     }
@@ -464,7 +637,11 @@ public final class Main implements Callable<Integer> {
     try {
       InetAddress.getByName(value);
     } catch (UnknownHostException | RuntimeException e) {
-      problem(flag, "'" + shorten(value) + "' is not an address of this machine's resolver (use an IP such as 127.0.0.1)");
+      problem(
+          flag,
+          "'"
+              + shorten(value)
+              + "' is not an address of this machine's resolver (use an IP such as 127.0.0.1)");
     }
   }
 
@@ -476,8 +653,11 @@ public final class Main implements Callable<Integer> {
 
   private void atLeast(String flag, Duration d, Duration min) {
     if (d.compareTo(min) < 0) {
-      problem(flag, (min.isZero() ? "must be zero or positive" : "must be at least " + min.toSeconds() + "s")
-          + ", got " + d);
+      problem(
+          flag,
+          (min.isZero() ? "must be zero or positive" : "must be at least " + min.toSeconds() + "s")
+              + ", got "
+              + d);
     }
   }
 
@@ -490,7 +670,10 @@ public final class Main implements Callable<Integer> {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     for (OptionSpec o : spec.options()) {
       String name = o.longestName();
-      if (o.usageHelp() || o.versionHelp() || name.equals("--print-config") || name.equals("--config")) {
+      if (o.usageHelp()
+          || o.versionHelp()
+          || name.equals("--print-config")
+          || name.equals("--config")) {
         continue;
       }
       Object value = o.getValue();
@@ -514,10 +697,12 @@ public final class Main implements Callable<Integer> {
     }
     Logging.configure(logFormat, logLevel);
     if (adminKey != null && !adminKey.isBlank() && adminKey.strip().length() < 16) {
-      log.warn("--admin-key is shorter than 16 characters: use a long random key, e.g. openssl rand -hex 24");
+      log.warn(
+          "--admin-key is shorter than 16 characters: use a long random key, e.g. openssl rand -hex 24");
     }
     if (config.testClock()) {
-      log.warn("TEST CLOCK: time stands still until TestClockService.AdvanceTime moves it. Never use in production.");
+      log.warn(
+          "TEST CLOCK: time stands still until TestClockService.AdvanceTime moves it. Never use in production.");
     }
     RenewalServer server;
     try {
@@ -529,8 +714,11 @@ public final class Main implements Callable<Integer> {
     if (config.demo()) {
       DemoData.seed(server.injector());
       // The demo keys are fixed, public and documented (README); no real key is ever logged.
-      log.info("demo mode: tenant key '{}' (account {}), admin key '{}'",
-          DemoData.TENANT_KEY, DemoData.ACCOUNT_ID, DemoData.ADMIN_KEY);
+      log.info(
+          "demo mode: tenant key '{}' (account {}), admin key '{}'",
+          DemoData.TENANT_KEY,
+          DemoData.ACCOUNT_ID,
+          DemoData.ADMIN_KEY);
     }
     try {
       server.start();
@@ -538,10 +726,14 @@ public final class Main implements Callable<Integer> {
       server.close();
       throw e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
-      server.close();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  server.close();
+                },
+                "shutdown"));
     System.out.println("renewal-server ready on port " + server.port());
     server.awaitTermination();
     return 0;

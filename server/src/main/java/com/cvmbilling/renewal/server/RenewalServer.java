@@ -1,26 +1,24 @@
 package com.cvmbilling.renewal.server;
 
 import com.cvmbilling.renewal.server.grpc.AdminGrpcService;
-import com.cvmbilling.renewal.server.grpc.EventStreams;
-import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
-import com.cvmbilling.renewal.server.service.LifecycleService;
-import com.cvmbilling.renewal.server.service.TestClock;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
-import java.time.Instant;
-import java.util.Optional;
 import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
 import com.cvmbilling.renewal.server.grpc.CallObserver;
+import com.cvmbilling.renewal.server.grpc.EventStreams;
 import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
 import com.cvmbilling.renewal.server.grpc.MalformedRequestGuard;
 import com.cvmbilling.renewal.server.grpc.RateLimitInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
+import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
 import com.cvmbilling.renewal.server.service.IdempotencyService;
+import com.cvmbilling.renewal.server.service.LifecycleService;
+import com.cvmbilling.renewal.server.service.TestClock;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
 import com.zaxxer.hikari.HikariDataSource;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -40,8 +38,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,18 +65,20 @@ public final class RenewalServer implements AutoCloseable {
   private final CallObserver callObserver;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ScheduledExecutorService probe =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "db-health-probe");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "db-health-probe");
+            t.setDaemon(true);
+            return t;
+          });
   private Server server;
   private LifecycleRunner lifecycleRunner;
   private boolean closed;
 
   private int metricsPort;
 
-  private RenewalServer(ServerConfig config, HikariDataSource dataSource, Injector injector, Metrics metrics) {
+  private RenewalServer(
+      ServerConfig config, HikariDataSource dataSource, Injector injector, Metrics metrics) {
     this.config = config;
     this.dataSource = dataSource;
     this.injector = injector;
@@ -86,20 +88,25 @@ public final class RenewalServer implements AutoCloseable {
 
   /** Connects, migrates and wires everything; does not listen yet. */
   public static RenewalServer create(ServerConfig config) {
-    Clock clock = config.testClock()
-        ? new TestClock(config.testClockStart() != null ? config.testClockStart() : Instant.now())
-        : Clock.tickMillis(ZoneOffset.UTC);
+    Clock clock =
+        config.testClock()
+            ? new TestClock(
+                config.testClockStart() != null ? config.testClockStart() : Instant.now())
+            : Clock.tickMillis(ZoneOffset.UTC);
     return create(config, clock);
   }
 
   public static RenewalServer create(ServerConfig config, Clock clock) {
     HikariDataSource dataSource = DataSources.create(config.database());
     try {
-      DataSources.migrateWhenReachable(dataSource, DATABASE_STARTUP_WAIT, config.database().redactedUrl());
+      DataSources.migrateWhenReachable(
+          dataSource, DATABASE_STARTUP_WAIT, config.database().redactedUrl());
       Metrics metrics = new Metrics();
       dataSource.setMetricsTrackerFactory(metrics.poolMetrics());
-      Injector injector = Guice.createInjector(
-          new ServerModule(config, clock), new PersistenceModule(dataSource, config.dbQueryTimeout()));
+      Injector injector =
+          Guice.createInjector(
+              new ServerModule(config, clock),
+              new PersistenceModule(dataSource, config.dbQueryTimeout()));
       metrics.lifecycleSteps(injector.getInstance(LifecycleService.class)::stepCounts);
       return new RenewalServer(config, dataSource, injector, metrics);
     } catch (RuntimeException e) {
@@ -130,17 +137,27 @@ public final class RenewalServer implements AutoCloseable {
     chain.add(new MalformedRequestGuard());
     chain.add(errors);
     if (config.rateLimit() != null && config.rateLimit().enabled()) {
-      chain.add(new RateLimitInterceptor(config.rateLimit().callsPerSecond(), config.rateLimit().burst(), metrics));
+      chain.add(
+          new RateLimitInterceptor(
+              config.rateLimit().callsPerSecond(), config.rateLimit().burst(), metrics));
     }
     chain.add(auth);
     chain.add(callObserver);
-    List<BindableService> ours = new java.util.ArrayList<>(
-        List.of(injector.getInstance(RenewalGrpcService.class), injector.getInstance(AdminGrpcService.class)));
-    injector.getInstance(Key.get(new TypeLiteral<Optional<TestClock>>() {}))
-        .ifPresent(clock -> ours.add(new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class))));
+    List<BindableService> ours =
+        new java.util.ArrayList<>(
+            List.of(
+                injector.getInstance(RenewalGrpcService.class),
+                injector.getInstance(AdminGrpcService.class)));
+    injector
+        .getInstance(Key.get(new TypeLiteral<Optional<TestClock>>() {}))
+        .ifPresent(
+            clock ->
+                ours.add(
+                    new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class))));
     List<ServerServiceDefinition> defs = new java.util.ArrayList<>();
     for (BindableService s : ours) {
-      defs.add(ServerInterceptors.intercept(MalformedRequestGuard.tolerant(s.bindService()), chain));
+      defs.add(
+          ServerInterceptors.intercept(MalformedRequestGuard.tolerant(s.bindService()), chain));
     }
     defs.add(ServerInterceptors.intercept(health.getHealthService(), callObserver));
     defs.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), callObserver));
@@ -157,24 +174,30 @@ public final class RenewalServer implements AutoCloseable {
 
   private NettyServerBuilder transportBuilder() throws IOException {
     TransportSettings t = config.transport();
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(t.host()), config.port());
+    InetSocketAddress address =
+        new InetSocketAddress(InetAddress.getByName(t.host()), config.port());
     NettyServerBuilder builder;
     if (t.tls() != null) {
-      TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
-          .keyManager(t.tls().certChain().toFile(), t.tls().privateKey().toFile());
+      TlsServerCredentials.Builder tls =
+          TlsServerCredentials.newBuilder()
+              .keyManager(t.tls().certChain().toFile(), t.tls().privateKey().toFile());
       if (t.tls().mutual()) {
-        tls.trustManager(t.tls().clientCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        tls.trustManager(t.tls().clientCa().toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
       }
       ServerCredentials credentials = tls.build();
       builder = NettyServerBuilder.forAddress(address, credentials);
     } else {
       builder = NettyServerBuilder.forAddress(address);
       if (!address.getAddress().isLoopbackAddress()) {
-        log.warn("serving PLAINTEXT on {}: API keys cross the network in the clear; "
-            + "use --tls-cert/--tls-key outside loopback and tests", t.host());
+        log.warn(
+            "serving PLAINTEXT on {}: API keys cross the network in the clear; "
+                + "use --tls-cert/--tls-key outside loopback and tests",
+            t.host());
       }
     }
-    builder.maxConcurrentCallsPerConnection(t.maxConcurrentCallsPerConnection())
+    builder
+        .maxConcurrentCallsPerConnection(t.maxConcurrentCallsPerConnection())
         .keepAliveTime(t.keepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(t.keepaliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveTime(t.permitKeepaliveTime().toMillis(), TimeUnit.MILLISECONDS)
@@ -187,7 +210,8 @@ public final class RenewalServer implements AutoCloseable {
 
   public RenewalServer start(ServerBuilder<?> builder) throws IOException {
     services().forEach(builder::addService);
-    builder.addStreamTracerFactory(callObserver)
+    builder
+        .addStreamTracerFactory(callObserver)
         .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
         .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
     server = builder.build().start();
@@ -198,12 +222,18 @@ public final class RenewalServer implements AutoCloseable {
     probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
     probe.scheduleWithFixedDelay(this::purgeExpiredIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
     if (config.runLifecycle()) {
-      lifecycleRunner = new LifecycleRunner(
-          injector.getInstance(LifecycleService.class), injector.getInstance(Clock.class), metrics);
+      lifecycleRunner =
+          new LifecycleRunner(
+              injector.getInstance(LifecycleService.class),
+              injector.getInstance(Clock.class),
+              metrics);
       lifecycleRunner.start(config.lifecycleInterval());
     }
-    log.info("renewal server listening on port {} ({}; database {})", port(),
-        config.transport().tls() == null ? "plaintext"
+    log.info(
+        "renewal server listening on port {} ({}; database {})",
+        port(),
+        config.transport().tls() == null
+            ? "plaintext"
             : config.transport().tls().mutual() ? "mutual TLS" : "TLS",
         config.database().redactedUrl());
     return this;

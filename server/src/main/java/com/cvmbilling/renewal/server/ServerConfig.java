@@ -59,7 +59,8 @@ public record ServerConfig(
     b.lifecycleBatchSize = lifecycleBatchSize;
     b.autoRenewLead = autoRenewLead;
     // Still "follow the lifecycle interval" unless it was set to something else.
-    b.autoRenewRetryInterval = autoRenewRetryInterval.equals(lifecycleInterval) ? null : autoRenewRetryInterval;
+    b.autoRenewRetryInterval =
+        autoRenewRetryInterval.equals(lifecycleInterval) ? null : autoRenewRetryInterval;
     b.retention = retention;
     b.eventsPollInterval = eventsPollInterval;
     b.idempotencyRetention = idempotencyRetention;
@@ -82,8 +83,10 @@ public record ServerConfig(
     private Duration lifecycleInterval = Duration.ofSeconds(60);
     private int lifecycleBatchSize = 200;
     private Duration autoRenewLead = Duration.ofHours(24);
+
     /** Null: every lifecycle run (the lifecycle interval). */
     private Duration autoRenewRetryInterval;
+
     private Duration retention = Duration.ofDays(7);
     private Duration eventsPollInterval = Duration.ofMillis(250);
     private Duration idempotencyRetention = Duration.ofHours(24);
@@ -98,29 +101,113 @@ public record ServerConfig(
       this.database = database;
     }
 
-    public Builder port(int v) { port = v; return this; }
-    public Builder adminKeys(List<String> v) { adminKeys = List.copyOf(v); return this; }
-    public Builder demo(boolean v) { demo = v; return this; }
-    public Builder testClock(boolean v, Instant start) { testClock = v; testClockStart = start; return this; }
-    public Builder runLifecycle(boolean v) { runLifecycle = v; return this; }
-    public Builder lifecycleInterval(Duration v) { lifecycleInterval = v; return this; }
-    public Builder lifecycleBatchSize(int v) { lifecycleBatchSize = v; return this; }
-    public Builder autoRenewLead(Duration v) { autoRenewLead = v; return this; }
-    public Builder autoRenewRetryInterval(Duration v) { autoRenewRetryInterval = v; return this; }
-    public Builder retention(Duration v) { retention = v; return this; }
-    public Builder eventsPollInterval(Duration v) { eventsPollInterval = v; return this; }
-    public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
-    public Builder metricsPort(int v) { metricsPort = v; return this; }
-    public Builder transport(TransportSettings v) { transport = v; return this; }
-    public Builder rateLimit(RateLimitSettings v) { rateLimit = v; return this; }
-    public Builder dbQueryTimeout(Duration v) { dbQueryTimeout = v; return this; }
-    public Builder metricsHost(String v) { metricsHost = v; return this; }
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder adminKeys(List<String> v) {
+      adminKeys = List.copyOf(v);
+      return this;
+    }
+
+    public Builder demo(boolean v) {
+      demo = v;
+      return this;
+    }
+
+    public Builder testClock(boolean v, Instant start) {
+      testClock = v;
+      testClockStart = start;
+      return this;
+    }
+
+    public Builder runLifecycle(boolean v) {
+      runLifecycle = v;
+      return this;
+    }
+
+    public Builder lifecycleInterval(Duration v) {
+      lifecycleInterval = v;
+      return this;
+    }
+
+    public Builder lifecycleBatchSize(int v) {
+      lifecycleBatchSize = v;
+      return this;
+    }
+
+    public Builder autoRenewLead(Duration v) {
+      autoRenewLead = v;
+      return this;
+    }
+
+    public Builder autoRenewRetryInterval(Duration v) {
+      autoRenewRetryInterval = v;
+      return this;
+    }
+
+    public Builder retention(Duration v) {
+      retention = v;
+      return this;
+    }
+
+    public Builder eventsPollInterval(Duration v) {
+      eventsPollInterval = v;
+      return this;
+    }
+
+    public Builder idempotencyRetention(Duration v) {
+      idempotencyRetention = v;
+      return this;
+    }
+
+    public Builder metricsPort(int v) {
+      metricsPort = v;
+      return this;
+    }
+
+    public Builder transport(TransportSettings v) {
+      transport = v;
+      return this;
+    }
+
+    public Builder rateLimit(RateLimitSettings v) {
+      rateLimit = v;
+      return this;
+    }
+
+    public Builder dbQueryTimeout(Duration v) {
+      dbQueryTimeout = v;
+      return this;
+    }
+
+    public Builder metricsHost(String v) {
+      metricsHost = v;
+      return this;
+    }
 
     public ServerConfig build() {
-      return new ServerConfig(port, database, adminKeys, demo, testClock, testClockStart, runLifecycle,
-          lifecycleInterval, lifecycleBatchSize, autoRenewLead,
-          autoRenewRetryInterval != null ? autoRenewRetryInterval : lifecycleInterval, retention, eventsPollInterval,
-          idempotencyRetention, metricsPort, transport, rateLimit, dbQueryTimeout, metricsHost);
+      return new ServerConfig(
+          port,
+          database,
+          adminKeys,
+          demo,
+          testClock,
+          testClockStart,
+          runLifecycle,
+          lifecycleInterval,
+          lifecycleBatchSize,
+          autoRenewLead,
+          autoRenewRetryInterval != null ? autoRenewRetryInterval : lifecycleInterval,
+          retention,
+          eventsPollInterval,
+          idempotencyRetention,
+          metricsPort,
+          transport,
+          rateLimit,
+          dbQueryTimeout,
+          metricsHost);
     }
   }
 }

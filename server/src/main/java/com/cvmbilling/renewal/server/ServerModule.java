@@ -29,12 +29,20 @@ public final class ServerModule extends AbstractModule {
     bind(new TypeLiteral<List<String>>() {})
         .annotatedWith(Names.named("bootstrapAdminKeys"))
         .toInstance(List.copyOf(config.adminKeys()));
-    bind(Duration.class).annotatedWith(Names.named("idempotencyRetention")).toInstance(config.idempotencyRetention());
+    bind(Duration.class)
+        .annotatedWith(Names.named("idempotencyRetention"))
+        .toInstance(config.idempotencyRetention());
     // A request whose marker is older than this is taken to have died with its process.
-    bind(Duration.class).annotatedWith(Names.named("idempotencyInProgressLease")).toInstance(inProgressLease());
-    bind(Duration.class).annotatedWith(Names.named("eventsPollInterval")).toInstance(config.eventsPollInterval());
-    bind(LifecycleSchedule.Settings.class).toInstance(
-        new LifecycleSchedule.Settings(config.autoRenewLead(), config.retention(), config.autoRenewRetryInterval()));
+    bind(Duration.class)
+        .annotatedWith(Names.named("idempotencyInProgressLease"))
+        .toInstance(inProgressLease());
+    bind(Duration.class)
+        .annotatedWith(Names.named("eventsPollInterval"))
+        .toInstance(config.eventsPollInterval());
+    bind(LifecycleSchedule.Settings.class)
+        .toInstance(
+            new LifecycleSchedule.Settings(
+                config.autoRenewLead(), config.retention(), config.autoRenewRetryInterval()));
     bindConstant().annotatedWith(Names.named("lifecycleBatchSize")).to(config.lifecycleBatchSize());
   }
 

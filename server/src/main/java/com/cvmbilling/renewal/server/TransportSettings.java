@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param maxConcurrentCallsPerConnection HTTP/2 MAX_CONCURRENT_STREAMS per connection
  * @param keepaliveTime idle time after which the server pings a client (dead peers are dropped)
  * @param keepaliveTimeout how long the server waits for that ping's answer
- * @param permitKeepaliveTime the most often a client may ping; more often gets the connection closed
- * @param maxConnectionIdle a connection with no call for this long is closed gracefully; zero = never
+ * @param permitKeepaliveTime the most often a client may ping; more often gets the connection
+ *     closed
+ * @param maxConnectionIdle a connection with no call for this long is closed gracefully; zero =
+ *     never
  */
 public record TransportSettings(
     String host,
@@ -60,22 +62,54 @@ public record TransportSettings(
   }
 
   public TransportSettings withHost(String v) {
-    return new TransportSettings(v, tls, maxInboundMessageBytes, maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+    return new TransportSettings(
+        v,
+        tls,
+        maxInboundMessageBytes,
+        maxInboundMetadataBytes,
+        maxConcurrentCallsPerConnection,
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        maxConnectionIdle);
   }
 
   public TransportSettings withTls(Tls v) {
-    return new TransportSettings(host, v, maxInboundMessageBytes, maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+    return new TransportSettings(
+        host,
+        v,
+        maxInboundMessageBytes,
+        maxInboundMetadataBytes,
+        maxConcurrentCallsPerConnection,
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        maxConnectionIdle);
   }
 
   public TransportSettings withMaxInboundMessageBytes(int v) {
-    return new TransportSettings(host, tls, v, maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+    return new TransportSettings(
+        host,
+        tls,
+        v,
+        maxInboundMetadataBytes,
+        maxConcurrentCallsPerConnection,
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        maxConnectionIdle);
   }
 
   public TransportSettings withMaxConcurrentCallsPerConnection(int v) {
-    return new TransportSettings(host, tls, maxInboundMessageBytes, maxInboundMetadataBytes,
-        v, keepaliveTime, keepaliveTimeout, permitKeepaliveTime, maxConnectionIdle);
+    return new TransportSettings(
+        host,
+        tls,
+        maxInboundMessageBytes,
+        maxInboundMetadataBytes,
+        v,
+        keepaliveTime,
+        keepaliveTimeout,
+        permitKeepaliveTime,
+        maxConnectionIdle);
   }
 }

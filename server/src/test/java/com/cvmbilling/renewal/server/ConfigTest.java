@@ -50,43 +50,70 @@ class ConfigTest {
 
   /** The value print-config shows for a setting, with its source. */
   static String setting(Run run, String key) {
-    return run.out().lines().filter(l -> l.startsWith(key + " = ")).findFirst().orElseThrow(
-        () -> new AssertionError("no " + key + " in\n" + run.out()));
+    return run.out()
+        .lines()
+        .filter(l -> l.startsWith(key + " = "))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + key + " in\n" + run.out()));
   }
 
   static Stream<Arguments> badSettings() throws IOException {
     Path garbage = file("garbage.pem", "not a certificate\n");
-    Path pkcs1 = file("pkcs1.key", "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    Path pkcs1 =
+        file("pkcs1.key", "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
     return Stream.of(
         Arguments.of(List.of("--port", "70000"), "--port: must be 0..65535, got 70000"),
-        Arguments.of(List.of("--port", "abc"), "Invalid value for option '--port': 'abc' is not an int"),
+        Arguments.of(
+            List.of("--port", "abc"), "Invalid value for option '--port': 'abc' is not an int"),
         Arguments.of(List.of("--metrics-port", "-1"), "--metrics-port: must be 0..65535"),
-        Arguments.of(List.of("--port", "9000", "--metrics-port", "9000"), "--metrics-port: must differ from --port"),
-        Arguments.of(List.of("--db-url", "postgres://db/renewal"), "--db-url: must be a MySQL/MariaDB JDBC URL"),
+        Arguments.of(
+            List.of("--port", "9000", "--metrics-port", "9000"),
+            "--metrics-port: must differ from --port"),
+        Arguments.of(
+            List.of("--db-url", "postgres://db/renewal"),
+            "--db-url: must be a MySQL/MariaDB JDBC URL"),
         Arguments.of(List.of("--db-pool-size", "0"), "--db-pool-size: must be 1..1000, got 0"),
         Arguments.of(List.of("--db-query-timeout", "0s"), "--db-query-timeout: must be positive"),
-        Arguments.of(List.of("--retention", "soon"), "Invalid value for option '--retention': 'soon' is not a duration"),
-        Arguments.of(List.of("--lifecycle-interval", "0s"), "--lifecycle-interval: must be positive"),
-        Arguments.of(List.of("--lifecycle-batch-size", "0"), "--lifecycle-batch-size: must be 1..10000"),
-        Arguments.of(List.of("--rate-limit", "-5"), "--rate-limit: must be 0 (no limit) or more, got -5"),
+        Arguments.of(
+            List.of("--retention", "soon"),
+            "Invalid value for option '--retention': 'soon' is not a duration"),
+        Arguments.of(
+            List.of("--lifecycle-interval", "0s"), "--lifecycle-interval: must be positive"),
+        Arguments.of(
+            List.of("--lifecycle-batch-size", "0"), "--lifecycle-batch-size: must be 1..10000"),
+        Arguments.of(
+            List.of("--rate-limit", "-5"), "--rate-limit: must be 0 (no limit) or more, got -5"),
         Arguments.of(List.of("--rate-limit-burst", "0"), "--rate-limit-burst: must be at least 1"),
-        Arguments.of(List.of("--max-message-size", "12"), "--max-message-size: must be 1KiB to 64MiB"),
-        Arguments.of(List.of("--max-message-size", "lots"), "Invalid value for option '--max-message-size': 'lots' is not a size"),
-        Arguments.of(List.of("--max-metadata-size", "2MiB"), "--max-metadata-size: must be 1KiB to 1MiB"),
-        Arguments.of(List.of("--max-concurrent-calls-per-connection", "0"),
+        Arguments.of(
+            List.of("--max-message-size", "12"), "--max-message-size: must be 1KiB to 64MiB"),
+        Arguments.of(
+            List.of("--max-message-size", "lots"),
+            "Invalid value for option '--max-message-size': 'lots' is not a size"),
+        Arguments.of(
+            List.of("--max-metadata-size", "2MiB"), "--max-metadata-size: must be 1KiB to 1MiB"),
+        Arguments.of(
+            List.of("--max-concurrent-calls-per-connection", "0"),
             "--max-concurrent-calls-per-connection: must be at least 1"),
         Arguments.of(List.of("--keepalive-time", "0s"), "--keepalive-time: must be at least 1s"),
         Arguments.of(List.of("--log-format", "xml"), "Invalid value for option '--log-format'"),
         Arguments.of(List.of("--log-level", "loud"), "Invalid value for option '--log-level'"),
         Arguments.of(List.of("--test-clock=yesterday"), "--test-clock: takes an ISO-8601 instant"),
-        Arguments.of(List.of("--tls-cert", garbage.toString()), "--tls-key: --tls-cert and --tls-key go together"),
-        Arguments.of(List.of("--tls-cert", dir.resolve("none.pem").toString(), "--tls-key", pkcs1.toString()),
+        Arguments.of(
+            List.of("--tls-cert", garbage.toString()),
+            "--tls-key: --tls-cert and --tls-key go together"),
+        Arguments.of(
+            List.of(
+                "--tls-cert", dir.resolve("none.pem").toString(), "--tls-key", pkcs1.toString()),
             "--tls-cert: file " + dir.resolve("none.pem") + " does not exist"),
-        Arguments.of(List.of("--tls-cert", garbage.toString(), "--tls-key", pkcs1.toString()),
+        Arguments.of(
+            List.of("--tls-cert", garbage.toString(), "--tls-key", pkcs1.toString()),
             "--tls-cert: " + garbage + " is not a PEM certificate file"),
-        Arguments.of(List.of("--tls-cert", garbage.toString(), "--tls-key", pkcs1.toString()),
+        Arguments.of(
+            List.of("--tls-cert", garbage.toString(), "--tls-key", pkcs1.toString()),
             "--tls-key: " + pkcs1 + " must be an unencrypted PKCS#8 key"),
-        Arguments.of(List.of("--tls-client-ca", garbage.toString()), "--tls-client-ca: mutual TLS needs TLS"),
+        Arguments.of(
+            List.of("--tls-client-ca", garbage.toString()),
+            "--tls-client-ca: mutual TLS needs TLS"),
         Arguments.of(List.of("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 
@@ -104,19 +131,25 @@ class ConfigTest {
   void everyBadSettingIsReportedAtOnce() {
     Run r = run("--port", "70000", "--rate-limit", "-1", "--db-pool-size", "0");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--port: must be", "--rate-limit: must be", "--db-pool-size: must be");
+    assertThat(r.err())
+        .contains("--port: must be", "--rate-limit: must be", "--db-pool-size: must be");
   }
 
   @Test
   void anErrorNamesTheEnvironmentVariableOrFileTheValueCameFrom() throws IOException {
     Run env = run(Map.of("RENEWAL_PORT", "abc"));
     assertThat(env.exit()).isEqualTo(2);
-    assertThat(env.err()).contains("'--port': 'abc' is not an int (from environment variable RENEWAL_PORT)");
+    assertThat(env.err())
+        .contains("'--port': 'abc' is not an int (from environment variable RENEWAL_PORT)");
 
     Path f = file("bad-rate.properties", "rate-limit=-3\n");
     Run fromFile = run("--config", f.toString());
     assertThat(fromFile.exit()).isEqualTo(2);
-    assertThat(fromFile.err()).contains("--rate-limit: must be 0 (no limit) or more, got -3 (from configuration file " + f + ")");
+    assertThat(fromFile.err())
+        .contains(
+            "--rate-limit: must be 0 (no limit) or more, got -3 (from configuration file "
+                + f
+                + ")");
   }
 
   @Test
@@ -130,14 +163,26 @@ class ConfigTest {
   void missingConfigFileIsAnError() {
     Run r = run(Map.of("RENEWAL_CONFIG", dir.resolve("absent.properties").toString()));
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("configuration file '" + dir.resolve("absent.properties")
-        + "' (from environment variable RENEWAL_CONFIG) does not exist");
+    assertThat(r.err())
+        .contains(
+            "configuration file '"
+                + dir.resolve("absent.properties")
+                + "' (from environment variable RENEWAL_CONFIG) does not exist");
   }
 
   @Test
   void flagsWinOverEnvironmentWhichWinsOverTheFileWhichWinsOverDefaults() throws IOException {
-    Path f = file("layers.properties", String.join("\n",
-        "port=6000", "metrics-port=9100", "rate-limit=7", "rate-limit-burst=70", "db-query-timeout=5s", ""));
+    Path f =
+        file(
+            "layers.properties",
+            String.join(
+                "\n",
+                "port=6000",
+                "metrics-port=9100",
+                "rate-limit=7",
+                "rate-limit-burst=70",
+                "db-query-timeout=5s",
+                ""));
     Map<String, String> env = new HashMap<>();
     env.put("RENEWAL_CONFIG", f.toString());
     env.put("RENEWAL_PORT", "7000");
@@ -146,17 +191,26 @@ class ConfigTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(setting(r, "rate-limit")).isEqualTo("rate-limit = 9    # flag --rate-limit");
     assertThat(setting(r, "port")).isEqualTo("port = 7000    # environment variable RENEWAL_PORT");
-    assertThat(setting(r, "metrics-port")).isEqualTo("metrics-port = 9100    # configuration file " + f);
-    assertThat(setting(r, "db-query-timeout")).isEqualTo("db-query-timeout = 5s    # configuration file " + f);
+    assertThat(setting(r, "metrics-port"))
+        .isEqualTo("metrics-port = 9100    # configuration file " + f);
+    assertThat(setting(r, "db-query-timeout"))
+        .isEqualTo("db-query-timeout = 5s    # configuration file " + f);
     assertThat(setting(r, "log-level")).isEqualTo("log-level = info    # default");
   }
 
   @Test
   void secretsAreMaskedWhenTheConfigurationIsPrinted() {
-    Run r = run(Map.of("RENEWAL_DB_PASSWORD", "hunter2-db", "RENEWAL_ADMIN_KEY", "admin-secret-0123456789"),
-        "--print-config");
+    Run r =
+        run(
+            Map.of(
+                "RENEWAL_DB_PASSWORD",
+                "hunter2-db",
+                "RENEWAL_ADMIN_KEY",
+                "admin-secret-0123456789"),
+            "--print-config");
     assertThat(r.exit()).isZero();
-    assertThat(setting(r, "db-password")).isEqualTo("db-password = ***    # environment variable RENEWAL_DB_PASSWORD");
+    assertThat(setting(r, "db-password"))
+        .isEqualTo("db-password = ***    # environment variable RENEWAL_DB_PASSWORD");
     assertThat(r.out()).doesNotContain("hunter2-db").doesNotContain("admin-secret-0123456789");
   }
 
@@ -164,17 +218,51 @@ class ConfigTest {
   void helpListsEverySettingWithItsDefaultAndTheScheme() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
-    for (String flag : List.of("--port", "--host", "--tls-cert", "--tls-key", "--tls-client-ca", "--max-message-size",
-        "--max-metadata-size", "--max-concurrent-calls-per-connection", "--keepalive-time", "--keepalive-timeout",
-        "--permit-keepalive-time", "--max-connection-idle", "--rate-limit", "--rate-limit-burst", "--db-url",
-        "--db-user", "--db-password", "--db-pool-size", "--db-query-timeout", "--data-dir", "--admin-key", "--demo",
-        "--metrics-port", "--metrics-host", "--log-format", "--log-level", "--test-clock", "--lifecycle-interval",
-        "--auto-renew-lead", "--auto-renew-retry-interval", "--retention", "--lifecycle-batch-size", "--no-lifecycle", "--events-poll-interval",
-        "--config", "--print-config")) {
+    for (String flag :
+        List.of(
+            "--port",
+            "--host",
+            "--tls-cert",
+            "--tls-key",
+            "--tls-client-ca",
+            "--max-message-size",
+            "--max-metadata-size",
+            "--max-concurrent-calls-per-connection",
+            "--keepalive-time",
+            "--keepalive-timeout",
+            "--permit-keepalive-time",
+            "--max-connection-idle",
+            "--rate-limit",
+            "--rate-limit-burst",
+            "--db-url",
+            "--db-user",
+            "--db-password",
+            "--db-pool-size",
+            "--db-query-timeout",
+            "--data-dir",
+            "--admin-key",
+            "--demo",
+            "--metrics-port",
+            "--metrics-host",
+            "--log-format",
+            "--log-level",
+            "--test-clock",
+            "--lifecycle-interval",
+            "--auto-renew-lead",
+            "--auto-renew-retry-interval",
+            "--retention",
+            "--lifecycle-batch-size",
+            "--no-lifecycle",
+            "--events-poll-interval",
+            "--config",
+            "--print-config")) {
       assertThat(r.out()).contains(flag);
     }
-    assertThat(r.out()).contains("Default: 50051", "Default: 1MiB", "Default: 50", "Default: 30s", "Default: text");
-    assertThat(r.out()).contains("RENEWAL_SOME_NAME", "Precedence: command-line flag, then environment variable");
+    assertThat(r.out())
+        .contains(
+            "Default: 50051", "Default: 1MiB", "Default: 50", "Default: 30s", "Default: text");
+    assertThat(r.out())
+        .contains("RENEWAL_SOME_NAME", "Precedence: command-line flag, then environment variable");
   }
 
   /** The documented example file (docs/deploy) names only real settings and passes validation. */
@@ -183,20 +271,28 @@ class ConfigTest {
     Path example = Path.of("..", "docs", "deploy", "renewal-server.properties");
     assertThat(example).exists();
     // Its TLS files exist only on a real host: drop those lines here.
-    List<String> lines = Files.readAllLines(example).stream().filter(l -> !l.startsWith("tls-")).toList();
+    List<String> lines =
+        Files.readAllLines(example).stream().filter(l -> !l.startsWith("tls-")).toList();
     Path copy = file("example.properties", String.join("\n", lines) + "\n");
     Run r = run("--config", copy.toString(), "--print-config");
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(setting(r, "log-format")).isEqualTo("log-format = json    # configuration file " + copy);
-    assertThat(setting(r, "metrics-port")).isEqualTo("metrics-port = 9464    # configuration file " + copy);
+    assertThat(setting(r, "log-format"))
+        .isEqualTo("log-format = json    # configuration file " + copy);
+    assertThat(setting(r, "metrics-port"))
+        .isEqualTo("metrics-port = 9464    # configuration file " + copy);
   }
 
   // ---- as a process: the real exit codes ----
 
   static Run process(List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("RENEWAL_"));
@@ -206,7 +302,9 @@ class ConfigTest {
       p.destroyForcibly();
       throw new AssertionError("server process did not exit");
     }
-    return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -214,16 +312,27 @@ class ConfigTest {
   void badConfigurationExitsTheProcessWithCode2() throws Exception {
     Run r = process(List.of("--port", "abc", "--data-dir", dir.resolve("data-bad").toString()));
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("renewal-server: Invalid value for option '--port': 'abc' is not an int");
+    assertThat(r.err())
+        .contains("renewal-server: Invalid value for option '--port': 'abc' is not an int");
   }
 
   @Test
   void aStartUpFailureExitsTheProcessWithCode1AndSaysWhy() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Run r = process(List.of("--host", "127.0.0.1", "--port", Integer.toString(busy.getLocalPort()),
-          "--data-dir", dir.resolve("data-busy").toString(), "--no-lifecycle"));
+      Run r =
+          process(
+              List.of(
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(busy.getLocalPort()),
+                  "--data-dir",
+                  dir.resolve("data-busy").toString(),
+                  "--no-lifecycle"));
       assertThat(r.exit()).as("stderr:\n%s", r.err()).isEqualTo(1);
-      assertThat(r.err()).contains("renewal-server: failed to start:").contains("Address already in use");
+      assertThat(r.err())
+          .contains("renewal-server: failed to start:")
+          .contains("Address already in use");
     }
   }
 }

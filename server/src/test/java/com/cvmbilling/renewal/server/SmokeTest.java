@@ -23,12 +23,25 @@ class SmokeTest {
       TestServer.TestAccount acct = server.createAccount(100_000);
       List<Instance> created =
           server.createPrepaid(acct, "S5.SMALL2", 1, 2, Instant.now().plusSeconds(86_400 * 10));
-      RenewInstancesResponse r = server.tenant(acct).renewInstances(RenewInstancesRequest.newBuilder()
-          .addInstanceIds(created.get(0).getInstanceId()).addInstanceIds(created.get(1).getInstanceId())
-          .setPeriodMonths(1).setClientToken("abc").build());
+      RenewInstancesResponse r =
+          server
+              .tenant(acct)
+              .renewInstances(
+                  RenewInstancesRequest.newBuilder()
+                      .addInstanceIds(created.get(0).getInstanceId())
+                      .addInstanceIds(created.get(1).getInstanceId())
+                      .setPeriodMonths(1)
+                      .setClientToken("abc")
+                      .build());
       assertThat(TestServer.fen(r.getTotalPrice())).isEqualTo(2 * 6000);
-      assertThat(TestServer.fen(server.tenant(acct).describeAccount(DescribeAccountRequest.getDefaultInstance())
-          .getAccount().getBalance())).isEqualTo(100_000 - 12_000);
+      assertThat(
+              TestServer.fen(
+                  server
+                      .tenant(acct)
+                      .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                      .getAccount()
+                      .getBalance()))
+          .isEqualTo(100_000 - 12_000);
     }
   }
 }

@@ -1,6 +1,9 @@
 package com.cvmbilling.renewal.client.error;
 
-/** {@code FAILED_PRECONDITION}: the request is valid but the state does not allow it now. Never retried. */
+/**
+ * {@code FAILED_PRECONDITION}: the request is valid but the state does not allow it now. Never
+ * retried.
+ */
 public class FailedPreconditionException extends RenewalException {
   private static final long serialVersionUID = 1L;
 

@@ -20,14 +20,13 @@ import java.util.Optional;
  * gRPC status code that callers commonly handle (for example {@link FailedPreconditionException})
  * and, below those, one per common error reason (for example {@link InsufficientBalanceException}).
  *
- * <p>It carries what the service said: the {@linkplain #statusCode() status code}, the
- * {@linkplain #reason() reason} of the {@code google.rpc.ErrorInfo} (the names of SPEC section 7,
- * e.g. {@code INSUFFICIENT_BALANCE}), its {@linkplain #metadata() metadata} (e.g.
- * {@code instanceIds}), the {@linkplain #fieldViolations() field violations} of a
- * {@code google.rpc.BadRequest}, and the full {@linkplain #status() google.rpc.Status}. It also
- * carries the {@linkplain #requestId() request id} of the call (to quote to the service's
- * operators) and, for a call that changes something, its {@linkplain #clientToken() client token}:
- * calling again with that token can never charge twice.
+ * <p>It carries what the service said: the {@linkplain #statusCode() status code}, the {@linkplain
+ * #reason() reason} of the {@code google.rpc.ErrorInfo} (the names of SPEC section 7, e.g. {@code
+ * INSUFFICIENT_BALANCE}), its {@linkplain #metadata() metadata} (e.g. {@code instanceIds}), the
+ * {@linkplain #fieldViolations() field violations} of a {@code google.rpc.BadRequest}, and the full
+ * {@linkplain #status() google.rpc.Status}. It also carries the {@linkplain #requestId() request
+ * id} of the call (to quote to the service's operators) and, for a call that changes something, its
+ * {@linkplain #clientToken() client token}: calling again with that token can never charge twice.
  */
 public class RenewalException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -89,20 +88,28 @@ public class RenewalException extends RuntimeException {
    * Translates the outcome of a gRPC call into the exception for its code and reason.
    *
    * @param status the call's status (not OK)
-   * @param trailers the call's trailers, where the {@code google.rpc.Status} details are; may be null
+   * @param trailers the call's trailers, where the {@code google.rpc.Status} details are; may be
+   *     null
    * @param method the RPC's simple name, e.g. {@code RenewInstances}; may be empty
    * @param requestId the request id of the call
    * @param clientToken the idempotency key the call was made with; may be empty
    * @param attempts how many attempts were made
    */
-  public static RenewalException fromStatus(Status status, Metadata trailers, String method, String requestId,
-      String clientToken, int attempts) {
-    com.google.rpc.Status proto = trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
+  public static RenewalException fromStatus(
+      Status status,
+      Metadata trailers,
+      String method,
+      String requestId,
+      String clientToken,
+      int attempts) {
+    com.google.rpc.Status proto =
+        trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
     if (proto == null) {
-      proto = com.google.rpc.Status.newBuilder()
-          .setCode(status.getCode().value())
-          .setMessage(status.getDescription() == null ? "" : status.getDescription())
-          .build();
+      proto =
+          com.google.rpc.Status.newBuilder()
+              .setCode(status.getCode().value())
+              .setMessage(status.getDescription() == null ? "" : status.getDescription())
+              .build();
     }
     ErrorInfo info = null;
     List<FieldViolation> violations = new ArrayList<>();
@@ -111,7 +118,8 @@ public class RenewalException extends RuntimeException {
         if (info == null && detail.is(ErrorInfo.class)) {
           info = detail.unpack(ErrorInfo.class);
         } else if (detail.is(BadRequest.class)) {
-          for (BadRequest.FieldViolation v : detail.unpack(BadRequest.class).getFieldViolationsList()) {
+          for (BadRequest.FieldViolation v :
+              detail.unpack(BadRequest.class).getFieldViolationsList()) {
             violations.add(new FieldViolation(v.getField(), v.getDescription()));
           }
         }
@@ -119,25 +127,26 @@ public class RenewalException extends RuntimeException {
         // a malformed detail is skipped; the status code and message still tell what happened
       }
     }
-    Details d = new Details(
-        status.getCode(),
-        status.getDescription(),
-        info == null ? "" : info.getReason(),
-        info == null ? "" : info.getDomain(),
-        info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
-        List.copyOf(violations),
-        proto,
-        method == null ? "" : method,
-        requestId == null ? "" : requestId,
-        clientToken == null ? "" : clientToken,
-        attempts,
-        status.getCause());
+    Details d =
+        new Details(
+            status.getCode(),
+            status.getDescription(),
+            info == null ? "" : info.getReason(),
+            info == null ? "" : info.getDomain(),
+            info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
+            List.copyOf(violations),
+            proto,
+            method == null ? "" : method,
+            requestId == null ? "" : requestId,
+            clientToken == null ? "" : clientToken,
+            attempts,
+            status.getCause());
     return create(d);
   }
 
   /**
-   * Translates a failure of a call made with the generated stubs, e.g.
-   * {@code catch (StatusRuntimeException e) { throw RenewalException.from(e); }}.
+   * Translates a failure of a call made with the generated stubs, e.g. {@code catch
+   * (StatusRuntimeException e) { throw RenewalException.from(e); }}.
    */
   public static RenewalException from(Throwable failure) {
     if (failure instanceof RenewalException r) {
@@ -149,22 +158,39 @@ public class RenewalException extends RuntimeException {
     if (failure instanceof StatusException se) {
       return fromStatus(se.getStatus(), se.getTrailers(), "", "", "", 1);
     }
-    return fromStatus(Status.fromThrowable(failure), Status.trailersFromThrowable(failure), "", "", "", 1);
+    return fromStatus(
+        Status.fromThrowable(failure), Status.trailersFromThrowable(failure), "", "", "", 1);
   }
 
   private static RenewalException create(Details d) {
-    RenewalException byReason = switch (d.reason()) {
-      case "INSUFFICIENT_BALANCE" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InsufficientBalanceException(d) : null;
-      case "NOT_PREPAID" -> d.code() == Status.Code.FAILED_PRECONDITION ? new NotPrepaidException(d) : null;
-      case "INSTANCE_RELEASED" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceReleasedException(d) : null;
-      case "INSTANCE_ISOLATED" -> d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceIsolatedException(d) : null;
-      case "PREPAID_NOT_TERMINABLE" -> d.code() == Status.Code.FAILED_PRECONDITION ? new PrepaidNotTerminableException(d) : null;
-      case "INSTANCE_NOT_FOUND" -> d.code() == Status.Code.NOT_FOUND ? new InstanceNotFoundException(d) : null;
-      case "ACCOUNT_NOT_FOUND" -> d.code() == Status.Code.NOT_FOUND ? new AccountNotFoundException(d) : null;
-      case "IDEMPOTENCY_KEY_REUSED" -> d.code() == Status.Code.INVALID_ARGUMENT ? new IdempotencyKeyReusedException(d) : null;
-      case "REQUEST_IN_PROGRESS" -> d.code() == Status.Code.ABORTED ? new RequestInProgressException(d) : null;
-      default -> null;
-    };
+    RenewalException byReason =
+        switch (d.reason()) {
+          case "INSUFFICIENT_BALANCE" ->
+              d.code() == Status.Code.FAILED_PRECONDITION
+                  ? new InsufficientBalanceException(d)
+                  : null;
+          case "NOT_PREPAID" ->
+              d.code() == Status.Code.FAILED_PRECONDITION ? new NotPrepaidException(d) : null;
+          case "INSTANCE_RELEASED" ->
+              d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceReleasedException(d) : null;
+          case "INSTANCE_ISOLATED" ->
+              d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceIsolatedException(d) : null;
+          case "PREPAID_NOT_TERMINABLE" ->
+              d.code() == Status.Code.FAILED_PRECONDITION
+                  ? new PrepaidNotTerminableException(d)
+                  : null;
+          case "INSTANCE_NOT_FOUND" ->
+              d.code() == Status.Code.NOT_FOUND ? new InstanceNotFoundException(d) : null;
+          case "ACCOUNT_NOT_FOUND" ->
+              d.code() == Status.Code.NOT_FOUND ? new AccountNotFoundException(d) : null;
+          case "IDEMPOTENCY_KEY_REUSED" ->
+              d.code() == Status.Code.INVALID_ARGUMENT
+                  ? new IdempotencyKeyReusedException(d)
+                  : null;
+          case "REQUEST_IN_PROGRESS" ->
+              d.code() == Status.Code.ABORTED ? new RequestInProgressException(d) : null;
+          default -> null;
+        };
     if (byReason != null) {
       return byReason;
     }
@@ -189,12 +215,18 @@ public class RenewalException extends RuntimeException {
     return details.code();
   }
 
-  /** The {@code ErrorInfo} reason, e.g. {@code INSUFFICIENT_BALANCE}; empty when the status had none. */
+  /**
+   * The {@code ErrorInfo} reason, e.g. {@code INSUFFICIENT_BALANCE}; empty when the status had
+   * none.
+   */
   public String reason() {
     return details.reason();
   }
 
-  /** The {@code ErrorInfo} domain ({@value #ERROR_DOMAIN} for the service's own errors); may be empty. */
+  /**
+   * The {@code ErrorInfo} domain ({@value #ERROR_DOMAIN} for the service's own errors); may be
+   * empty.
+   */
   public String domain() {
     return details.domain();
   }
@@ -209,7 +241,9 @@ public class RenewalException extends RuntimeException {
     return Optional.ofNullable(details.metadata().get(key));
   }
 
-  /** The instances the error names ({@code instanceIds} metadata, comma-separated); may be empty. */
+  /**
+   * The instances the error names ({@code instanceIds} metadata, comma-separated); may be empty.
+   */
   public List<String> instanceIds() {
     String ids = details.metadata().get("instanceIds");
     if (ids == null || ids.isEmpty()) {

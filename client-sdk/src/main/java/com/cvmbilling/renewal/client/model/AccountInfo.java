@@ -54,7 +54,14 @@ public final class AccountInfo {
 
   @Override
   public String toString() {
-    return "AccountInfo{" + accountId() + ", " + displayName() + ", balance " + balance() + ", "
-        + proto.getBillingTimeZone() + "}";
+    return "AccountInfo{"
+        + accountId()
+        + ", "
+        + displayName()
+        + ", balance "
+        + balance()
+        + ", "
+        + proto.getBillingTimeZone()
+        + "}";
   }
 }

@@ -7,9 +7,9 @@ import java.util.Currency;
 import java.util.Objects;
 
 /**
- * An exact amount of money: a {@link BigDecimal} and a {@link Currency}, for
- * {@code google.type.Money}. Never floating point. The service bills in {@code CNY}; an amount
- * whose currency code the server left empty is read as CNY, as the service defines.
+ * An exact amount of money: a {@link BigDecimal} and a {@link Currency}, for {@code
+ * google.type.Money}. Never floating point. The service bills in {@code CNY}; an amount whose
+ * currency code the server left empty is read as CNY, as the service defines.
  *
  * <p>Equality is by value and currency ({@code 1.0 CNY} equals {@code 1.00 CNY}).
  */
@@ -34,7 +34,9 @@ public final class Amount implements Comparable<Amount> {
     if (value.stripTrailingZeros().scale() > 9) {
       throw new IllegalArgumentException("more than 9 decimal places: " + value);
     }
-    int scale = Math.max(value.stripTrailingZeros().scale(), Math.max(currency.getDefaultFractionDigits(), 0));
+    int scale =
+        Math.max(
+            value.stripTrailingZeros().scale(), Math.max(currency.getDefaultFractionDigits(), 0));
     return new Amount(value.setScale(scale, RoundingMode.UNNECESSARY), currency);
   }
 
@@ -51,8 +53,10 @@ public final class Amount implements Comparable<Amount> {
   /** From {@code google.type.Money}; an empty currency code is read as CNY. */
   public static Amount fromProto(Money money) {
     Objects.requireNonNull(money, "money");
-    Currency currency = money.getCurrencyCode().isEmpty() ? CNY : Currency.getInstance(money.getCurrencyCode());
-    BigDecimal value = BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9));
+    Currency currency =
+        money.getCurrencyCode().isEmpty() ? CNY : Currency.getInstance(money.getCurrencyCode());
+    BigDecimal value =
+        BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9));
     return of(value, currency);
   }
 
@@ -61,7 +65,11 @@ public final class Amount implements Comparable<Amount> {
     BigDecimal[] parts = value.divideAndRemainder(BigDecimal.ONE);
     long units = parts[0].longValueExact();
     int nanos = parts[1].multiply(NANOS_PER_UNIT).intValueExact();
-    return Money.newBuilder().setCurrencyCode(currency.getCurrencyCode()).setUnits(units).setNanos(nanos).build();
+    return Money.newBuilder()
+        .setCurrencyCode(currency.getCurrencyCode())
+        .setUnits(units)
+        .setNanos(nanos)
+        .build();
   }
 
   public BigDecimal value() {
@@ -100,7 +108,8 @@ public final class Amount implements Comparable<Amount> {
 
   private void requireSameCurrency(Amount other) {
     if (!currency.equals(other.currency)) {
-      throw new IllegalArgumentException("different currencies: " + currency + " and " + other.currency);
+      throw new IllegalArgumentException(
+          "different currencies: " + currency + " and " + other.currency);
     }
   }
 

@@ -62,7 +62,18 @@ public final class BillingRecordInfo {
 
   @Override
   public String toString() {
-    return "BillingRecordInfo{#" + recordId() + " " + type() + " " + amount() + ", balance after "
-        + balanceAfter() + ", order " + orderId() + ", " + instanceIds() + "}";
+    return "BillingRecordInfo{#"
+        + recordId()
+        + " "
+        + type()
+        + " "
+        + amount()
+        + ", balance after "
+        + balanceAfter()
+        + ", order "
+        + orderId()
+        + ", "
+        + instanceIds()
+        + "}";
   }
 }

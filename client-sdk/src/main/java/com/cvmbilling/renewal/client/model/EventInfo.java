@@ -69,6 +69,14 @@ public final class EventInfo {
 
   @Override
   public String toString() {
-    return "EventInfo{#" + eventId() + " " + type() + " " + instanceId() + " at " + occurredTime() + "}";
+    return "EventInfo{#"
+        + eventId()
+        + " "
+        + type()
+        + " "
+        + instanceId()
+        + " at "
+        + occurredTime()
+        + "}";
   }
 }

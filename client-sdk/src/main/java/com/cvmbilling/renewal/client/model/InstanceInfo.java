@@ -91,8 +91,19 @@ public final class InstanceInfo {
 
   @Override
   public String toString() {
-    return "InstanceInfo{" + instanceId() + ", " + instanceType() + ", " + chargeType() + ", " + state()
-        + expiredTime().map(t -> ", expires " + t).orElse("") + ", " + renewFlag()
-        + ", " + bandwidthMbps() + " Mbps}";
+    return "InstanceInfo{"
+        + instanceId()
+        + ", "
+        + instanceType()
+        + ", "
+        + chargeType()
+        + ", "
+        + state()
+        + expiredTime().map(t -> ", expires " + t).orElse("")
+        + ", "
+        + renewFlag()
+        + ", "
+        + bandwidthMbps()
+        + " Mbps}";
   }
 }

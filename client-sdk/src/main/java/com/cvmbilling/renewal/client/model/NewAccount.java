@@ -3,8 +3,8 @@ package com.cvmbilling.renewal.client.model;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
 
 /**
- * A created account and its first tenant API key. The key is shown once: store it. It never
- * appears in {@link #toString()}.
+ * A created account and its first tenant API key. The key is shown once: store it. It never appears
+ * in {@link #toString()}.
  */
 public final class NewAccount {
   private final CreateAccountResponse proto;

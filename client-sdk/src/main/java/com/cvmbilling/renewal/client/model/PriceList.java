@@ -37,6 +37,10 @@ public final class PriceList {
 
   @Override
   public String toString() {
-    return "PriceList{" + monthlyPrices() + ", bandwidth " + bandwidthMonthlyPricePerMbps() + " per Mbps}";
+    return "PriceList{"
+        + monthlyPrices()
+        + ", bandwidth "
+        + bandwidthMonthlyPricePerMbps()
+        + " per Mbps}";
   }
 }

@@ -18,13 +18,17 @@ public final class PriceQuote {
   }
 
   public static PriceQuote fromProto(InquiryPriceRenewInstancesResponse response) {
-    return new PriceQuote(response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
-        Amount.fromProto(response.getTotalPrice()), response);
+    return new PriceQuote(
+        response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
+        Amount.fromProto(response.getTotalPrice()),
+        response);
   }
 
   public static PriceQuote fromProto(InquiryPriceUnifiedExpiryResponse response) {
-    return new PriceQuote(response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
-        Amount.fromProto(response.getTotalPrice()), response);
+    return new PriceQuote(
+        response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
+        Amount.fromProto(response.getTotalPrice()),
+        response);
   }
 
   public List<RenewalLine> lines() {
@@ -35,7 +39,10 @@ public final class PriceQuote {
     return totalPrice;
   }
 
-  /** The generated response: an {@code InquiryPriceRenewInstancesResponse} or {@code InquiryPriceUnifiedExpiryResponse}. */
+  /**
+   * The generated response: an {@code InquiryPriceRenewInstancesResponse} or {@code
+   * InquiryPriceUnifiedExpiryResponse}.
+   */
   public Message toProto() {
     return proto;
   }

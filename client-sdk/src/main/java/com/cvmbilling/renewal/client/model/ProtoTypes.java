@@ -16,7 +16,10 @@ public final class ProtoTypes {
   }
 
   public static Timestamp toTimestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 
   /** An optional timestamp field: empty when the message does not have it set. */

@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What one instance's expiry becomes and what that costs ({@code InstanceRenewal}).
- * {@link #price()} is what is charged for the instance, the renewed period plus any bandwidth
- * upgrade; {@link #originalPrice()} is the same before the period discount.
+ * What one instance's expiry becomes and what that costs ({@code InstanceRenewal}). {@link
+ * #price()} is what is charged for the instance, the renewed period plus any bandwidth upgrade;
+ * {@link #originalPrice()} is the same before the period discount.
  */
 public final class RenewalLine {
   private final InstanceRenewal proto;
@@ -70,6 +70,14 @@ public final class RenewalLine {
 
   @Override
   public String toString() {
-    return "RenewalLine{" + instanceId() + ": " + oldExpiredTime() + " -> " + newExpiredTime() + ", " + price() + "}";
+    return "RenewalLine{"
+        + instanceId()
+        + ": "
+        + oldExpiredTime()
+        + " -> "
+        + newExpiredTime()
+        + ", "
+        + price()
+        + "}";
   }
 }

@@ -19,8 +19,13 @@ public final class RenewalOrder {
   private final String clientToken;
   private final Message proto;
 
-  private RenewalOrder(String orderId, List<RenewalLine> lines, Amount totalPrice, Amount balance,
-      String clientToken, Message proto) {
+  private RenewalOrder(
+      String orderId,
+      List<RenewalLine> lines,
+      Amount totalPrice,
+      Amount balance,
+      String clientToken,
+      Message proto) {
     this.orderId = orderId;
     this.lines = List.copyOf(lines);
     this.totalPrice = totalPrice;
@@ -29,20 +34,30 @@ public final class RenewalOrder {
     this.proto = proto;
   }
 
-  /** @param clientToken the idempotency key the call was made with (may be empty) */
+  /**
+   * @param clientToken the idempotency key the call was made with (may be empty)
+   */
   public static RenewalOrder fromProto(RenewInstancesResponse response, String clientToken) {
-    return new RenewalOrder(response.getOrderId(),
+    return new RenewalOrder(
+        response.getOrderId(),
         response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
-        Amount.fromProto(response.getTotalPrice()), Amount.fromProto(response.getBalance()),
-        Objects.requireNonNullElse(clientToken, ""), response);
+        Amount.fromProto(response.getTotalPrice()),
+        Amount.fromProto(response.getBalance()),
+        Objects.requireNonNullElse(clientToken, ""),
+        response);
   }
 
-  /** @param clientToken the idempotency key the call was made with (may be empty) */
+  /**
+   * @param clientToken the idempotency key the call was made with (may be empty)
+   */
   public static RenewalOrder fromProto(SetUnifiedExpiryResponse response, String clientToken) {
-    return new RenewalOrder(response.getOrderId(),
+    return new RenewalOrder(
+        response.getOrderId(),
         response.getRenewalsList().stream().map(RenewalLine::fromProto).toList(),
-        Amount.fromProto(response.getTotalPrice()), Amount.fromProto(response.getBalance()),
-        Objects.requireNonNullElse(clientToken, ""), response);
+        Amount.fromProto(response.getTotalPrice()),
+        Amount.fromProto(response.getBalance()),
+        Objects.requireNonNullElse(clientToken, ""),
+        response);
   }
 
   /** Empty on a dry run, and when nothing was charged (a unified expiry already in place). */
@@ -77,14 +92,23 @@ public final class RenewalOrder {
     return clientToken;
   }
 
-  /** The generated response: a {@link RenewInstancesResponse} or a {@link SetUnifiedExpiryResponse}. */
+  /**
+   * The generated response: a {@link RenewInstancesResponse} or a {@link SetUnifiedExpiryResponse}.
+   */
   public Message toProto() {
     return proto;
   }
 
   @Override
   public String toString() {
-    return "RenewalOrder{" + (orderId.isEmpty() ? "no order" : orderId) + ", total " + totalPrice
-        + ", balance " + balance + ", " + lines + "}";
+    return "RenewalOrder{"
+        + (orderId.isEmpty() ? "no order" : orderId)
+        + ", total "
+        + totalPrice
+        + ", balance "
+        + balance
+        + ", "
+        + lines
+        + "}";
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class AmountTest {
   @Test
   void moneyRoundTripsExactly() {
-    Money m = Money.newBuilder().setCurrencyCode("CNY").setUnits(1000).setNanos(500_000_000).build();
+    Money m =
+        Money.newBuilder().setCurrencyCode("CNY").setUnits(1000).setNanos(500_000_000).build();
     Amount a = Amount.fromProto(m);
     assertThat(a.value()).isEqualTo(new BigDecimal("1000.50"));
     assertThat(a.currency()).isEqualTo(Currency.getInstance("CNY"));
@@ -27,7 +28,9 @@ class AmountTest {
     assertThat(d.getNanos()).isEqualTo(-10_000_000);
     assertThat(Amount.fromProto(d)).isEqualTo(debit);
     assertThat(Amount.cny("0.1").add(Amount.cny("0.2"))).isEqualTo(Amount.cny("0.30"));
-    assertThat(Amount.cny("1.0")).isEqualTo(Amount.cny("1.00")).hasSameHashCodeAs(Amount.cny("1.00"));
+    assertThat(Amount.cny("1.0"))
+        .isEqualTo(Amount.cny("1.00"))
+        .hasSameHashCodeAs(Amount.cny("1.00"));
   }
 
   @Test
@@ -36,7 +39,8 @@ class AmountTest {
     Amount usd = Amount.fromProto(Money.newBuilder().setCurrencyCode("USD").setUnits(1).build());
     assertThat(usd.currency().getCurrencyCode()).isEqualTo("USD");
     assertThatThrownBy(() -> usd.add(Amount.cny("1"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Amount.cny("0.0000000001")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Amount.cny("0.0000000001"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -50,6 +54,7 @@ class AmountTest {
     assertThat(pd.getSeconds()).isEqualTo(-1);
     assertThat(pd.getNanos()).isEqualTo(-500_000_000);
     assertThat(ProtoTypes.toDuration(pd)).isEqualTo(negative);
-    assertThat(ProtoTypes.toDuration(ProtoTypes.toProtoDuration(Duration.ofDays(30)))).isEqualTo(Duration.ofDays(30));
+    assertThat(ProtoTypes.toDuration(ProtoTypes.toProtoDuration(Duration.ofDays(30))))
+        .isEqualTo(Duration.ofDays(30));
   }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lets the server carry out a call completely (it commits), then throws its response away and
- * answers {@code UNAVAILABLE} instead: the client cannot tell whether anything happened. Armed
- * for a number of calls of one method; records every request message and x-request-id it sees.
+ * answers {@code UNAVAILABLE} instead: the client cannot tell whether anything happened. Armed for
+ * a number of calls of one method; records every request message and x-request-id it sees.
  */
 public final class DropResponses implements ServerInterceptor {
   private final String method;
@@ -51,28 +51,34 @@ public final class DropResponses implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     if (!call.getMethodDescriptor().getBareMethodName().equals(method)) {
       return next.startCall(call, headers);
     }
     requestIds.add(headers.get(FakeServer.REQUEST_ID));
     boolean drop = toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-    ServerCall<Q, R> effective = !drop ? call : new SimpleForwardingServerCall<>(call) {
-      @Override
-      public void sendMessage(R message) {
-        // committed, but the client never hears of it
-      }
+    ServerCall<Q, R> effective =
+        !drop
+            ? call
+            : new SimpleForwardingServerCall<>(call) {
+              @Override
+              public void sendMessage(R message) {
+                // committed, but the client never hears of it
+              }
 
-      @Override
-      public void close(Status status, Metadata trailers) {
-        if (status.isOk()) {
-          dropped.incrementAndGet();
-          super.close(Status.UNAVAILABLE.withDescription("injected: response lost after commit"), new Metadata());
-        } else {
-          super.close(status, trailers);
-        }
-      }
-    };
+              @Override
+              public void close(Status status, Metadata trailers) {
+                if (status.isOk()) {
+                  dropped.incrementAndGet();
+                  super.close(
+                      Status.UNAVAILABLE.withDescription("injected: response lost after commit"),
+                      new Metadata());
+                } else {
+                  super.close(status, trailers);
+                }
+              }
+            };
     return new SimpleForwardingServerCallListener<>(next.startCall(effective, headers)) {
       @Override
       public void onMessage(Q message) {

@@ -26,31 +26,41 @@ import java.util.concurrent.TimeUnit;
 
 /** A stand-in service on a real loopback port, recording the headers and deadline of every call. */
 public final class FakeServer implements AutoCloseable {
-  public static final Metadata.Key<String> REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
-  public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** One received call: its method, headers and the time left to its deadline when it arrived (ms, -1 = none). */
+  /**
+   * One received call: its method, headers and the time left to its deadline when it arrived (ms,
+   * -1 = none).
+   */
   public record Received(String method, Metadata headers, long deadlineMillis) {}
 
   private final Server server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   public FakeServer(BindableService... services) {
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
-        InsecureServerCredentials.create());
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create());
     for (BindableService s : services) {
       builder.addService(s);
     }
-    builder.intercept(new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        Deadline d = Context.current().getDeadline();
-        received.add(new Received(call.getMethodDescriptor().getBareMethodName(), headers,
-            d == null ? -1 : d.timeRemaining(TimeUnit.MILLISECONDS)));
-        return Contexts.interceptCall(Context.current(), call, headers, next);
-      }
-    });
+    builder.intercept(
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            Deadline d = Context.current().getDeadline();
+            received.add(
+                new Received(
+                    call.getMethodDescriptor().getBareMethodName(),
+                    headers,
+                    d == null ? -1 : d.timeRemaining(TimeUnit.MILLISECONDS)));
+            return Contexts.interceptCall(Context.current(), call, headers, next);
+          }
+        });
     try {
       server = builder.build().start();
     } catch (IOException e) {
@@ -70,24 +80,37 @@ public final class FakeServer implements AutoCloseable {
     return received.stream().filter(r -> r.method().equals(method)).toList();
   }
 
-  /** A failure as the real server reports it: google.rpc.Status with an ErrorInfo (and field violations). */
-  public static StatusRuntimeException error(io.grpc.Status.Code code, String reason, Map<String, String> metadata,
-      Metadata trailers, String... badFields) {
-    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
-        .setCode(code.value())
-        .setMessage("fake " + reason);
+  /**
+   * A failure as the real server reports it: google.rpc.Status with an ErrorInfo (and field
+   * violations).
+   */
+  public static StatusRuntimeException error(
+      io.grpc.Status.Code code,
+      String reason,
+      Map<String, String> metadata,
+      Metadata trailers,
+      String... badFields) {
+    com.google.rpc.Status.Builder status =
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage("fake " + reason);
     if (reason != null) {
-      status.addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("renewal.cvmbilling.com")
-          .putAllMetadata(metadata).build()));
+      status.addDetails(
+          Any.pack(
+              ErrorInfo.newBuilder()
+                  .setReason(reason)
+                  .setDomain("renewal.cvmbilling.com")
+                  .putAllMetadata(metadata)
+                  .build()));
     }
     if (badFields.length > 0) {
       BadRequest.Builder br = BadRequest.newBuilder();
       for (String f : badFields) {
-        br.addFieldViolations(BadRequest.FieldViolation.newBuilder().setField(f).setDescription(f + " is wrong"));
+        br.addFieldViolations(
+            BadRequest.FieldViolation.newBuilder().setField(f).setDescription(f + " is wrong"));
       }
       status.addDetails(Any.pack(br.build()));
     }
-    return StatusProto.toStatusRuntimeException(status.build(), trailers == null ? new Metadata() : trailers);
+    return StatusProto.toStatusRuntimeException(
+        status.build(), trailers == null ? new Metadata() : trailers);
   }
 
   public static StatusRuntimeException error(io.grpc.Status.Code code, String reason) {

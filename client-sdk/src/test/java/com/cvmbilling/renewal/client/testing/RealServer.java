@@ -33,9 +33,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The real server (its whole Guice graph and interceptors) on a real Netty port on loopback,
- * over a private in-memory H2 database that outlives {@link #stop()}, so {@link #restart()}
- * brings the same data back on the same port. Several instances may share one database.
+ * The real server (its whole Guice graph and interceptors) on a real Netty port on loopback, over a
+ * private in-memory H2 database that outlives {@link #stop()}, so {@link #restart()} brings the
+ * same data back on the same port. Several instances may share one database.
  */
 public final class RealServer implements AutoCloseable {
   public static final String ADMIN_KEY = "sdk-test-admin-key";
@@ -47,7 +47,11 @@ public final class RealServer implements AutoCloseable {
   private RenewalServer server;
   private int port;
 
-  private RealServer(String dbUrl, boolean ownsDatabase, ServerCredentials credentials, List<ServerInterceptor> interceptors) {
+  private RealServer(
+      String dbUrl,
+      boolean ownsDatabase,
+      ServerCredentials credentials,
+      List<ServerInterceptor> interceptors) {
     this.dbUrl = dbUrl;
     this.ownsDatabase = ownsDatabase;
     this.credentials = credentials;
@@ -56,7 +60,8 @@ public final class RealServer implements AutoCloseable {
   }
 
   public static RealServer start(ServerInterceptor... interceptors) {
-    return new RealServer(newDatabaseUrl(), true, InsecureServerCredentials.create(), List.of(interceptors));
+    return new RealServer(
+        newDatabaseUrl(), true, InsecureServerCredentials.create(), List.of(interceptors));
   }
 
   public static RealServer startWithTls(ServerCredentials credentials) {
@@ -69,19 +74,22 @@ public final class RealServer implements AutoCloseable {
   }
 
   private static String newDatabaseUrl() {
-    return "jdbc:h2:mem:sdk_" + UUID.randomUUID().toString().replace("-", "")
+    return "jdbc:h2:mem:sdk_"
+        + UUID.randomUUID().toString().replace("-", "")
         + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
   }
 
   private void start(int onPort) {
     DatabaseSettings db = new DatabaseSettings(dbUrl, "sa", "", Path.of("target"), 8);
-    ServerConfig config = ServerConfig.builder(db)
-        .adminKeys(List.of(ADMIN_KEY))
-        .runLifecycle(false)
-        .eventsPollInterval(Duration.ofMillis(50))
-        .build();
+    ServerConfig config =
+        ServerConfig.builder(db)
+            .adminKeys(List.of(ADMIN_KEY))
+            .runLifecycle(false)
+            .eventsPollInterval(Duration.ofMillis(50))
+            .build();
     server = RenewalServer.create(config);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort), credentials);
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort), credentials);
     for (ServerInterceptor i : interceptors) {
       builder.intercept(i);
     }
@@ -143,20 +151,24 @@ public final class RealServer implements AutoCloseable {
     }
   }
 
-  /** {@code count} prepaid S5.SMALL2 instances (5 Mbps) expiring at {@code expiry}, 100 per call. */
+  /**
+   * {@code count} prepaid S5.SMALL2 instances (5 Mbps) expiring at {@code expiry}, 100 per call.
+   */
   public List<InstanceInfo> createPrepaid(String accountId, int count, Instant expiry) {
     List<InstanceInfo> all = new ArrayList<>();
     try (AdminClient admin = admin()) {
       for (int left = count; left > 0; left -= 100) {
-        all.addAll(admin.createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(accountId)
-            .setInstanceType("S5.SMALL2")
-            .setChargeType(Instance.ChargeType.PREPAID)
-            .setBandwidthMbps(5)
-            .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
-            .setCount(Math.min(100, left))
-            .setExpiredTime(ProtoTypes.toTimestamp(expiry))
-            .build()));
+        all.addAll(
+            admin.createInstances(
+                CreateInstancesRequest.newBuilder()
+                    .setAccountId(accountId)
+                    .setInstanceType("S5.SMALL2")
+                    .setChargeType(Instance.ChargeType.PREPAID)
+                    .setBandwidthMbps(5)
+                    .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
+                    .setCount(Math.min(100, left))
+                    .setExpiredTime(ProtoTypes.toTimestamp(expiry))
+                    .build()));
       }
     }
     return all;

@@ -18,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * script is empty. DescribeAccount answers after {@link #describeDelayMillis}.
  */
 public final class ScriptedRenewalService extends RenewalServiceGrpc.RenewalServiceImplBase {
-  private final ConcurrentLinkedQueue<StatusRuntimeException> script = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<StatusRuntimeException> script =
+      new ConcurrentLinkedQueue<>();
   private final List<RenewInstancesRequest> renewRequests = new CopyOnWriteArrayList<>();
   private volatile boolean alwaysFail;
   private volatile StatusRuntimeException always;
@@ -40,32 +41,44 @@ public final class ScriptedRenewalService extends RenewalServiceGrpc.RenewalServ
   }
 
   @Override
-  public void renewInstances(RenewInstancesRequest request, StreamObserver<RenewInstancesResponse> out) {
+  public void renewInstances(
+      RenewInstancesRequest request, StreamObserver<RenewInstancesResponse> out) {
     renewRequests.add(request);
     StatusRuntimeException next = alwaysFail ? always : script.poll();
     if (next != null) {
       out.onError(next);
       return;
     }
-    out.onNext(RenewInstancesResponse.newBuilder()
-        .setOrderId("ord-fake")
-        .setTotalPrice(Money.newBuilder().setCurrencyCode("CNY").setUnits(55).build())
-        .setBalance(Money.newBuilder().setCurrencyCode("CNY").setUnits(945).setNanos(500_000_000).build())
-        .build());
+    out.onNext(
+        RenewInstancesResponse.newBuilder()
+            .setOrderId("ord-fake")
+            .setTotalPrice(Money.newBuilder().setCurrencyCode("CNY").setUnits(55).build())
+            .setBalance(
+                Money.newBuilder()
+                    .setCurrencyCode("CNY")
+                    .setUnits(945)
+                    .setNanos(500_000_000)
+                    .build())
+            .build());
     out.onCompleted();
   }
 
   @Override
-  public void describeAccount(DescribeAccountRequest request, StreamObserver<DescribeAccountResponse> out) {
+  public void describeAccount(
+      DescribeAccountRequest request, StreamObserver<DescribeAccountResponse> out) {
     try {
       Thread.sleep(describeDelayMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    out.onNext(DescribeAccountResponse.newBuilder()
-        .setAccount(Account.newBuilder().setAccountId("acc-fake0001").setBillingTimeZone("Asia/Shanghai")
-            .setBalance(Money.newBuilder().setCurrencyCode("CNY").setUnits(1000)))
-        .build());
+    out.onNext(
+        DescribeAccountResponse.newBuilder()
+            .setAccount(
+                Account.newBuilder()
+                    .setAccountId("acc-fake0001")
+                    .setBillingTimeZone("Asia/Shanghai")
+                    .setBalance(Money.newBuilder().setCurrencyCode("CNY").setUnits(1000)))
+            .build());
     out.onCompleted();
   }
 }

@@ -36,8 +36,10 @@ public final class ServerProcess implements AutoCloseable {
     String configured = System.getProperty("renewal.server.jar");
     Path jar = Path.of(configured != null ? configured : "../server/target/renewal-server.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("the server jar " + jar.toAbsolutePath()
-          + " is missing: build it first (mvn -B -ntp -DskipTests package)");
+      throw new IllegalStateException(
+          "the server jar "
+              + jar.toAbsolutePath()
+              + " is missing: build it first (mvn -B -ntp -DskipTests package)");
     }
     return jar;
   }
@@ -45,15 +47,26 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts {@code java -jar renewal-server.jar --demo --port 0 --data-dir <dataDir>}. */
   public static ServerProcess startDemo(Path dataDir) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", jar().toString(),
-        "--demo", "--port", "0", "--data-dir", dataDir.toString())
-        .redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                "-jar",
+                jar().toString(),
+                "--demo",
+                "--port",
+                "0",
+                "--data-dir",
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
     return new ServerProcess(p);
   }
 
   private void read() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         output.add(line);
@@ -65,7 +78,8 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException ignored) {
       // the process ended
     }
-    port.completeExceptionally(new IllegalStateException("the server exited before it was ready: " + output));
+    port.completeExceptionally(
+        new IllegalStateException("the server exited before it was ready: " + output));
   }
 
   /** Waits until the server listens; returns its port. */

@@ -39,8 +39,11 @@ public final class TestCertificates {
     }
 
     public byte[] keyPem() {
-      String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-      return ("-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+      String b64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(key.getEncoded());
+      return ("-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n")
+          .getBytes(StandardCharsets.US_ASCII);
     }
   }
 
@@ -48,22 +51,51 @@ public final class TestCertificates {
 
   public static Issued certificateAuthority(String name) {
     KeyPair keys = keyPair();
-    return new Issued(build(new X500Name("CN=" + name), keys, new X500Name("CN=" + name), keys.getPrivate(), true, null, null), keys.getPrivate());
+    return new Issued(
+        build(
+            new X500Name("CN=" + name),
+            keys,
+            new X500Name("CN=" + name),
+            keys.getPrivate(),
+            true,
+            null,
+            null),
+        keys.getPrivate());
   }
 
   /** A server certificate for localhost and 127.0.0.1. */
   public static Issued server(Issued ca) {
     KeyPair keys = keyPair();
-    GeneralNames names = new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
-    return new Issued(build(new X500Name("CN=localhost"), keys, issuer(ca), ca.key(), false, names,
-        KeyPurposeId.id_kp_serverAuth), keys.getPrivate());
+    GeneralNames names =
+        new GeneralNames(
+            new GeneralName[] {
+              new GeneralName(GeneralName.dNSName, "localhost"),
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+            });
+    return new Issued(
+        build(
+            new X500Name("CN=localhost"),
+            keys,
+            issuer(ca),
+            ca.key(),
+            false,
+            names,
+            KeyPurposeId.id_kp_serverAuth),
+        keys.getPrivate());
   }
 
   public static Issued client(Issued ca, String name) {
     KeyPair keys = keyPair();
-    return new Issued(build(new X500Name("CN=" + name), keys, issuer(ca), ca.key(), false, null,
-        KeyPurposeId.id_kp_clientAuth), keys.getPrivate());
+    return new Issued(
+        build(
+            new X500Name("CN=" + name),
+            keys,
+            issuer(ca),
+            ca.key(),
+            false,
+            null,
+            KeyPurposeId.id_kp_clientAuth),
+        keys.getPrivate());
   }
 
   private static X500Name issuer(Issued ca) {
@@ -80,16 +112,32 @@ public final class TestCertificates {
     }
   }
 
-  private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey signer, boolean ca,
-      GeneralNames sans, KeyPurposeId purpose) {
+  private static X509Certificate build(
+      X500Name subject,
+      KeyPair keys,
+      X500Name issuer,
+      PrivateKey signer,
+      boolean ca,
+      GeneralNames sans,
+      KeyPurposeId purpose) {
     try {
       Instant now = Instant.now();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              new BigInteger(64, RANDOM),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(1))),
+              subject,
+              keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      b.addExtension(Extension.keyUsage, true, ca
-          ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-          : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
+      b.addExtension(
+          Extension.keyUsage,
+          true,
+          ca
+              ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+              : new KeyUsage(
+                  KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
       if (sans != null) {
         b.addExtension(Extension.subjectAlternativeName, false, sans);
       }

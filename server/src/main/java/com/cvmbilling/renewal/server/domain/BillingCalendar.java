@@ -12,8 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * Calendar rules of SPEC section 5. Instants are absolute; every day boundary (anchor day,
- * unified expiry day, day counts) is taken in the account's billing time zone.
+ * Calendar rules of SPEC section 5. Instants are absolute; every day boundary (anchor day, unified
+ * expiry day, day counts) is taken in the account's billing time zone.
  */
 public final class BillingCalendar {
   private BillingCalendar() {}
@@ -70,8 +70,13 @@ public final class BillingCalendar {
     if (candidate.isBefore(currentExpiry)) {
       // The day of this month is already past: the same day of the next month is always after
       // the current expiry, because the current expiry lies within this local month.
-      candidate = local.withDayOfMonth(1).plusMonths(1).withDayOfMonth(expiryDay)
-          .atStartOfDay(zone).toInstant();
+      candidate =
+          local
+              .withDayOfMonth(1)
+              .plusMonths(1)
+              .withDayOfMonth(expiryDay)
+              .atStartOfDay(zone)
+              .toInstant();
     }
     return candidate;
   }
@@ -80,8 +85,8 @@ public final class BillingCalendar {
    * Local calendar days from {@code from} to {@code to} in {@code zone}, a started day counting as
    * a whole one; 0 if {@code to} is not after {@code from}. Counted on local date-times, so a day
    * with a DST change (23 or 25 hours) is still one day: full days between the two local
-   * date-times, plus one if anything remains. An interval that is positive in absolute time but
-   * not in local time (inside a DST fall-back overlap) counts as 1.
+   * date-times, plus one if anything remains. An interval that is positive in absolute time but not
+   * in local time (inside a DST fall-back overlap) counts as 1.
    */
   public static long wholeDaysRoundedUp(Instant from, Instant to, ZoneId zone) {
     Objects.requireNonNull(from, "from");

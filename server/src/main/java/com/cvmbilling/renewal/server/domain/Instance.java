@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * An instance as billing stores it. {@code expiryAnchorDay} is the day of the month that monthly
- * renewals return to (so that Jan 31 -> Feb 28 -> Mar 31); null for postpaid instances.
- * {@code version} increases with every change and guards updates.
+ * renewals return to (so that Jan 31 -> Feb 28 -> Mar 31); null for postpaid instances. {@code
+ * version} increases with every change and guards updates.
  */
 public record Instance(
     String instanceId,
@@ -56,19 +56,62 @@ public record Instance(
       bandwidthMbps = from.bandwidthMbps;
     }
 
-    public Change state(InstanceState v) { state = v; return this; }
-    public Change expiredTime(Instant v) { expiredTime = v; return this; }
-    public Change expiryAnchorDay(Integer v) { expiryAnchorDay = v; return this; }
-    public Change isolatedTime(Instant v) { isolatedTime = v; return this; }
-    public Change releasedTime(Instant v) { releasedTime = v; return this; }
-    public Change renewFlag(RenewFlag v) { renewFlag = v; return this; }
-    public Change autoRenewPeriodMonths(int v) { autoRenewPeriodMonths = v; return this; }
-    public Change bandwidthMbps(int v) { bandwidthMbps = v; return this; }
+    public Change state(InstanceState v) {
+      state = v;
+      return this;
+    }
+
+    public Change expiredTime(Instant v) {
+      expiredTime = v;
+      return this;
+    }
+
+    public Change expiryAnchorDay(Integer v) {
+      expiryAnchorDay = v;
+      return this;
+    }
+
+    public Change isolatedTime(Instant v) {
+      isolatedTime = v;
+      return this;
+    }
+
+    public Change releasedTime(Instant v) {
+      releasedTime = v;
+      return this;
+    }
+
+    public Change renewFlag(RenewFlag v) {
+      renewFlag = v;
+      return this;
+    }
+
+    public Change autoRenewPeriodMonths(int v) {
+      autoRenewPeriodMonths = v;
+      return this;
+    }
+
+    public Change bandwidthMbps(int v) {
+      bandwidthMbps = v;
+      return this;
+    }
 
     public Instance build() {
-      return new Instance(from.instanceId, from.accountId, from.instanceType, from.chargeType, state,
-          from.createdTime, expiredTime, expiryAnchorDay, isolatedTime, releasedTime, renewFlag,
-          autoRenewPeriodMonths, bandwidthMbps, from.version + 1);
+      return new Instance(
+          from.instanceId,
+          from.accountId,
+          from.instanceType,
+          from.chargeType,
+          state,
+          from.createdTime,
+          expiredTime,
+          expiryAnchorDay,
+          isolatedTime,
+          releasedTime,
+          renewFlag,
+          autoRenewPeriodMonths,
+          bandwidthMbps,
+          from.version + 1);
     }
   }
 }

@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 /**
- * When the lifecycle job must act on an instance, and what it must do then (SPEC 4). Pure: the
- * job asks {@link #dueStep} when an instance's stored due time has come, performs that one
- * step, then stores {@link #nextDue} as the new due time.
+ * When the lifecycle job must act on an instance, and what it must do then (SPEC 4). Pure: the job
+ * asks {@link #dueStep} when an instance's stored due time has come, performs that one step, then
+ * stores {@link #nextDue} as the new due time.
  *
- * <p>Order of precedence at one instant: expiry (last auto-renew attempt, else isolation), then
- * a reminder, then an auto-renew attempt inside the lead window. A reminder therefore never
- * hides behind a failing auto-renew retry.
+ * <p>Order of precedence at one instant: expiry (last auto-renew attempt, else isolation), then a
+ * reminder, then an auto-renew attempt inside the lead window. A reminder therefore never hides
+ * behind a failing auto-renew retry.
  */
 public final class LifecycleSchedule {
   /** Reminder points, in days before expiry, earliest first. */
@@ -27,14 +27,17 @@ public final class LifecycleSchedule {
   public record Settings(Duration autoRenewLead, Duration retention, Duration retryInterval) {}
 
   /**
-   * Which reminders were already sent: for the expiry cycle {@code expiry}, every reminder
-   * point of {@code daysBefore} days or more. A different expiry means none yet.
+   * Which reminders were already sent: for the expiry cycle {@code expiry}, every reminder point of
+   * {@code daysBefore} days or more. A different expiry means none yet.
    */
   public record Reminders(Instant expiry, Integer daysBefore) {
     public static final Reminders NONE = new Reminders(null, null);
 
     boolean sent(Instant currentExpiry, int days) {
-      return expiry != null && expiry.equals(currentExpiry) && daysBefore != null && days >= daysBefore;
+      return expiry != null
+          && expiry.equals(currentExpiry)
+          && daysBefore != null
+          && days >= daysBefore;
     }
   }
 
@@ -54,7 +57,8 @@ public final class LifecycleSchedule {
 
   public record Release() implements Step {}
 
-  public static Step dueStep(Instance instance, Reminders reminders, ZoneId zone, Instant now, Settings settings) {
+  public static Step dueStep(
+      Instance instance, Reminders reminders, ZoneId zone, Instant now, Settings settings) {
     if (!instance.isPrepaid() || instance.state() == InstanceState.RELEASED) {
       return new Wait();
     }
@@ -78,13 +82,18 @@ public final class LifecycleSchedule {
   }
 
   /**
-   * The next instant anything is due, strictly after {@code now} unless something is already
-   * due; null when nothing will ever be (released, postpaid).
+   * The next instant anything is due, strictly after {@code now} unless something is already due;
+   * null when nothing will ever be (released, postpaid).
    *
    * @param lastAttemptFailed an auto-renew attempt just failed at {@code now}: retry later
    */
   public static Instant nextDue(
-      Instance instance, Reminders reminders, ZoneId zone, Instant now, Settings settings, boolean lastAttemptFailed) {
+      Instance instance,
+      Reminders reminders,
+      ZoneId zone,
+      Instant now,
+      Settings settings,
+      boolean lastAttemptFailed) {
     if (!instance.isPrepaid() || instance.state() == InstanceState.RELEASED) {
       return null;
     }
@@ -99,8 +108,10 @@ public final class LifecycleSchedule {
     }
     if (instance.renewFlag() == RenewFlag.NOTIFY_AND_AUTO_RENEW) {
       Instant windowStart = expiry.minus(settings.autoRenewLead());
-      Instant attempt = now.isBefore(windowStart) ? windowStart
-          : lastAttemptFailed ? now.plus(settings.retryInterval()) : now;
+      Instant attempt =
+          now.isBefore(windowStart)
+              ? windowStart
+              : lastAttemptFailed ? now.plus(settings.retryInterval()) : now;
       if (attempt.isBefore(next)) {
         next = attempt;
       }
@@ -124,7 +135,8 @@ public final class LifecycleSchedule {
   }
 
   /** The time of the next reminder not sent yet and not yet passed, or null. */
-  static Instant nextReminderTime(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
+  static Instant nextReminderTime(
+      Instance instance, Reminders reminders, ZoneId zone, Instant now) {
     if (!notifies(instance.renewFlag())) {
       return null;
     }

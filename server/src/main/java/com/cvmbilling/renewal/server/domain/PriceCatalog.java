@@ -6,7 +6,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Monthly list prices in fen, as loaded from the database. */
-public record PriceCatalog(SortedMap<String, Long> instanceTypeMonthlyFen, long bandwidthMonthlyFenPerMbps) {
+public record PriceCatalog(
+    SortedMap<String, Long> instanceTypeMonthlyFen, long bandwidthMonthlyFenPerMbps) {
 
   public PriceCatalog {
     instanceTypeMonthlyFen = new TreeMap<>(instanceTypeMonthlyFen);
@@ -24,7 +25,8 @@ public record PriceCatalog(SortedMap<String, Long> instanceTypeMonthlyFen, long 
   public long monthlyRateFen(String instanceType, int bandwidthMbps) {
     Long typePrice = instanceTypeMonthlyFen.get(instanceType);
     if (typePrice == null) {
-      // A stored instance always has a catalogued type; a missing row is a data error, not user input.
+      // A stored instance always has a catalogued type; a missing row is a data error, not user
+      // input.
       throw new IllegalStateException("no price for instance type " + instanceType);
     }
     return Pricing.monthlyRateFen(typePrice, bandwidthMbps, bandwidthMonthlyFenPerMbps);

@@ -79,9 +79,9 @@ public final class Pricing {
   }
 
   /**
-   * Charge for raising the bandwidth for the rest of the current period: round_half_up((new -
-   * old) x remainingDays / 30). Zero when the rate does not go up (a decrease is not refunded) or
-   * no days remain.
+   * Charge for raising the bandwidth for the rest of the current period: round_half_up((new - old)
+   * x remainingDays / 30). Zero when the rate does not go up (a decrease is not refunded) or no
+   * days remain.
    */
   public static long bandwidthUpgradeFen(
       long oldMonthlyRateFen, long newMonthlyRateFen, long remainingDays) {

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a renewal of a batch does and costs (SPEC 5), computed without I/O. The price inquiry,
- * the dry run and the real call all build this same plan, so they cannot disagree.
+ * What a renewal of a batch does and costs (SPEC 5), computed without I/O. The price inquiry, the
+ * dry run and the real call all build this same plan, so they cannot disagree.
  */
 public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUpgradeTotalFen) {
 
@@ -51,13 +51,15 @@ public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUp
               ? instance.expiryAnchorDay()
               : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
       Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-      Instance after = instance.change()
-          .state(InstanceState.RUNNING)
-          .expiredTime(newExpiry)
-          .expiryAnchorDay(anchor)
-          .isolatedTime(null)
-          .bandwidthMbps(bandwidthAfter)
-          .build();
+      Instance after =
+          instance
+              .change()
+              .state(InstanceState.RUNNING)
+              .expiredTime(newExpiry)
+              .expiryAnchorDay(anchor)
+              .isolatedTime(null)
+              .bandwidthMbps(bandwidthAfter)
+              .build();
       lines.add(new Line(instance, after, renewalPrice, upgradeFen));
       renewalTotal = renewalTotal.plus(renewalPrice);
       upgradeTotal = Math.addExact(upgradeTotal, upgradeFen);

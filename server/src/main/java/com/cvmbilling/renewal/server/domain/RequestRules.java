@@ -37,6 +37,7 @@ public final class RequestRules {
   private static final int ID_SUFFIX_LENGTH = 8;
   private static final String ID_FORMAT =
       "an instance id is \"ins-\" followed by 8 lowercase letters or digits";
+
   /** How many malformed ids the human-readable message quotes (metadata lists all). */
   private static final int MAX_IDS_IN_MESSAGE = 3;
 
@@ -66,8 +67,8 @@ public final class RequestRules {
    * TOO_MANY_INSTANCES}, metadata {@code count} and {@code max}), malformed ({@code
    * INVALID_INSTANCE_ID}, metadata {@code instanceIds} listing every distinct malformed id in
    * request order; null and empty count as malformed), repeated ({@code DUPLICATE_INSTANCE_ID},
-   * metadata {@code instanceIds} listing each repeated id once, in order of first appearance).
-   * A null list counts as empty.
+   * metadata {@code instanceIds} listing each repeated id once, in order of first appearance). A
+   * null list counts as empty.
    */
   public static void validateInstanceIds(List<String> ids) {
     if (ids == null || ids.isEmpty()) {
@@ -80,8 +81,7 @@ public final class RequestRules {
     }
     if (ids.size() > MAX_BATCH) {
       String msg =
-          "instance_ids names " + ids.size() + " instances; at most " + MAX_BATCH
-              + " per request";
+          "instance_ids names " + ids.size() + " instances; at most " + MAX_BATCH + " per request";
       throw ApiException.of(ErrorReason.TOO_MANY_INSTANCES, msg)
           .meta("count", Integer.toString(ids.size()))
           .meta("max", Integer.toString(MAX_BATCH))
@@ -139,8 +139,7 @@ public final class RequestRules {
   }
 
   /**
-   * A renewal period: 1..12, 24 or 36 months; else {@code INVALID_PERIOD} on {@code
-   * period_months}.
+   * A renewal period: 1..12, 24 or 36 months; else {@code INVALID_PERIOD} on {@code period_months}.
    */
   public static void validateRenewalPeriod(int months) {
     if (!Pricing.isAllowedRenewalPeriod(months)) {
@@ -155,8 +154,10 @@ public final class RequestRules {
   public static void validateAutoRenewPeriod(int months) {
     if (months < 0 || months > MAX_AUTO_RENEW_PERIOD_MONTHS) {
       String msg =
-          "auto_renew_period_months must be 1 to " + MAX_AUTO_RENEW_PERIOD_MONTHS
-              + " (or 0 to keep the current period); got " + months;
+          "auto_renew_period_months must be 1 to "
+              + MAX_AUTO_RENEW_PERIOD_MONTHS
+              + " (or 0 to keep the current period); got "
+              + months;
       throw ApiException.of(ErrorReason.INVALID_PERIOD, msg)
           .meta("autoRenewPeriodMonths", Integer.toString(months))
           .field("auto_renew_period_months", msg)
@@ -168,7 +169,11 @@ public final class RequestRules {
   public static void validateBandwidth(int mbps) {
     if (mbps < MIN_BANDWIDTH_MBPS || mbps > MAX_BANDWIDTH_MBPS) {
       String msg =
-          "bandwidth_mbps must be " + MIN_BANDWIDTH_MBPS + " to " + MAX_BANDWIDTH_MBPS + "; got "
+          "bandwidth_mbps must be "
+              + MIN_BANDWIDTH_MBPS
+              + " to "
+              + MAX_BANDWIDTH_MBPS
+              + "; got "
               + mbps;
       throw ApiException.of(ErrorReason.INVALID_BANDWIDTH, msg)
           .meta("bandwidthMbps", Integer.toString(mbps))
@@ -200,8 +205,10 @@ public final class RequestRules {
     }
     if (!ok) {
       String msg =
-          "client_token must be 1 to " + MAX_CLIENT_TOKEN_LENGTH
-              + " printable ASCII characters without spaces (got " + token.length()
+          "client_token must be 1 to "
+              + MAX_CLIENT_TOKEN_LENGTH
+              + " printable ASCII characters without spaces (got "
+              + token.length()
               + " characters)";
       throw ApiException.of(ErrorReason.INVALID_CLIENT_TOKEN, msg)
           .meta("length", Integer.toString(token.length()))
@@ -211,8 +218,8 @@ public final class RequestRules {
   }
 
   /**
-   * A billing time zone: empty (or null) is {@link #DEFAULT_TIME_ZONE}; otherwise an IANA time
-   * zone id known to this JVM's tz database, spelt exactly (e.g. {@code Asia/Shanghai}, {@code
+   * A billing time zone: empty (or null) is {@link #DEFAULT_TIME_ZONE}; otherwise an IANA time zone
+   * id known to this JVM's tz database, spelt exactly (e.g. {@code Asia/Shanghai}, {@code
    * America/New_York}, {@code UTC}). Fixed offsets ({@code +08:00}, {@code Z}, {@code UTC+8}) are
    * rejected: they have no rules and cannot follow a region. Else {@code INVALID_TIME_ZONE} on
    * {@code billing_time_zone}.
@@ -235,10 +242,10 @@ public final class RequestRules {
 
   /**
    * A request value as echoed in errors: null as the empty string; each code point outside
-   * printable ASCII (0x20..0x7E), and each comma (the metadata list separator), replaced by
-   * {@code ?}; cut to {@value #MAX_ECHO_CHARS} code points followed by {@code ...}. Ordinary ids
-   * come back unchanged. Every error that echoes a request value must pass it through here: the
-   * ErrorInfo travels in the trailers, and HTTP/2 peers refuse trailers over 8 KiB by default.
+   * printable ASCII (0x20..0x7E), and each comma (the metadata list separator), replaced by {@code
+   * ?}; cut to {@value #MAX_ECHO_CHARS} code points followed by {@code ...}. Ordinary ids come back
+   * unchanged. Every error that echoes a request value must pass it through here: the ErrorInfo
+   * travels in the trailers, and HTTP/2 peers refuse trailers over 8 KiB by default.
    */
   public static String display(String value) {
     if (value == null) {

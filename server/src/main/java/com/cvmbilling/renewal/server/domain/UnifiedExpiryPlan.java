@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What aligning a batch to one day of the month does and costs (SPEC 5): each instance moves to
- * the first 00:00 of {@code expiryDay} (billing time zone) not before its expiry, charged
- * monthly rate x extension days / 30 with no period discount. Already aligned = unchanged, free.
+ * What aligning a batch to one day of the month does and costs (SPEC 5): each instance moves to the
+ * first 00:00 of {@code expiryDay} (billing time zone) not before its expiry, charged monthly rate
+ * x extension days / 30 with no period discount. Already aligned = unchanged, free.
  */
 public record UnifiedExpiryPlan(List<Line> lines, long totalFen) {
 

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request that cannot be carried out, for a reason the caller can act on. Thrown by the
- * domain and service layers; the gRPC layer turns it into a {@code google.rpc.Status} in one
- * place. The message is for humans and never contains internals.
+ * A request that cannot be carried out, for a reason the caller can act on. Thrown by the domain
+ * and service layers; the gRPC layer turns it into a {@code google.rpc.Status} in one place. The
+ * message is for humans and never contains internals.
  */
 public final class ApiException extends RuntimeException {
   private final ErrorReason reason;

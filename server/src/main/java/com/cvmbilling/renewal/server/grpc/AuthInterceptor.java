@@ -20,9 +20,9 @@ import jakarta.inject.Singleton;
 import java.util.Set;
 
 /**
- * Authenticates {@code authorization: Bearer <key>} and checks the key's kind against the
- * service: tenant keys for RenewalService, admin keys for AdminService and TestClockService.
- * Health and reflection (and anything else not ours) need no key.
+ * Authenticates {@code authorization: Bearer <key>} and checks the key's kind against the service:
+ * tenant keys for RenewalService, admin keys for AdminService and TestClockService. Health and
+ * reflection (and anything else not ours) need no key.
  */
 @Singleton
 public final class AuthInterceptor implements ServerInterceptor {
@@ -61,7 +61,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     try {
       principal = authenticate(headers.get(AUTHORIZATION));
       if (adminService && !principal.admin()) {
-        throw ApiException.of(ErrorReason.ADMIN_REQUIRED, "this call needs an admin API key").build();
+        throw ApiException.of(ErrorReason.ADMIN_REQUIRED, "this call needs an admin API key")
+            .build();
       }
       if (!adminService && principal.admin()) {
         throw ApiException.of(
@@ -76,7 +77,8 @@ public final class AuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     recordCaller(principal);
-    return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal), call, headers, next);
+    return Contexts.interceptCall(
+        Context.current().withValue(PRINCIPAL, principal), call, headers, next);
   }
 
   /** For the access log: the tenant's account id, or "admin" (never any part of a key). */
@@ -90,14 +92,16 @@ public final class AuthInterceptor implements ServerInterceptor {
   private Principal authenticate(String authorization) {
     if (authorization == null || authorization.isBlank()) {
       throw ApiException.of(
-              ErrorReason.MISSING_CREDENTIALS, "missing credentials: send 'authorization: Bearer <api key>'")
+              ErrorReason.MISSING_CREDENTIALS,
+              "missing credentials: send 'authorization: Bearer <api key>'")
           .build();
     }
     String prefix = "bearer ";
     if (authorization.length() <= prefix.length()
         || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
       throw ApiException.of(
-              ErrorReason.INVALID_CREDENTIALS, "the authorization header must be 'Bearer <api key>'")
+              ErrorReason.INVALID_CREDENTIALS,
+              "the authorization header must be 'Bearer <api key>'")
           .build();
     }
     String key = authorization.substring(prefix.length()).strip();

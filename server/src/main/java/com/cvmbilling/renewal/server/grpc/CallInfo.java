@@ -5,10 +5,10 @@ import io.grpc.Metadata;
 import java.util.UUID;
 
 /**
- * What the server knows about one call while it runs: its request id (from the caller's
- * {@code x-request-id} header, or generated), its method, who called (filled in by {@link
- * AuthInterceptor}) and, when it failed, the ErrorInfo reason. Created before any interceptor
- * runs (by {@code CallObserver}'s stream tracer) and carried in the call's {@link Context}, so the
+ * What the server knows about one call while it runs: its request id (from the caller's {@code
+ * x-request-id} header, or generated), its method, who called (filled in by {@link
+ * AuthInterceptor}) and, when it failed, the ErrorInfo reason. Created before any interceptor runs
+ * (by {@code CallObserver}'s stream tracer) and carried in the call's {@link Context}, so the
  * access log line, the metrics and the error details all speak of the same call.
  */
 public final class CallInfo {
@@ -62,8 +62,15 @@ public final class CallInfo {
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == ':' || c == '/';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || c == '.'
+              || c == ':'
+              || c == '/';
       if (!ok) {
         return false;
       }

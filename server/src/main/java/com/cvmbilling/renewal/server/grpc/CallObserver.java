@@ -32,9 +32,9 @@ import org.slf4j.event.Level;
  * trailers-only response) and adds a {@code RequestInfo} to every error.
  *
  * <p>The access log line (logger {@value #ACCESS_LOGGER}, INFO; health checks at DEBUG) carries
- * {@code method}, {@code status}, {@code reason} (on failure), {@code latency_ms}, {@code
- * account} (the tenant account id, {@code admin} for an admin key, {@code -} before
- * authentication), {@code request_id} and {@code peer}. It never carries credentials.
+ * {@code method}, {@code status}, {@code reason} (on failure), {@code latency_ms}, {@code account}
+ * (the tenant account id, {@code admin} for an admin key, {@code -} before authentication), {@code
+ * request_id} and {@code peer}. It never carries credentials.
  */
 public final class CallObserver extends ServerStreamTracer.Factory implements ServerInterceptor {
   public static final String ACCESS_LOGGER = "com.cvmbilling.renewal.server.access";
@@ -49,38 +49,44 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    return new Tracer(new CallInfo(CallInfo.requestIdFrom(headers), fullMethodName, System.nanoTime()));
+    return new Tracer(
+        new CallInfo(CallInfo.requestIdFrom(headers), fullMethodName, System.nanoTime()));
   }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     CallInfo existing = CallInfo.current();
-    CallInfo info = existing != null
-        ? existing
-        : new CallInfo(CallInfo.requestIdFrom(headers), call.getMethodDescriptor().getFullMethodName(), System.nanoTime());
-    ServerCall<ReqT, RespT> wrapped = new SimpleForwardingServerCall<>(call) {
-      private boolean headersSent;
+    CallInfo info =
+        existing != null
+            ? existing
+            : new CallInfo(
+                CallInfo.requestIdFrom(headers),
+                call.getMethodDescriptor().getFullMethodName(),
+                System.nanoTime());
+    ServerCall<ReqT, RespT> wrapped =
+        new SimpleForwardingServerCall<>(call) {
+          private boolean headersSent;
 
-      @Override
-      public void sendHeaders(Metadata responseHeaders) {
-        responseHeaders.put(CallInfo.REQUEST_ID_HEADER, info.requestId());
-        headersSent = true;
-        super.sendHeaders(responseHeaders);
-      }
+          @Override
+          public void sendHeaders(Metadata responseHeaders) {
+            responseHeaders.put(CallInfo.REQUEST_ID_HEADER, info.requestId());
+            headersSent = true;
+            super.sendHeaders(responseHeaders);
+          }
 
-      @Override
-      public void close(Status status, Metadata trailers) {
-        if (!headersSent) {
-          trailers.put(CallInfo.REQUEST_ID_HEADER, info.requestId());
-        }
-        if (!status.isOk()) {
-          ErrorMapper.withRequestInfo(status, trailers, info.requestId());
-          info.reason(ErrorMapper.reasonOf(trailers));
-        }
-        super.close(status, trailers);
-      }
-    };
+          @Override
+          public void close(Status status, Metadata trailers) {
+            if (!headersSent) {
+              trailers.put(CallInfo.REQUEST_ID_HEADER, info.requestId());
+            }
+            if (!status.isOk()) {
+              ErrorMapper.withRequestInfo(status, trailers, info.requestId());
+              info.reason(ErrorMapper.reasonOf(trailers));
+            }
+            super.close(status, trailers);
+          }
+        };
     if (existing != null) {
       return next.startCall(wrapped, headers);
     }
@@ -112,9 +118,10 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
       service = full.substring(0, Math.max(slash, 0));
       method = full.substring(slash + 1);
       SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-      peer = remote instanceof InetSocketAddress inet
-          ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
-          : String.valueOf(remote);
+      peer =
+          remote instanceof InetSocketAddress inet
+              ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+              : String.valueOf(remote);
       metrics.callStarted(type, service, method);
     }
 
@@ -132,7 +139,10 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
       if (!access.isEnabledForLevel(level)) {
         return;
       }
-      String shownMethod = UNKNOWN.equals(method) ? "unknown:" + printable(info.fullMethodName()) : service + "/" + method;
+      String shownMethod =
+          UNKNOWN.equals(method)
+              ? "unknown:" + printable(info.fullMethodName())
+              : service + "/" + method;
       String caller = info.caller();
       List<Object> args = new ArrayList<>(8);
       args.add(kv("method", shownMethod));

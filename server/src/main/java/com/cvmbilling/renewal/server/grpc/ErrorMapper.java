@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become gRPC statuses: a {@code google.rpc.Status} with an
- * {@code ErrorInfo} (reason, domain, metadata), for a wrong field a {@code BadRequest}, for a
- * rate limit a {@code RetryInfo}, and on every failed call (added as the status leaves the
- * server, see {@link #withRequestInfo}) a {@code RequestInfo} carrying the request id.
- * Anything unexpected is INTERNAL with a generic message; its detail goes to the log only.
+ * The one place where failures become gRPC statuses: a {@code google.rpc.Status} with an {@code
+ * ErrorInfo} (reason, domain, metadata), for a wrong field a {@code BadRequest}, for a rate limit a
+ * {@code RetryInfo}, and on every failed call (added as the status leaves the server, see {@link
+ * #withRequestInfo}) a {@code RequestInfo} carrying the request id. Anything unexpected is INTERNAL
+ * with a generic message; its detail goes to the log only.
  */
 public final class ErrorMapper {
   public static final String ERROR_DOMAIN = "renewal.cvmbilling.com";
@@ -59,11 +59,13 @@ public final class ErrorMapper {
    * cannot read the trailers sees INTERNAL, and grpc-java drops the whole connection).
    */
   static final int MAX_MESSAGE_CHARS = 512;
+
   static final int MAX_METADATA_VALUE_CHARS = 2048;
   static final int MAX_METADATA_TOTAL_CHARS = 3072;
 
   static com.google.rpc.Status toStatus(ApiException api) {
-    ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(api.reason().name()).setDomain(ERROR_DOMAIN);
+    ErrorInfo.Builder info =
+        ErrorInfo.newBuilder().setReason(api.reason().name()).setDomain(ERROR_DOMAIN);
     int budget = MAX_METADATA_TOTAL_CHARS;
     for (java.util.Map.Entry<String, String> m : api.metadata().entrySet()) {
       String value = bounded(m.getValue(), Math.min(MAX_METADATA_VALUE_CHARS, Math.max(budget, 0)));
@@ -78,28 +80,32 @@ public final class ErrorMapper {
     if (!api.fieldViolations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
       for (FieldViolation v : api.fieldViolations()) {
-        badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-            .setField(bounded(v.field(), 128))
-            .setDescription(bounded(v.description(), MAX_MESSAGE_CHARS)));
+        badRequest.addFieldViolations(
+            BadRequest.FieldViolation.newBuilder()
+                .setField(bounded(v.field(), 128))
+                .setDescription(bounded(v.description(), MAX_MESSAGE_CHARS)));
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
     Duration retry = api.retryDelay();
     if (retry != null) {
-      status.addDetails(Any.pack(RetryInfo.newBuilder()
-          .setRetryDelay(com.google.protobuf.Duration.newBuilder()
-              .setSeconds(retry.getSeconds())
-              .setNanos(retry.getNano()))
-          .build()));
+      status.addDetails(
+          Any.pack(
+              RetryInfo.newBuilder()
+                  .setRetryDelay(
+                      com.google.protobuf.Duration.newBuilder()
+                          .setSeconds(retry.getSeconds())
+                          .setNanos(retry.getNano()))
+                  .build()));
     }
     return status.build();
   }
 
   /**
-   * Adds a {@code RequestInfo} with the call's request id to the {@code google.rpc.Status} in
-   * the trailers of a failed call (creating one from the gRPC status when there is none, e.g.
-   * for statuses grpc-java produced itself). Called once per call, as the status leaves the
-   * server; a status that already has a RequestInfo is left alone.
+   * Adds a {@code RequestInfo} with the call's request id to the {@code google.rpc.Status} in the
+   * trailers of a failed call (creating one from the gRPC status when there is none, e.g. for
+   * statuses grpc-java produced itself). Called once per call, as the status leaves the server; a
+   * status that already has a RequestInfo is left alone.
    */
   public static Metadata withRequestInfo(Status status, Metadata trailers, String requestId) {
     if (status.isOk() || requestId == null) {
@@ -112,10 +118,11 @@ public final class ErrorMapper {
       // replaced below
     }
     if (details == null) {
-      details = com.google.rpc.Status.newBuilder()
-          .setCode(status.getCode().value())
-          .setMessage(bounded(status.getDescription(), MAX_MESSAGE_CHARS))
-          .build();
+      details =
+          com.google.rpc.Status.newBuilder()
+              .setCode(status.getCode().value())
+              .setMessage(bounded(status.getDescription(), MAX_MESSAGE_CHARS))
+              .build();
     }
     for (Any d : details.getDetailsList()) {
       if (d.is(RequestInfo.class)) {
@@ -123,9 +130,11 @@ public final class ErrorMapper {
       }
     }
     trailers.removeAll(STATUS_DETAILS_KEY);
-    trailers.put(STATUS_DETAILS_KEY, details.toBuilder()
-        .addDetails(Any.pack(RequestInfo.newBuilder().setRequestId(requestId).build()))
-        .build());
+    trailers.put(
+        STATUS_DETAILS_KEY,
+        details.toBuilder()
+            .addDetails(Any.pack(RequestInfo.newBuilder().setRequestId(requestId).build()))
+            .build());
     return trailers;
   }
 

@@ -17,11 +17,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * WatchEvents: streams an account's events after a given id, first the backlog, then new ones
- * by polling the table (so events written by any replica arrive). Because every transaction that
- * writes an account's events holds that account's row lock, the account's events become visible
- * in event_id order, so "everything after my last id" never skips one. A consumer that
- * reconnects with its last id misses none and sees none twice.
+ * WatchEvents: streams an account's events after a given id, first the backlog, then new ones by
+ * polling the table (so events written by any replica arrive). Because every transaction that
+ * writes an account's events holds that account's row lock, the account's events become visible in
+ * event_id order, so "everything after my last id" never skips one. A consumer that reconnects with
+ * its last id misses none and sees none twice.
  */
 @Singleton
 public final class EventStreams implements AutoCloseable {
@@ -30,11 +30,13 @@ public final class EventStreams implements AutoCloseable {
   private final AccountService accounts;
   private final Duration pollInterval;
   private final ScheduledExecutorService poller =
-      Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "event-streams");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "event-streams");
+            t.setDaemon(true);
+            return t;
+          });
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
   @Inject
@@ -43,13 +45,18 @@ public final class EventStreams implements AutoCloseable {
     this.pollInterval = pollInterval;
   }
 
-  public void watch(String accountId, long afterEventId, ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
+  public void watch(
+      String accountId,
+      long afterEventId,
+      ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
     // Validates after_event_id (and that the database answers) before the stream starts.
     accounts.events(accountId, afterEventId, 1);
     Watch watch = new Watch(accountId, afterEventId, observer);
     watches.add(watch);
     observer.setOnCancelHandler(watch::stop);
-    watch.future = poller.scheduleWithFixedDelay(watch::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    watch.future =
+        poller.scheduleWithFixedDelay(
+            watch::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public int activeWatches() {
@@ -60,7 +67,9 @@ public final class EventStreams implements AutoCloseable {
   @Override
   public void close() {
     for (Watch w : watches) {
-      w.end(Status.UNAVAILABLE.withDescription("server shutting down; reconnect with your last event_id"));
+      w.end(
+          Status.UNAVAILABLE.withDescription(
+              "server shutting down; reconnect with your last event_id"));
     }
     poller.shutdownNow();
   }
@@ -72,7 +81,10 @@ public final class EventStreams implements AutoCloseable {
     private volatile boolean stopped;
     volatile ScheduledFuture<?> future;
 
-    Watch(String accountId, long after, ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
+    Watch(
+        String accountId,
+        long after,
+        ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
       this.accountId = accountId;
       this.lastEventId = after;
       this.observer = observer;

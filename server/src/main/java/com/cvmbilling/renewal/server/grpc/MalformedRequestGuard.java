@@ -34,17 +34,21 @@ import java.util.List;
 public final class MalformedRequestGuard implements ServerInterceptor {
   /** The largest field number protobuf allows, with a fixed value: the "did not parse" marker. */
   static final int MARKER_FIELD = 536_870_911;
+
   static final long MARKER_VALUE = 0x4d414c46_4f524d44L; // "MALFORMD"
-  private static final UnknownFieldSet MARKER = UnknownFieldSet.newBuilder()
-      .addField(MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addFixed64(MARKER_VALUE).build())
-      .build();
+  private static final UnknownFieldSet MARKER =
+      UnknownFieldSet.newBuilder()
+          .addField(
+              MARKER_FIELD, UnknownFieldSet.Field.newBuilder().addFixed64(MARKER_VALUE).build())
+          .build();
 
   /** The service with request marshallers that never fail (see the class comment). */
   public static ServerServiceDefinition tolerant(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     ServiceDescriptor.Builder descriptor =
-        ServiceDescriptor.newBuilder(original.getName()).setSchemaDescriptor(original.getSchemaDescriptor());
+        ServiceDescriptor.newBuilder(original.getName())
+            .setSchemaDescriptor(original.getSchemaDescriptor());
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
       ServerMethodDefinition<?, ?> wrapped = tolerant(method);
       methods.add(wrapped);
@@ -55,7 +59,8 @@ public final class MalformedRequestGuard implements ServerInterceptor {
     return out.build();
   }
 
-  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> tolerant(ServerMethodDefinition<ReqT, RespT> def) {
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> tolerant(
+      ServerMethodDefinition<ReqT, RespT> def) {
     MethodDescriptor<ReqT, RespT> method = def.getMethodDescriptor();
     if (!(method.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<ReqT> proto)
         || !(proto.getMessagePrototype() instanceof Message prototype)) {
@@ -63,31 +68,32 @@ public final class MalformedRequestGuard implements ServerInterceptor {
     }
     @SuppressWarnings("unchecked")
     ReqT malformed = (ReqT) prototype.toBuilder().setUnknownFields(MARKER).build();
-    MethodDescriptor.Marshaller<ReqT> marshaller = new MethodDescriptor.PrototypeMarshaller<>() {
-      @Override
-      public InputStream stream(ReqT value) {
-        return proto.stream(value);
-      }
+    MethodDescriptor.Marshaller<ReqT> marshaller =
+        new MethodDescriptor.PrototypeMarshaller<>() {
+          @Override
+          public InputStream stream(ReqT value) {
+            return proto.stream(value);
+          }
 
-      @Override
-      public ReqT parse(InputStream stream) {
-        try {
-          return proto.parse(stream);
-        } catch (RuntimeException e) {
-          return malformed;
-        }
-      }
+          @Override
+          public ReqT parse(InputStream stream) {
+            try {
+              return proto.parse(stream);
+            } catch (RuntimeException e) {
+              return malformed;
+            }
+          }
 
-      @Override
-      public ReqT getMessagePrototype() {
-        return proto.getMessagePrototype();
-      }
+          @Override
+          public ReqT getMessagePrototype() {
+            return proto.getMessagePrototype();
+          }
 
-      @Override
-      public Class<ReqT> getMessageClass() {
-        return proto.getMessageClass();
-      }
-    };
+          @Override
+          public Class<ReqT> getMessageClass() {
+            return proto.getMessageClass();
+          }
+        };
     return ServerMethodDefinition.create(
         method.toBuilder().setRequestMarshaller(marshaller).build(), def.getServerCallHandler());
   }
@@ -113,10 +119,14 @@ public final class MalformedRequestGuard implements ServerInterceptor {
         }
         if (isMalformed(message)) {
           rejected = true;
-          StatusRuntimeException mapped = ErrorMapper.toStatusException(
-              ApiException.of(ErrorReason.MALFORMED_REQUEST,
-                      "the request is not a valid " + call.getMethodDescriptor().getFullMethodName() + " request message")
-                  .build());
+          StatusRuntimeException mapped =
+              ErrorMapper.toStatusException(
+                  ApiException.of(
+                          ErrorReason.MALFORMED_REQUEST,
+                          "the request is not a valid "
+                              + call.getMethodDescriptor().getFullMethodName()
+                              + " request message")
+                      .build());
           Metadata trailers = Status.trailersFromThrowable(mapped);
           call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
           return;

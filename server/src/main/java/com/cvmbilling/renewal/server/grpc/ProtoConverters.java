@@ -32,8 +32,8 @@ final class ProtoConverters {
   }
 
   /**
-   * An amount in fen. The currency must be CNY (empty is taken as CNY); the amount must be a
-   * whole number of fen, with units and nanos of the same sign.
+   * An amount in fen. The currency must be CNY (empty is taken as CNY); the amount must be a whole
+   * number of fen, with units and nanos of the same sign.
    */
   static long fen(Money money, String field) {
     if (!money.getCurrencyCode().isEmpty() && !CURRENCY.equals(money.getCurrencyCode())) {
@@ -41,8 +41,10 @@ final class ProtoConverters {
     }
     long units = money.getUnits();
     int nanos = money.getNanos();
-    if (nanos <= -1_000_000_000 || nanos >= 1_000_000_000
-        || (units > 0 && nanos < 0) || (units < 0 && nanos > 0)) {
+    if (nanos <= -1_000_000_000
+        || nanos >= 1_000_000_000
+        || (units > 0 && nanos < 0)
+        || (units < 0 && nanos > 0)) {
       throw invalidAmount(field, "units and nanos must have the same sign and |nanos| < 10^9");
     }
     if (nanos % NANOS_PER_FEN != 0) {
@@ -56,19 +58,29 @@ final class ProtoConverters {
   }
 
   private static ApiException invalidAmount(String field, String why) {
-    return ApiException.of(ErrorReason.INVALID_AMOUNT, field + ": " + why).field(field, why).build();
+    return ApiException.of(ErrorReason.INVALID_AMOUNT, field + ": " + why)
+        .field(field, why)
+        .build();
   }
 
   static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 
   static Instant instant(Timestamp ts, String field) {
-    if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999
-        || ts.getSeconds() < -62135596800L || ts.getSeconds() > 253402300799L) {
+    if (ts.getNanos() < 0
+        || ts.getNanos() > 999_999_999
+        || ts.getSeconds() < -62135596800L
+        || ts.getSeconds() > 253402300799L) {
       throw ApiException.badField(
-          "expired_time".equals(field) ? ErrorReason.INVALID_EXPIRED_TIME : ErrorReason.INVALID_TIMESTAMP,
-          field, field + " is not a valid timestamp");
+          "expired_time".equals(field)
+              ? ErrorReason.INVALID_EXPIRED_TIME
+              : ErrorReason.INVALID_TIMESTAMP,
+          field,
+          field + " is not a valid timestamp");
     }
     return Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
   }
@@ -86,7 +98,8 @@ final class ProtoConverters {
             .setInstanceId(i.instanceId())
             .setAccountId(i.accountId())
             .setInstanceType(i.instanceType())
-            .setChargeType(com.cvmbilling.renewal.v1.Instance.ChargeType.valueOf(i.chargeType().name()))
+            .setChargeType(
+                com.cvmbilling.renewal.v1.Instance.ChargeType.valueOf(i.chargeType().name()))
             .setState(com.cvmbilling.renewal.v1.Instance.State.valueOf(i.state().name()))
             .setCreatedTime(timestamp(i.createdTime()))
             .setRenewFlag(com.cvmbilling.renewal.v1.RenewFlag.valueOf(i.renewFlag().name()))

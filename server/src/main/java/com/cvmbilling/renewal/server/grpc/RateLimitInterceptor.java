@@ -19,13 +19,13 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * A token bucket per account (per key for admin keys): {@code ratePerSecond} calls a second on
- * average, bursts of up to {@code burst}. A call over the limit is refused before it does any
- * work with {@code RESOURCE_EXHAUSTED}/{@code RATE_LIMITED} and a {@code RetryInfo} saying when a
- * token will be there. Runs after {@link AuthInterceptor} (it needs the caller).
+ * average, bursts of up to {@code burst}. A call over the limit is refused before it does any work
+ * with {@code RESOURCE_EXHAUSTED}/{@code RATE_LIMITED} and a {@code RetryInfo} saying when a token
+ * will be there. Runs after {@link AuthInterceptor} (it needs the caller).
  *
- * <p>The buckets live in this process's memory: with N replicas behind a load balancer an
- * account can make up to N times the rate. Full buckets are dropped when there are many, so
- * memory stays bounded by the accounts active in the last moments.
+ * <p>The buckets live in this process's memory: with N replicas behind a load balancer an account
+ * can make up to N times the rate. Full buckets are dropped when there are many, so memory stays
+ * bounded by the accounts active in the last moments.
  */
 public final class RateLimitInterceptor implements ServerInterceptor {
   private static final int SWEEP_ABOVE = 10_000;
@@ -51,7 +51,8 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     if (principal == null) {
       return next.startCall(call, headers);
     }
-    String key = principal.admin() ? "admin:" + principal.keyPrefix() : "account:" + principal.accountId();
+    String key =
+        principal.admin() ? "admin:" + principal.keyPrefix() : "account:" + principal.accountId();
     ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return next.startCall(call, headers);
@@ -59,14 +60,23 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     metrics.rateLimited(principal.admin() ? "admin" : "tenant");
     // Whole milliseconds, rounded up, never zero: retrying after the delay succeeds.
     long waitMillis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
-    StatusRuntimeException refused = ErrorMapper.toStatusException(
-        ApiException.of(ErrorReason.RATE_LIMITED,
-                "rate limit exceeded: at most " + ratePerSecond + " calls per second (bursts of " + burst
-                    + ") per " + (principal.admin() ? "admin key" : "account") + "; retry in " + waitMillis + " ms")
-            .meta("ratePerSecond", Long.toString(ratePerSecond))
-            .meta("burst", Long.toString(burst))
-            .retryDelay(Duration.ofMillis(waitMillis))
-            .build());
+    StatusRuntimeException refused =
+        ErrorMapper.toStatusException(
+            ApiException.of(
+                    ErrorReason.RATE_LIMITED,
+                    "rate limit exceeded: at most "
+                        + ratePerSecond
+                        + " calls per second (bursts of "
+                        + burst
+                        + ") per "
+                        + (principal.admin() ? "admin key" : "account")
+                        + "; retry in "
+                        + waitMillis
+                        + " ms")
+                .meta("ratePerSecond", Long.toString(ratePerSecond))
+                .meta("burst", Long.toString(burst))
+                .retryDelay(Duration.ofMillis(waitMillis))
+                .build());
     Metadata trailers = Status.trailersFromThrowable(refused);
     call.close(refused.getStatus(), trailers == null ? new Metadata() : trailers);
     return new ServerCall.Listener<>() {};
@@ -81,11 +91,15 @@ public final class RateLimitInterceptor implements ServerInterceptor {
       // A full bucket is the same as a new one: forget those.
       buckets.values().removeIf(x -> x.getAvailableTokens() >= burst);
     }
-    return buckets.computeIfAbsent(key, k -> Bucket.builder()
-        .addLimit(Bandwidth.builder()
-            .capacity(burst)
-            .refillGreedy(ratePerSecond, Duration.ofSeconds(1))
-            .build())
-        .build());
+    return buckets.computeIfAbsent(
+        key,
+        k ->
+            Bucket.builder()
+                .addLimit(
+                    Bandwidth.builder()
+                        .capacity(burst)
+                        .refillGreedy(ratePerSecond, Duration.ofSeconds(1))
+                        .build())
+                .build());
   }
 }

@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RenewalService over gRPC: translates requests to service calls and results to responses.
- * Failures are thrown and mapped by {@link ExceptionMappingInterceptor}.
+ * RenewalService over gRPC: translates requests to service calls and results to responses. Failures
+ * are thrown and mapped by {@link ExceptionMappingInterceptor}.
  */
 @Singleton
 public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceImplBase {
@@ -62,19 +62,40 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
   }
 
   @Override
-  public void renewInstances(RenewInstancesRequest request, StreamObserver<RenewInstancesResponse> observer) {
+  public void renewInstances(
+      RenewInstancesRequest request, StreamObserver<RenewInstancesResponse> observer) {
     String accountId = account();
     Integer bandwidth = request.hasBandwidthMbps() ? request.getBandwidthMbps() : null;
     if (request.getDryRun()) {
-      com.cvmbilling.renewal.server.domain.RequestRules.validateClientToken(request.getClientToken());
-      reply(observer, renewResponse(instances.renew(
-          accountId, request.getInstanceIdsList(), request.getPeriodMonths(), bandwidth, Mode.DRY_RUN)));
+      com.cvmbilling.renewal.server.domain.RequestRules.validateClientToken(
+          request.getClientToken());
+      reply(
+          observer,
+          renewResponse(
+              instances.renew(
+                  accountId,
+                  request.getInstanceIdsList(),
+                  request.getPeriodMonths(),
+                  bandwidth,
+                  Mode.DRY_RUN)));
       return;
     }
-    reply(observer, idempotency.execute(accountId, "RenewInstances", request.getClientToken(), request,
-        RenewInstancesResponse.parser(),
-        () -> renewResponse(instances.renew(
-            accountId, request.getInstanceIdsList(), request.getPeriodMonths(), bandwidth, Mode.EXECUTE))));
+    reply(
+        observer,
+        idempotency.execute(
+            accountId,
+            "RenewInstances",
+            request.getClientToken(),
+            request,
+            RenewInstancesResponse.parser(),
+            () ->
+                renewResponse(
+                    instances.renew(
+                        accountId,
+                        request.getInstanceIdsList(),
+                        request.getPeriodMonths(),
+                        bandwidth,
+                        Mode.EXECUTE))));
   }
 
   private static RenewInstancesResponse renewResponse(InstanceService.RenewalResult result) {
@@ -92,58 +113,97 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
       StreamObserver<InquiryPriceRenewInstancesResponse> observer) {
     Integer bandwidth = request.hasBandwidthMbps() ? request.getBandwidthMbps() : null;
     RenewalPlan plan =
-        instances.renew(account(), request.getInstanceIdsList(), request.getPeriodMonths(), bandwidth, Mode.INQUIRY)
+        instances
+            .renew(
+                account(),
+                request.getInstanceIdsList(),
+                request.getPeriodMonths(),
+                bandwidth,
+                Mode.INQUIRY)
             .plan();
-    reply(observer, InquiryPriceRenewInstancesResponse.newBuilder()
-        .addAllRenewals(renewals(plan))
-        .setTotalPrice(money(plan.totalPrice().discountFen()))
-        .build());
+    reply(
+        observer,
+        InquiryPriceRenewInstancesResponse.newBuilder()
+            .addAllRenewals(renewals(plan))
+            .setTotalPrice(money(plan.totalPrice().discountFen()))
+            .build());
   }
 
   private static List<InstanceRenewal> renewals(RenewalPlan plan) {
     List<InstanceRenewal> out = new ArrayList<>(plan.lines().size());
     for (RenewalPlan.Line line : plan.lines()) {
-      out.add(InstanceRenewal.newBuilder()
-          .setInstanceId(line.before().instanceId())
-          .setOldExpiredTime(ProtoConverters.timestamp(line.before().expiredTime()))
-          .setNewExpiredTime(ProtoConverters.timestamp(line.after().expiredTime()))
-          .setPrice(ProtoConverters.price(line.totalPrice()))
-          .setBandwidthUpgradePrice(money(line.bandwidthUpgradeFen()))
-          .setBandwidthMbps(line.after().bandwidthMbps())
-          .build());
+      out.add(
+          InstanceRenewal.newBuilder()
+              .setInstanceId(line.before().instanceId())
+              .setOldExpiredTime(ProtoConverters.timestamp(line.before().expiredTime()))
+              .setNewExpiredTime(ProtoConverters.timestamp(line.after().expiredTime()))
+              .setPrice(ProtoConverters.price(line.totalPrice()))
+              .setBandwidthUpgradePrice(money(line.bandwidthUpgradeFen()))
+              .setBandwidthMbps(line.after().bandwidthMbps())
+              .build());
     }
     return out;
   }
 
   @Override
-  public void setAutoRenew(SetAutoRenewRequest request, StreamObserver<SetAutoRenewResponse> observer) {
+  public void setAutoRenew(
+      SetAutoRenewRequest request, StreamObserver<SetAutoRenewResponse> observer) {
     String accountId = account();
-    reply(observer, idempotency.execute(accountId, "SetAutoRenew", request.getClientToken(), request,
-        SetAutoRenewResponse.parser(),
-        () -> {
-          RenewFlag flag = ProtoConverters.renewFlagOrNull(request.getRenewFlag());
-          List<Instance> changed = instances.setAutoRenew(
-              accountId, request.getInstanceIdsList(), flag, request.getAutoRenewPeriodMonths());
-          return SetAutoRenewResponse.newBuilder().addAllInstances(ProtoConverters.instances(changed)).build();
-        }));
+    reply(
+        observer,
+        idempotency.execute(
+            accountId,
+            "SetAutoRenew",
+            request.getClientToken(),
+            request,
+            SetAutoRenewResponse.parser(),
+            () -> {
+              RenewFlag flag = ProtoConverters.renewFlagOrNull(request.getRenewFlag());
+              List<Instance> changed =
+                  instances.setAutoRenew(
+                      accountId,
+                      request.getInstanceIdsList(),
+                      flag,
+                      request.getAutoRenewPeriodMonths());
+              return SetAutoRenewResponse.newBuilder()
+                  .addAllInstances(ProtoConverters.instances(changed))
+                  .build();
+            }));
   }
 
   @Override
-  public void setUnifiedExpiry(SetUnifiedExpiryRequest request, StreamObserver<SetUnifiedExpiryResponse> observer) {
+  public void setUnifiedExpiry(
+      SetUnifiedExpiryRequest request, StreamObserver<SetUnifiedExpiryResponse> observer) {
     String accountId = account();
     if (request.getDryRun()) {
-      com.cvmbilling.renewal.server.domain.RequestRules.validateClientToken(request.getClientToken());
-      reply(observer, unifiedResponse(instances.alignExpiry(
-          accountId, request.getInstanceIdsList(), request.getExpiryDay(), Mode.DRY_RUN)));
+      com.cvmbilling.renewal.server.domain.RequestRules.validateClientToken(
+          request.getClientToken());
+      reply(
+          observer,
+          unifiedResponse(
+              instances.alignExpiry(
+                  accountId, request.getInstanceIdsList(), request.getExpiryDay(), Mode.DRY_RUN)));
       return;
     }
-    reply(observer, idempotency.execute(accountId, "SetUnifiedExpiry", request.getClientToken(), request,
-        SetUnifiedExpiryResponse.parser(),
-        () -> unifiedResponse(instances.alignExpiry(
-            accountId, request.getInstanceIdsList(), request.getExpiryDay(), Mode.EXECUTE))));
+    reply(
+        observer,
+        idempotency.execute(
+            accountId,
+            "SetUnifiedExpiry",
+            request.getClientToken(),
+            request,
+            SetUnifiedExpiryResponse.parser(),
+            () ->
+                unifiedResponse(
+                    instances.alignExpiry(
+                        accountId,
+                        request.getInstanceIdsList(),
+                        request.getExpiryDay(),
+                        Mode.EXECUTE))));
   }
 
-  private static SetUnifiedExpiryResponse unifiedResponse(InstanceService.UnifiedExpiryResult result) {
+  private static SetUnifiedExpiryResponse unifiedResponse(
+      InstanceService.UnifiedExpiryResult result) {
     return SetUnifiedExpiryResponse.newBuilder()
         .setOrderId(result.orderId())
         .addAllRenewals(alignments(result.plan()))
@@ -154,105 +214,157 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
 
   @Override
   public void inquiryPriceUnifiedExpiry(
-      InquiryPriceUnifiedExpiryRequest request, StreamObserver<InquiryPriceUnifiedExpiryResponse> observer) {
+      InquiryPriceUnifiedExpiryRequest request,
+      StreamObserver<InquiryPriceUnifiedExpiryResponse> observer) {
     UnifiedExpiryPlan plan =
-        instances.alignExpiry(account(), request.getInstanceIdsList(), request.getExpiryDay(), Mode.INQUIRY).plan();
-    reply(observer, InquiryPriceUnifiedExpiryResponse.newBuilder()
-        .addAllRenewals(alignments(plan))
-        .setTotalPrice(money(plan.totalFen()))
-        .build());
+        instances
+            .alignExpiry(
+                account(), request.getInstanceIdsList(), request.getExpiryDay(), Mode.INQUIRY)
+            .plan();
+    reply(
+        observer,
+        InquiryPriceUnifiedExpiryResponse.newBuilder()
+            .addAllRenewals(alignments(plan))
+            .setTotalPrice(money(plan.totalFen()))
+            .build());
   }
 
   private static List<InstanceRenewal> alignments(UnifiedExpiryPlan plan) {
     List<InstanceRenewal> out = new ArrayList<>(plan.lines().size());
     for (UnifiedExpiryPlan.Line line : plan.lines()) {
-      out.add(InstanceRenewal.newBuilder()
-          .setInstanceId(line.before().instanceId())
-          .setOldExpiredTime(ProtoConverters.timestamp(line.before().expiredTime()))
-          .setNewExpiredTime(ProtoConverters.timestamp(line.after().expiredTime()))
-          .setPrice(ProtoConverters.price(line.price()))
-          .setBandwidthUpgradePrice(money(0))
-          .setBandwidthMbps(line.after().bandwidthMbps())
-          .build());
+      out.add(
+          InstanceRenewal.newBuilder()
+              .setInstanceId(line.before().instanceId())
+              .setOldExpiredTime(ProtoConverters.timestamp(line.before().expiredTime()))
+              .setNewExpiredTime(ProtoConverters.timestamp(line.after().expiredTime()))
+              .setPrice(ProtoConverters.price(line.price()))
+              .setBandwidthUpgradePrice(money(0))
+              .setBandwidthMbps(line.after().bandwidthMbps())
+              .build());
     }
     return out;
   }
 
   @Override
-  public void describeInstances(DescribeInstancesRequest request, StreamObserver<DescribeInstancesResponse> observer) {
+  public void describeInstances(
+      DescribeInstancesRequest request, StreamObserver<DescribeInstancesResponse> observer) {
     List<InstanceState> states = new ArrayList<>();
     for (int i = 0; i < request.getStatesCount(); i++) {
       InstanceState state = ProtoConverters.stateOrNull(request.getStates(i));
       if (state == null) {
-        throw ApiException.badField(ErrorReason.INVALID_STATE, "states", "states must be RUNNING, ISOLATED or RELEASED");
+        throw ApiException.badField(
+            ErrorReason.INVALID_STATE, "states", "states must be RUNNING, ISOLATED or RELEASED");
       }
       states.add(state);
     }
     var chargeType = ProtoConverters.chargeTypeOrNull(request.getChargeType());
     if (chargeType == null && request.getChargeTypeValue() != 0) {
-      throw ApiException.badField(ErrorReason.INVALID_CHARGE_TYPE, "charge_type", "unknown charge_type");
+      throw ApiException.badField(
+          ErrorReason.INVALID_CHARGE_TYPE, "charge_type", "unknown charge_type");
     }
     RenewFlag flag = ProtoConverters.renewFlagOrNull(request.getRenewFlag());
     if (flag == null && request.getRenewFlagValue() != 0) {
-      throw ApiException.badField(ErrorReason.INVALID_RENEW_FLAG, "renew_flag", "unknown renew_flag");
+      throw ApiException.badField(
+          ErrorReason.INVALID_RENEW_FLAG, "renew_flag", "unknown renew_flag");
     }
-    InstanceFilter filter = new InstanceFilter(
-        request.getInstanceIdsList(), states, chargeType, flag,
-        request.hasExpiringBefore() ? ProtoConverters.instant(request.getExpiringBefore(), "expiring_before") : null);
-    Page<Instance> page = instances.describe(account(), filter, request.getPageSize(), request.getPageToken());
-    reply(observer, DescribeInstancesResponse.newBuilder()
-        .addAllInstances(ProtoConverters.instances(page.items()))
-        .setNextPageToken(page.nextPageToken())
-        .build());
+    InstanceFilter filter =
+        new InstanceFilter(
+            request.getInstanceIdsList(),
+            states,
+            chargeType,
+            flag,
+            request.hasExpiringBefore()
+                ? ProtoConverters.instant(request.getExpiringBefore(), "expiring_before")
+                : null);
+    Page<Instance> page =
+        instances.describe(account(), filter, request.getPageSize(), request.getPageToken());
+    reply(
+        observer,
+        DescribeInstancesResponse.newBuilder()
+            .addAllInstances(ProtoConverters.instances(page.items()))
+            .setNextPageToken(page.nextPageToken())
+            .build());
   }
 
   @Override
-  public void terminateInstances(TerminateInstancesRequest request, StreamObserver<TerminateInstancesResponse> observer) {
+  public void terminateInstances(
+      TerminateInstancesRequest request, StreamObserver<TerminateInstancesResponse> observer) {
     String accountId = account();
-    reply(observer, idempotency.execute(accountId, "TerminateInstances", request.getClientToken(), request,
-        TerminateInstancesResponse.parser(),
-        () -> TerminateInstancesResponse.newBuilder()
-            .addAllInstances(ProtoConverters.instances(instances.terminate(accountId, request.getInstanceIdsList())))
-            .build()));
+    reply(
+        observer,
+        idempotency.execute(
+            accountId,
+            "TerminateInstances",
+            request.getClientToken(),
+            request,
+            TerminateInstancesResponse.parser(),
+            () ->
+                TerminateInstancesResponse.newBuilder()
+                    .addAllInstances(
+                        ProtoConverters.instances(
+                            instances.terminate(accountId, request.getInstanceIdsList())))
+                    .build()));
   }
 
   @Override
-  public void describeAccount(DescribeAccountRequest request, StreamObserver<DescribeAccountResponse> observer) {
-    reply(observer, DescribeAccountResponse.newBuilder()
-        .setAccount(ProtoConverters.account(accounts.describe(account())))
-        .build());
+  public void describeAccount(
+      DescribeAccountRequest request, StreamObserver<DescribeAccountResponse> observer) {
+    reply(
+        observer,
+        DescribeAccountResponse.newBuilder()
+            .setAccount(ProtoConverters.account(accounts.describe(account())))
+            .build());
   }
 
   @Override
   public void describeBillingRecords(
-      DescribeBillingRecordsRequest request, StreamObserver<DescribeBillingRecordsResponse> observer) {
-    Page<BillingRecord> page = accounts.billingRecords(account(), request.getPageSize(), request.getPageToken());
-    reply(observer, DescribeBillingRecordsResponse.newBuilder()
-        .addAllRecords(page.items().stream().map(ProtoConverters::billingRecord).toList())
-        .setNextPageToken(page.nextPageToken())
-        .build());
+      DescribeBillingRecordsRequest request,
+      StreamObserver<DescribeBillingRecordsResponse> observer) {
+    Page<BillingRecord> page =
+        accounts.billingRecords(account(), request.getPageSize(), request.getPageToken());
+    reply(
+        observer,
+        DescribeBillingRecordsResponse.newBuilder()
+            .addAllRecords(page.items().stream().map(ProtoConverters::billingRecord).toList())
+            .setNextPageToken(page.nextPageToken())
+            .build());
   }
 
   @Override
-  public void describePrices(DescribePricesRequest request, StreamObserver<DescribePricesResponse> observer) {
+  public void describePrices(
+      DescribePricesRequest request, StreamObserver<DescribePricesResponse> observer) {
     PriceCatalog catalog = prices.catalog();
-    DescribePricesResponse.Builder response = DescribePricesResponse.newBuilder()
-        .setBandwidthMonthlyPricePerMbps(money(catalog.bandwidthMonthlyFenPerMbps()));
-    catalog.instanceTypeMonthlyFen().forEach((type, fen) ->
-        response.addInstanceTypes(InstanceTypePrice.newBuilder().setInstanceType(type).setMonthlyPrice(money(fen))));
+    DescribePricesResponse.Builder response =
+        DescribePricesResponse.newBuilder()
+            .setBandwidthMonthlyPricePerMbps(money(catalog.bandwidthMonthlyFenPerMbps()));
+    catalog
+        .instanceTypeMonthlyFen()
+        .forEach(
+            (type, fen) ->
+                response.addInstanceTypes(
+                    InstanceTypePrice.newBuilder()
+                        .setInstanceType(type)
+                        .setMonthlyPrice(money(fen))));
     reply(observer, response.build());
   }
 
   @Override
   public void listEvents(ListEventsRequest request, StreamObserver<ListEventsResponse> observer) {
-    reply(observer, ListEventsResponse.newBuilder()
-        .addAllEvents(accounts.events(account(), request.getAfterEventId(), request.getPageSize()).stream()
-            .map(ProtoConverters::event).toList())
-        .build());
+    reply(
+        observer,
+        ListEventsResponse.newBuilder()
+            .addAllEvents(
+                accounts
+                    .events(account(), request.getAfterEventId(), request.getPageSize())
+                    .stream()
+                    .map(ProtoConverters::event)
+                    .toList())
+            .build());
   }
 
   @Override
   public void watchEvents(WatchEventsRequest request, StreamObserver<Event> observer) {
-    eventStreams.watch(account(), request.getAfterEventId(), (ServerCallStreamObserver<Event>) observer);
+    eventStreams.watch(
+        account(), request.getAfterEventId(), (ServerCallStreamObserver<Event>) observer);
   }
 }

@@ -28,24 +28,31 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
 
   @Override
   public void getTime(GetTimeRequest request, StreamObserver<GetTimeResponse> observer) {
-    observer.onNext(GetTimeResponse.newBuilder().setNow(ProtoConverters.timestamp(clock.instant())).build());
+    observer.onNext(
+        GetTimeResponse.newBuilder().setNow(ProtoConverters.timestamp(clock.instant())).build());
     observer.onCompleted();
   }
 
   @Override
-  public void advanceTime(AdvanceTimeRequest request, StreamObserver<AdvanceTimeResponse> observer) {
+  public void advanceTime(
+      AdvanceTimeRequest request, StreamObserver<AdvanceTimeResponse> observer) {
     long steps;
     switch (request.getTargetCase()) {
       case BY -> {
         long seconds = request.getBy().getSeconds();
         int nanos = request.getBy().getNanos();
         // A well-formed google.protobuf.Duration: nanos within a second, with the sign of seconds.
-        boolean wellFormed = seconds >= -315_576_000_000L && seconds <= 315_576_000_000L
-            && nanos >= -999_999_999 && nanos <= 999_999_999
-            && !(seconds > 0 && nanos < 0) && !(seconds < 0 && nanos > 0);
+        boolean wellFormed =
+            seconds >= -315_576_000_000L
+                && seconds <= 315_576_000_000L
+                && nanos >= -999_999_999
+                && nanos <= 999_999_999
+                && !(seconds > 0 && nanos < 0)
+                && !(seconds < 0 && nanos > 0);
         Duration by = wellFormed ? Duration.ofSeconds(seconds, nanos) : null;
         if (by == null || by.isNegative() || by.compareTo(MAX_ADVANCE) > 0) {
-          throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "by must be 0 to 3660 days");
+          throw ApiException.badField(
+              ErrorReason.INVALID_TIME_ADVANCE, "by", "by must be 0 to 3660 days");
         }
         // Relative to the clock as it is when this call's turn comes (calls may queue up).
         steps = lifecycle.advance(clock, now -> now.plus(by));
@@ -55,16 +62,20 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
         Instant now = clock.instant();
         if (target.isBefore(now) || Duration.between(now, target).compareTo(MAX_ADVANCE) > 0) {
           throw ApiException.badField(
-              ErrorReason.INVALID_TIME_ADVANCE, "to", "to must be between now and 3660 days from now");
+              ErrorReason.INVALID_TIME_ADVANCE,
+              "to",
+              "to must be between now and 3660 days from now");
         }
         steps = lifecycle.advanceTo(clock, target);
       }
-      default -> throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "set by or to");
+      default ->
+          throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "by", "set by or to");
     }
-    observer.onNext(AdvanceTimeResponse.newBuilder()
-        .setNow(ProtoConverters.timestamp(clock.instant()))
-        .setStepsProcessed(steps)
-        .build());
+    observer.onNext(
+        AdvanceTimeResponse.newBuilder()
+            .setNow(ProtoConverters.timestamp(clock.instant()))
+            .setStepsProcessed(steps)
+            .build());
     observer.onCompleted();
   }
 }

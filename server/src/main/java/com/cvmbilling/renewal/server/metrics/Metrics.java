@@ -21,10 +21,10 @@ import java.util.function.Supplier;
  * several), served over HTTP by {@link #serve} when {@code --metrics-port} is set.
  *
  * <ul>
- *   <li>gRPC, named as in go-grpc-prometheus: {@code grpc_server_started_total},
- *       {@code grpc_server_handled_total} (with {@code grpc_code}) and the latency histogram
- *       {@code grpc_server_handling_seconds}, each labelled {@code grpc_type}, {@code
- *       grpc_service}, {@code grpc_method}; {@code renewal_rate_limited_total}.
+ *   <li>gRPC, named as in go-grpc-prometheus: {@code grpc_server_started_total}, {@code
+ *       grpc_server_handled_total} (with {@code grpc_code}) and the latency histogram {@code
+ *       grpc_server_handling_seconds}, each labelled {@code grpc_type}, {@code grpc_service},
+ *       {@code grpc_method}; {@code renewal_rate_limited_total}.
  *   <li>Connection pool: {@code renewal_db_pool_connections{state=active|idle|total}}, {@code
  *       renewal_db_pool_max_connections}, {@code renewal_db_pool_pending_threads}, {@code
  *       renewal_db_pool_acquire_seconds}, {@code renewal_db_pool_connection_timeouts_total}.
@@ -53,50 +53,59 @@ public final class Metrics implements AutoCloseable {
 
   public Metrics() {
     JvmMetrics.builder().register(registry);
-    callsStarted = Counter.builder()
-        .name("grpc_server_started_total")
-        .help("RPCs started on the server")
-        .labelNames("grpc_type", "grpc_service", "grpc_method")
-        .register(registry);
-    callsHandled = Counter.builder()
-        .name("grpc_server_handled_total")
-        .help("RPCs completed on the server, by status code")
-        .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code")
-        .register(registry);
-    callLatency = Histogram.builder()
-        .name("grpc_server_handling_seconds")
-        .help("Time from the start of an RPC to its status, by method")
-        .unit(Unit.SECONDS)
-        .classicOnly()
-        .classicUpperBounds(LATENCY_BUCKETS)
-        .labelNames("grpc_type", "grpc_service", "grpc_method")
-        .register(registry);
-    rateLimited = Counter.builder()
-        .name("renewal_rate_limited_total")
-        .help("Calls refused with RESOURCE_EXHAUSTED/RATE_LIMITED, by caller kind")
-        .labelNames("caller")
-        .register(registry);
-    lifecycleRuns = Counter.builder()
-        .name("renewal_lifecycle_runs_total")
-        .help("Lifecycle job runs in this process, by result")
-        .labelNames("result")
-        .register(registry);
-    lifecycleRunDuration = Histogram.builder()
-        .name("renewal_lifecycle_run_duration_seconds")
-        .help("Duration of a lifecycle job run (everything due at its start)")
-        .unit(Unit.SECONDS)
-        .classicOnly()
-        .classicUpperBounds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300)
-        .register(registry);
-    lifecycleLag = Gauge.builder()
-        .name("renewal_lifecycle_lag_seconds")
-        .help("How overdue the oldest due lifecycle step was when the last run started (0 = on time)")
-        .unit(Unit.SECONDS)
-        .register(registry);
-    lifecycleLastSuccess = Gauge.builder()
-        .name("renewal_lifecycle_last_success_timestamp_seconds")
-        .help("Unix time at which the last successful lifecycle run ended")
-        .register(registry);
+    callsStarted =
+        Counter.builder()
+            .name("grpc_server_started_total")
+            .help("RPCs started on the server")
+            .labelNames("grpc_type", "grpc_service", "grpc_method")
+            .register(registry);
+    callsHandled =
+        Counter.builder()
+            .name("grpc_server_handled_total")
+            .help("RPCs completed on the server, by status code")
+            .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code")
+            .register(registry);
+    callLatency =
+        Histogram.builder()
+            .name("grpc_server_handling_seconds")
+            .help("Time from the start of an RPC to its status, by method")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .labelNames("grpc_type", "grpc_service", "grpc_method")
+            .register(registry);
+    rateLimited =
+        Counter.builder()
+            .name("renewal_rate_limited_total")
+            .help("Calls refused with RESOURCE_EXHAUSTED/RATE_LIMITED, by caller kind")
+            .labelNames("caller")
+            .register(registry);
+    lifecycleRuns =
+        Counter.builder()
+            .name("renewal_lifecycle_runs_total")
+            .help("Lifecycle job runs in this process, by result")
+            .labelNames("result")
+            .register(registry);
+    lifecycleRunDuration =
+        Histogram.builder()
+            .name("renewal_lifecycle_run_duration_seconds")
+            .help("Duration of a lifecycle job run (everything due at its start)")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300)
+            .register(registry);
+    lifecycleLag =
+        Gauge.builder()
+            .name("renewal_lifecycle_lag_seconds")
+            .help(
+                "How overdue the oldest due lifecycle step was when the last run started (0 = on time)")
+            .unit(Unit.SECONDS)
+            .register(registry);
+    lifecycleLastSuccess =
+        Gauge.builder()
+            .name("renewal_lifecycle_last_success_timestamp_seconds")
+            .help("Unix time at which the last successful lifecycle run ended")
+            .register(registry);
   }
 
   public PrometheusRegistry registry() {
@@ -154,17 +163,19 @@ public final class Metrics implements AutoCloseable {
   public MetricsTrackerFactory poolMetrics() {
     return (poolName, stats) -> {
       registerPoolGauges(stats);
-      Histogram acquire = Histogram.builder()
-          .name("renewal_db_pool_acquire_seconds")
-          .help("Time a caller waited for a pooled database connection")
-          .unit(Unit.SECONDS)
-          .classicOnly()
-          .classicUpperBounds(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5)
-          .register(registry);
-      Counter timeouts = Counter.builder()
-          .name("renewal_db_pool_connection_timeouts_total")
-          .help("Waits for a pooled connection that timed out")
-          .register(registry);
+      Histogram acquire =
+          Histogram.builder()
+              .name("renewal_db_pool_acquire_seconds")
+              .help("Time a caller waited for a pooled database connection")
+              .unit(Unit.SECONDS)
+              .classicOnly()
+              .classicUpperBounds(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5)
+              .register(registry);
+      Counter timeouts =
+          Counter.builder()
+              .name("renewal_db_pool_connection_timeouts_total")
+              .help("Waits for a pooled connection that timed out")
+              .register(registry);
       return new IMetricsTracker() {
         @Override
         public void recordConnectionAcquiredNanos(long nanos) {
@@ -184,11 +195,12 @@ public final class Metrics implements AutoCloseable {
         .name("renewal_db_pool_connections")
         .help("Pooled database connections by state")
         .labelNames("state")
-        .callback(cb -> {
-          cb.call(stats.getActiveConnections(), "active");
-          cb.call(stats.getIdleConnections(), "idle");
-          cb.call(stats.getTotalConnections(), "total");
-        })
+        .callback(
+            cb -> {
+              cb.call(stats.getActiveConnections(), "active");
+              cb.call(stats.getIdleConnections(), "idle");
+              cb.call(stats.getTotalConnections(), "total");
+            })
         .register(registry);
     GaugeWithCallback.builder()
         .name("renewal_db_pool_max_connections")

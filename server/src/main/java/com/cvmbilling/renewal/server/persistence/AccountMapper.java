@@ -12,8 +12,8 @@ public interface AccountMapper {
   Account findForUpdate(@Param("accountId") String accountId);
 
   /**
-   * Debits only if the balance covers it; the guard is in the UPDATE itself, so concurrent
-   * debits can never take the balance below zero. Returns the rows changed (0 = not enough).
+   * Debits only if the balance covers it; the guard is in the UPDATE itself, so concurrent debits
+   * can never take the balance below zero. Returns the rows changed (0 = not enough).
    */
   int debit(@Param("accountId") String accountId, @Param("amountFen") long amountFen);
 

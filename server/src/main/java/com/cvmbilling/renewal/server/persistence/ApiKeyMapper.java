@@ -9,5 +9,6 @@ public interface ApiKeyMapper {
   ApiKeyRow findByHash(@Param("keyHash") String keyHash);
 
   /** A stored key: only the SHA-256 of the secret, never the secret itself. */
-  record ApiKeyRow(String keyHash, String keyPrefix, String accountId, boolean admin, Instant createdTime) {}
+  record ApiKeyRow(
+      String keyHash, String keyPrefix, String accountId, boolean admin, Instant createdTime) {}
 }

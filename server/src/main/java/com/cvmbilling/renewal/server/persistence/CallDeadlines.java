@@ -7,10 +7,10 @@ import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The current gRPC call's deadline, as seen by the database layer: statements get a query
- * timeout no longer than the time the call has left, connection waits are cut to it, and work
- * whose deadline has already passed is refused before it reaches the database. Threads outside a
- * call (the lifecycle job) have no deadline.
+ * The current gRPC call's deadline, as seen by the database layer: statements get a query timeout
+ * no longer than the time the call has left, connection waits are cut to it, and work whose
+ * deadline has already passed is refused before it reaches the database. Threads outside a call
+ * (the lifecycle job) have no deadline.
  */
 public final class CallDeadlines {
   private CallDeadlines() {}

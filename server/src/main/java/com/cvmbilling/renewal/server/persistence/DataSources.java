@@ -66,19 +66,24 @@ public final class DataSources {
       return false;
     }
     String adder = pool.getPoolName() + ":connection-adder";
-    Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(adder)).forEach(t -> {
-      org.slf4j.LoggerFactory.getLogger(DataSources.class)
-          .info("the database answers again: the connection pool reconnects now");
-      t.interrupt();
-    });
+    Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(adder))
+        .forEach(
+            t -> {
+              org.slf4j.LoggerFactory.getLogger(DataSources.class)
+                  .info("the database answers again: the connection pool reconnects now");
+              t.interrupt();
+            });
     return true;
   }
 
   /** A pool of a networked database (not embedded H2) that holds no connection at all. */
   public static boolean isEmptyNetworkPool(HikariDataSource pool) {
     com.zaxxer.hikari.HikariPoolMXBean stats = pool.getHikariPoolMXBean();
-    return stats != null && stats.getTotalConnections() == 0
-        && pool.getJdbcUrl() != null && !pool.getJdbcUrl().startsWith("jdbc:h2:");
+    return stats != null
+        && stats.getTotalConnections() == 0
+        && pool.getJdbcUrl() != null
+        && !pool.getJdbcUrl().startsWith("jdbc:h2:");
   }
 
   /** The database could not be reached (or migrated) within the start-up wait. */
@@ -93,14 +98,16 @@ public final class DataSources {
    * service and its database often start together). A failure that is not about reaching the
    * database (a broken migration) is not retried.
    */
-  public static void migrateWhenReachable(HikariDataSource dataSource, java.time.Duration wait, String redactedUrl) {
+  public static void migrateWhenReachable(
+      HikariDataSource dataSource, java.time.Duration wait, String redactedUrl) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       try (java.sql.Connection c = dataSource.getConnection()) {
         c.isValid(2);
       } catch (java.sql.SQLException e) {
         if (System.nanoTime() > deadline) {
-          throw new StartupFailure("cannot reach the database at " + redactedUrl + ": " + e.getMessage(), e);
+          throw new StartupFailure(
+              "cannot reach the database at " + redactedUrl + ": " + e.getMessage(), e);
         }
         org.slf4j.LoggerFactory.getLogger(DataSources.class)
             .warn("waiting for the database at {}: {}", redactedUrl, e.getMessage());
@@ -116,16 +123,13 @@ public final class DataSources {
         migrate(dataSource);
         return;
       } catch (RuntimeException e) {
-        throw new StartupFailure("schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
+        throw new StartupFailure(
+            "schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
       }
     }
   }
 
   public static void migrate(javax.sql.DataSource dataSource) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
   }
 }

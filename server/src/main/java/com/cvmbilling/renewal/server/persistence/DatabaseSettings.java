@@ -3,10 +3,11 @@ package com.cvmbilling.renewal.server.persistence;
 import java.nio.file.Path;
 
 /**
- * Where the database is. No URL means the embedded default: an H2 file database in MySQL mode
- * under {@code dataDir}, so a newcomer needs no configuration at all.
+ * Where the database is. No URL means the embedded default: an H2 file database in MySQL mode under
+ * {@code dataDir}, so a newcomer needs no configuration at all.
  */
-public record DatabaseSettings(String url, String user, String password, Path dataDir, int maxPoolSize) {
+public record DatabaseSettings(
+    String url, String user, String password, Path dataDir, int maxPoolSize) {
 
   public static DatabaseSettings embedded(Path dataDir) {
     return new DatabaseSettings(null, null, null, dataDir, 16);
@@ -19,7 +20,9 @@ public record DatabaseSettings(String url, String user, String password, Path da
   public String jdbcUrl() {
     if (isEmbedded()) {
       Path file = dataDir.toAbsolutePath().resolve("renewal");
-      return "jdbc:h2:file:" + file + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      return "jdbc:h2:file:"
+          + file
+          + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     }
     return url;
   }

@@ -12,8 +12,8 @@ import javax.sql.DataSource;
 
 /**
  * The pool as MyBatis sees it: a call waits for a connection no longer than its deadline allows
- * (the pool's own connection timeout still applies when that is shorter), and a call whose
- * deadline has passed gets none.
+ * (the pool's own connection timeout still applies when that is shorter), and a call whose deadline
+ * has passed gets none.
  */
 final class DeadlineBoundDataSource implements DataSource {
   private final DataSource delegate;

@@ -9,10 +9,10 @@ import org.apache.ibatis.type.BaseTypeHandler;
 import org.apache.ibatis.type.JdbcType;
 
 /**
- * Stores instants as BIGINT milliseconds since the epoch. Why not DATETIME(6): Connector/J
- * against MariaDB drops the fractional seconds of bound DATETIME parameters, and a BIGINT is
- * exact, zone-free and identical on H2, MariaDB and MySQL. The service keeps every instant at
- * millisecond precision, so nothing is lost.
+ * Stores instants as BIGINT milliseconds since the epoch. Why not DATETIME(6): Connector/J against
+ * MariaDB drops the fractional seconds of bound DATETIME parameters, and a BIGINT is exact,
+ * zone-free and identical on H2, MariaDB and MySQL. The service keeps every instant at millisecond
+ * precision, so nothing is lost.
  */
 public final class EpochMillisInstantTypeHandler extends BaseTypeHandler<Instant> {
 

@@ -12,8 +12,8 @@ public interface InstanceMapper {
       @Param("accountId") String accountId, @Param("instanceIds") List<String> instanceIds);
 
   /**
-   * Same, locking the rows until the transaction ends. Rows are locked in id order, so two
-   * batches that overlap always lock in the same order and cannot deadlock on each other.
+   * Same, locking the rows until the transaction ends. Rows are locked in id order, so two batches
+   * that overlap always lock in the same order and cannot deadlock on each other.
    */
   List<Instance> findByIdsForUpdate(
       @Param("accountId") String accountId, @Param("instanceIds") List<String> instanceIds);
@@ -22,8 +22,8 @@ public interface InstanceMapper {
   int update(Instance instance);
 
   /**
-   * Stores renewals of several instances in one statement: each gets its new expiry, anchor day
-   * and bandwidth, RUNNING, no isolation or release time, due now, and its version (checked to be
+   * Stores renewals of several instances in one statement: each gets its new expiry, anchor day and
+   * bandwidth, RUNNING, no isolation or release time, due now, and its version (checked to be
    * {@code version - 1}). Only for prepaid, unreleased instances whose flag and auto-renew period
    * are unchanged (a renewal); returns the rows changed.
    */

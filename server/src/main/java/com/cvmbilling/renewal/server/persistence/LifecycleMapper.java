@@ -14,8 +14,8 @@ public interface LifecycleMapper {
 
   /**
    * Locks up to {@code limit} due instances, earliest first, skipping rows another replica holds
-   * (MySQL/MariaDB: {@code FOR UPDATE SKIP LOCKED}). The locks last until the transaction ends;
-   * a replica that dies mid-batch loses its connection, so its rows are free again at once and
+   * (MySQL/MariaDB: {@code FOR UPDATE SKIP LOCKED}). The locks last until the transaction ends; a
+   * replica that dies mid-batch loses its connection, so its rows are free again at once and
    * nothing it did is committed. (H2 is single-process: plain {@code FOR UPDATE}.)
    */
   List<DueInstance> claimDue(@Param("now") Instant now, @Param("limit") int limit);
@@ -27,8 +27,8 @@ public interface LifecycleMapper {
   Instant earliestDue();
 
   /**
-   * The earliest real due time (not the "re-evaluate now" marker 0 that any change sets), or
-   * null: how far behind the job is (metrics).
+   * The earliest real due time (not the "re-evaluate now" marker 0 that any change sets), or null:
+   * how far behind the job is (metrics).
    */
   Instant earliestScheduledDue();
 
@@ -72,8 +72,21 @@ public interface LifecycleMapper {
       Integer remindedDaysBefore) {
 
     public Instance instance() {
-      return new Instance(instanceId, accountId, instanceType, chargeType, state, createdTime, expiredTime,
-          expiryAnchorDay, isolatedTime, releasedTime, renewFlag, autoRenewPeriodMonths, bandwidthMbps, version);
+      return new Instance(
+          instanceId,
+          accountId,
+          instanceType,
+          chargeType,
+          state,
+          createdTime,
+          expiredTime,
+          expiryAnchorDay,
+          isolatedTime,
+          releasedTime,
+          renewFlag,
+          autoRenewPeriodMonths,
+          bandwidthMbps,
+          version);
     }
   }
 }

@@ -9,8 +9,8 @@ import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.mybatis.guice.MyBatisModule;
 
 /**
- * Wires MyBatis over a given pool: the mappers (SQL in XML beside each interface), the instant
- * type handler, and a databaseId ("h2" or "mysql") for the rare statement that must differ.
+ * Wires MyBatis over a given pool: the mappers (SQL in XML beside each interface), the instant type
+ * handler, and a databaseId ("h2" or "mysql") for the rare statement that must differ.
  */
 public final class PersistenceModule extends MyBatisModule {
   private final DataSource dataSource;
@@ -32,7 +32,9 @@ public final class PersistenceModule extends MyBatisModule {
   @Override
   protected void initialize() {
     environmentId("renewal");
-    bind(DataSource.class).annotatedWith(Pooled.class).toInstance(new DeadlineBoundDataSource(dataSource));
+    bind(DataSource.class)
+        .annotatedWith(Pooled.class)
+        .toInstance(new DeadlineBoundDataSource(dataSource));
     bindDataSourceProviderType(PooledDataSourceProvider.class);
     bindTransactionFactoryType(NoAutoCommitResetTransactionFactory.class);
     java.util.Properties vendors = new java.util.Properties();

@@ -12,16 +12,22 @@ import org.apache.ibatis.plugin.Signature;
 
 /**
  * Gives every MyBatis statement a JDBC query timeout: the time the current gRPC call has left
- * (rounded up to whole seconds, JDBC's unit), capped by the server's per-statement limit
- * ({@code --db-query-timeout}). A call whose deadline has already passed fails with
- * DEADLINE_EXCEEDED before the statement is sent. So a slow or locked database cannot hold a
- * call (and its pooled connection) much past the call's deadline.
+ * (rounded up to whole seconds, JDBC's unit), capped by the server's per-statement limit ({@code
+ * --db-query-timeout}). A call whose deadline has already passed fails with DEADLINE_EXCEEDED
+ * before the statement is sent. So a slow or locked database cannot hold a call (and its pooled
+ * connection) much past the call's deadline.
  */
-@Intercepts(@Signature(type = StatementHandler.class, method = "prepare", args = {Connection.class, Integer.class}))
+@Intercepts(
+    @Signature(
+        type = StatementHandler.class,
+        method = "prepare",
+        args = {Connection.class, Integer.class}))
 public final class QueryTimeoutInterceptor implements Interceptor {
   private final int maxSeconds;
 
-  /** @param maxQueryTime the longest any one statement may run; zero or null = no cap */
+  /**
+   * @param maxQueryTime the longest any one statement may run; zero or null = no cap
+   */
   public QueryTimeoutInterceptor(Duration maxQueryTime) {
     long s = maxQueryTime == null ? 0 : (maxQueryTime.toMillis() + 999) / 1000;
     this.maxSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(0, s));

@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs work in one database transaction on the current thread. Mappers injected anywhere join
- * it. A nested call joins the outer transaction. A deadlock or serialization failure retries the
- * whole unit a few times (the work must be safe to re-run: it is, since it rolled back), then
- * reports CONCURRENT_MODIFICATION; an unreachable database reports DATABASE_UNAVAILABLE. Work
- * of a gRPC call is bounded by the call's deadline: no attempt starts after it, and a statement
- * cut short by its query timeout reports DEADLINE_EXCEEDED (see {@link QueryTimeoutInterceptor}).
+ * Runs work in one database transaction on the current thread. Mappers injected anywhere join it. A
+ * nested call joins the outer transaction. A deadlock or serialization failure retries the whole
+ * unit a few times (the work must be safe to re-run: it is, since it rolled back), then reports
+ * CONCURRENT_MODIFICATION; an unreachable database reports DATABASE_UNAVAILABLE. Work of a gRPC
+ * call is bounded by the call's deadline: no attempt starts after it, and a statement cut short by
+ * its query timeout reports DEADLINE_EXCEEDED (see {@link QueryTimeoutInterceptor}).
  */
 @Singleton
 public final class Transactions {
@@ -97,7 +97,8 @@ public final class Transactions {
       }
     }
     if (isConnectionFailure(e)) {
-      return ApiException.of(ErrorReason.DATABASE_UNAVAILABLE, "the database is unavailable; retry later")
+      return ApiException.of(
+              ErrorReason.DATABASE_UNAVAILABLE, "the database is unavailable; retry later")
           .build();
     }
     if (isRetryableConflict(e)) {
@@ -136,7 +137,9 @@ public final class Transactions {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         // MySQL/MariaDB: 1062 ER_DUP_ENTRY, 1586 ER_DUP_ENTRY_WITH_KEY_NAME; H2: SQLState 23505.
-        if (sql.getErrorCode() == 1062 || sql.getErrorCode() == 1586 || "23505".equals(sql.getSQLState())) {
+        if (sql.getErrorCode() == 1062
+            || sql.getErrorCode() == 1586
+            || "23505".equals(sql.getSQLState())) {
           return true;
         }
       }
@@ -163,10 +166,13 @@ public final class Transactions {
 
   static boolean isConnectionFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof SQLNonTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
         return true;
       }
     }

@@ -72,12 +72,14 @@ public class AccountService {
       return new Page<>(rows, "");
     }
     List<BillingRecord> page = List.copyOf(rows.subList(0, limit));
-    return new Page<>(page, PageTokens.encode(Long.toString(page.get(limit - 1).recordId()), fingerprint));
+    return new Page<>(
+        page, PageTokens.encode(Long.toString(page.get(limit - 1).recordId()), fingerprint));
   }
 
   public List<Event> events(String accountId, long afterEventId, int pageSize) {
     if (afterEventId < 0) {
-      throw ApiException.badField(ErrorReason.INVALID_EVENT_ID, "after_event_id", "after_event_id must not be negative");
+      throw ApiException.badField(
+          ErrorReason.INVALID_EVENT_ID, "after_event_id", "after_event_id must not be negative");
     }
     int limit = PageTokens.pageSize(pageSize);
     return tx.inTransaction(() -> events.after(accountId, afterEventId, limit));
@@ -88,11 +90,14 @@ public class AccountService {
   }
 
   /** With a chosen id (demo mode); the account must not exist yet. */
-  public CreatedAccount create(String accountId, String displayName, String timeZone, long initialBalanceFen) {
+  public CreatedAccount create(
+      String accountId, String displayName, String timeZone, long initialBalanceFen) {
     String name = displayName == null ? "" : displayName.strip();
     if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
       throw ApiException.badField(
-          ErrorReason.INVALID_DISPLAY_NAME, "display_name", "display_name must be 1 to 200 printable characters");
+          ErrorReason.INVALID_DISPLAY_NAME,
+          "display_name",
+          "display_name must be 1 to 200 printable characters");
     }
     ZoneId zone = RequestRules.parseTimeZone(timeZone);
     requireCreditAmount(initialBalanceFen, true, "initial_balance");
@@ -104,11 +109,17 @@ public class AccountService {
           long balance = 0;
           if (initialBalanceFen > 0) {
             balance = ledger.credit(accountId, initialBalanceFen);
-            ledger.record(accountId, ids.orderId(), BillingRecordType.TOP_UP, initialBalanceFen, balance, List.of(), now);
+            ledger.record(
+                accountId,
+                ids.orderId(),
+                BillingRecordType.TOP_UP,
+                initialBalanceFen,
+                balance,
+                List.of(),
+                now);
           }
           String key = apiKeys.issueTenantKey(accountId);
-          return new CreatedAccount(
-              new Account(accountId, name, balance, zone.getId(), now), key);
+          return new CreatedAccount(new Account(accountId, name, balance, zone.getId(), now), key);
         });
   }
 
@@ -126,12 +137,21 @@ public class AccountService {
         () -> {
           require(accountId);
           Instant now = clock.instant();
-          // Auto-renewals that were waiting for money are retried at the next run, not an interval later.
-          // First, before the account row: every writer locks instances before the account (a renewal
+          // Auto-renewals that were waiting for money are retried at the next run, not an interval
+          // later.
+          // First, before the account row: every writer locks instances before the account (a
+          // renewal
           // holding an instance and waiting for the account would otherwise deadlock with this).
           instances.markAutoRenewDue(accountId);
           long balance = ledger.credit(accountId, amountFen);
-          ledger.record(accountId, ids.orderId(), BillingRecordType.TOP_UP, amountFen, balance, List.of(), now);
+          ledger.record(
+              accountId,
+              ids.orderId(),
+              BillingRecordType.TOP_UP,
+              amountFen,
+              balance,
+              List.of(),
+              now);
           return accounts.find(accountId);
         });
   }
@@ -148,7 +168,10 @@ public class AccountService {
     if (fen < 0 || (!zeroAllowed && fen == 0) || fen > MAX_CREDIT_FEN) {
       throw ApiException.of(
               ErrorReason.INVALID_AMOUNT,
-              field + " must be " + (zeroAllowed ? "at least 0" : "more than 0") + " and at most 10000000000.00 CNY")
+              field
+                  + " must be "
+                  + (zeroAllowed ? "at least 0" : "more than 0")
+                  + " and at most 10000000000.00 CNY")
           .field(field, "out of range")
           .build();
     }

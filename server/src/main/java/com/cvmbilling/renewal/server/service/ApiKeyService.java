@@ -8,15 +8,15 @@ import com.cvmbilling.renewal.server.persistence.Transactions;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * API keys: only their SHA-256 is stored (keys are long random strings, so a slow password
- * hash would add nothing). Bootstrap admin keys from the command line are compared in memory.
+ * API keys: only their SHA-256 is stored (keys are long random strings, so a slow password hash
+ * would add nothing). Bootstrap admin keys from the command line are compared in memory.
  */
 @Singleton
 public class ApiKeyService {
@@ -27,6 +27,7 @@ public class ApiKeyService {
    * removed from the table by SQL stops working within 30 s.
    */
   static final java.time.Duration REMEMBER_FOR = java.time.Duration.ofSeconds(30);
+
   private static final int REMEMBERED_MAX = 100_000;
 
   private record Remembered(Principal principal, long untilNanos) {}
@@ -59,7 +60,8 @@ public class ApiKeyService {
     String hash = Hashing.sha256Hex(presentedKey);
     for (String adminHash : bootstrapAdminKeyHashes) {
       if (MessageDigest.isEqual(
-          adminHash.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII))) {
+          adminHash.getBytes(StandardCharsets.US_ASCII),
+          hash.getBytes(StandardCharsets.US_ASCII))) {
         return Principal.admin(prefixOf(presentedKey));
       }
     }
@@ -74,7 +76,9 @@ public class ApiKeyService {
       throw ApiException.of(ErrorReason.INVALID_CREDENTIALS, "the API key is not valid").build();
     }
     Principal principal =
-        row.admin() ? Principal.admin(row.keyPrefix()) : Principal.tenant(row.accountId(), row.keyPrefix());
+        row.admin()
+            ? Principal.admin(row.keyPrefix())
+            : Principal.tenant(row.accountId(), row.keyPrefix());
     if (remembered.size() >= REMEMBERED_MAX) {
       remembered.clear();
     }

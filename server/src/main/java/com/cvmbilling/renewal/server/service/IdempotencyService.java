@@ -28,16 +28,15 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>A marker row IN_PROGRESS is committed first, so a concurrent repeat sees it and gets
  *       ABORTED / REQUEST_IN_PROGRESS.
- *   <li>The work and the marker's completion (with the response bytes) commit in one
- *       transaction: a stored response exists if and only if the work took effect.
+ *   <li>The work and the marker's completion (with the response bytes) commit in one transaction: a
+ *       stored response exists if and only if the work took effect.
  *   <li>If the work fails, the marker is deleted: failures are not stored and can be retried.
- *   <li>A marker left by a crashed process (older than the in-progress lease) is taken over;
- *       since its work never committed, re-running it charges once.
+ *   <li>A marker left by a crashed process (older than the in-progress lease) is taken over; since
+ *       its work never committed, re-running it charges once.
  * </ol>
  *
- * The request fingerprint is the SHA-256 of the deterministic serialization of the request
- * without its {@code client_token}; the same token with another fingerprint is
- * IDEMPOTENCY_KEY_REUSED.
+ * The request fingerprint is the SHA-256 of the deterministic serialization of the request without
+ * its {@code client_token}; the same token with another fingerprint is IDEMPOTENCY_KEY_REUSED.
  */
 @Singleton
 public class IdempotencyService {
@@ -64,8 +63,8 @@ public class IdempotencyService {
   }
 
   /**
-   * Runs {@code work} at most once per key. {@code work} must open its own transaction via
-   * {@link Transactions}; it joins the one opened here.
+   * Runs {@code work} at most once per key. {@code work} must open its own transaction via {@link
+   * Transactions}; it joins the one opened here.
    */
   public <R extends Message> R execute(
       String accountId,
@@ -119,7 +118,13 @@ public class IdempotencyService {
             () ->
                 records.insert(
                     new IdempotencyRow(
-                        accountId, method, tokenHash, requestHash, IN_PROGRESS, null, now,
+                        accountId,
+                        method,
+                        tokenHash,
+                        requestHash,
+                        IN_PROGRESS,
+                        null,
+                        now,
                         now.plus(retention))));
         return new Claim<>(null, now);
       } catch (RuntimeException e) {
@@ -151,7 +156,12 @@ public class IdempotencyService {
             tx.inTransaction(
                 () ->
                     records.restart(
-                        accountId, method, tokenHash, existing.startedTime(), now, now.plus(retention)));
+                        accountId,
+                        method,
+                        tokenHash,
+                        existing.startedTime(),
+                        now,
+                        now.plus(retention)));
         if (taken == 1) {
           return new Claim<>(null, now);
         }

@@ -7,7 +7,6 @@ import com.cvmbilling.renewal.server.domain.EventType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceRules;
 import com.cvmbilling.renewal.server.domain.InstanceState;
-import com.cvmbilling.renewal.server.domain.PriceCatalog;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.domain.RequestRules;
@@ -31,9 +30,9 @@ import java.util.Set;
 
 /**
  * The tenant operations on instances. Each validates the whole request before touching the
- * database, then runs in one transaction that locks the instances (in id order) before it
- * debits the account, so batches never deadlock each other and the balance is never read-then-
- * written from a stale value.
+ * database, then runs in one transaction that locks the instances (in id order) before it debits
+ * the account, so batches never deadlock each other and the balance is never read-then- written
+ * from a stale value.
  */
 @Singleton
 public class InstanceService {
@@ -102,17 +101,34 @@ public class InstanceService {
           List<String> renewedIds = found.stream().map(Instance::instanceId).toList();
           long renewFen = plan.renewalTotal().discountFen();
           long upgradeFen = plan.bandwidthUpgradeTotalFen();
-          ledger.record(accountId, orderId, BillingRecordType.RENEW, -renewFen,
-              balanceAfter + upgradeFen, renewedIds, now);
+          ledger.record(
+              accountId,
+              orderId,
+              BillingRecordType.RENEW,
+              -renewFen,
+              balanceAfter + upgradeFen,
+              renewedIds,
+              now);
           if (upgradeFen > 0) {
             List<String> upgradedIds =
-                plan.lines().stream().filter(l -> l.bandwidthUpgradeFen() > 0)
-                    .map(l -> l.before().instanceId()).toList();
-            ledger.record(accountId, orderId, BillingRecordType.BANDWIDTH_UPGRADE, -upgradeFen,
-                balanceAfter, upgradedIds, now);
+                plan.lines().stream()
+                    .filter(l -> l.bandwidthUpgradeFen() > 0)
+                    .map(l -> l.before().instanceId())
+                    .toList();
+            ledger.record(
+                accountId,
+                orderId,
+                BillingRecordType.BANDWIDTH_UPGRADE,
+                -upgradeFen,
+                balanceAfter,
+                upgradedIds,
+                now);
           }
           ledger.saveRenewals(
-              plan.lines().stream().map(RenewalPlan.Line::after).toList(), EventType.RENEWED, orderId, now);
+              plan.lines().stream().map(RenewalPlan.Line::after).toList(),
+              EventType.RENEWED,
+              orderId,
+              now);
           return new RenewalResult(orderId, plan, balanceAfter);
         });
   }
@@ -141,21 +157,33 @@ public class InstanceService {
             orderId = ids.orderId();
             balance = ledger.debit(accountId, plan.totalFen());
             List<String> charged =
-                plan.lines().stream().filter(l -> l.priceFen() > 0).map(l -> l.before().instanceId()).toList();
-            ledger.record(accountId, orderId, BillingRecordType.UNIFIED_EXPIRY, -plan.totalFen(),
-                balance, charged, now);
+                plan.lines().stream()
+                    .filter(l -> l.priceFen() > 0)
+                    .map(l -> l.before().instanceId())
+                    .toList();
+            ledger.record(
+                accountId,
+                orderId,
+                BillingRecordType.UNIFIED_EXPIRY,
+                -plan.totalFen(),
+                balance,
+                charged,
+                now);
           }
           for (UnifiedExpiryPlan.Line line : plan.lines()) {
             if (line.changed()) {
               ledger.save(line.after());
-              ledger.event(line.after(), EventType.EXPIRY_ALIGNED, orderId.isEmpty() ? null : orderId, now);
+              ledger.event(
+                  line.after(), EventType.EXPIRY_ALIGNED, orderId.isEmpty() ? null : orderId, now);
             }
           }
           return new UnifiedExpiryResult(orderId, plan, balance);
         });
   }
 
-  /** @param periodMonths 0 keeps each instance's current auto-renew period */
+  /**
+   * @param periodMonths 0 keeps each instance's current auto-renew period
+   */
   public List<Instance> setAutoRenew(
       String accountId, List<String> instanceIds, RenewFlag flag, int periodMonths) {
     RequestRules.validateInstanceIds(instanceIds);
@@ -216,15 +244,20 @@ public class InstanceService {
       RenewFlag renewFlag,
       Instant expiringBefore) {}
 
-  public Page<Instance> describe(String accountId, InstanceFilter filter, int pageSize, String pageToken) {
+  public Page<Instance> describe(
+      String accountId, InstanceFilter filter, int pageSize, String pageToken) {
     if (!filter.instanceIds().isEmpty()) {
       validateFilterIds(filter.instanceIds());
     }
     int limit = PageTokens.pageSize(pageSize);
     String fingerprint =
         PageTokens.fingerprint(
-            "instances", accountId, new java.util.TreeSet<>(filter.instanceIds()),
-            new java.util.TreeSet<>(filter.states()), filter.chargeType(), filter.renewFlag(),
+            "instances",
+            accountId,
+            new java.util.TreeSet<>(filter.instanceIds()),
+            new java.util.TreeSet<>(filter.states()),
+            filter.chargeType(),
+            filter.renewFlag(),
             filter.expiringBefore() == null ? null : filter.expiringBefore().toEpochMilli());
     String after = PageTokens.decode(pageToken, fingerprint);
     List<Instance> rows =
@@ -244,7 +277,8 @@ public class InstanceService {
       return new Page<>(rows, "");
     }
     List<Instance> page = rows.subList(0, limit);
-    return new Page<>(List.copyOf(page), PageTokens.encode(page.get(limit - 1).instanceId(), fingerprint));
+    return new Page<>(
+        List.copyOf(page), PageTokens.encode(page.get(limit - 1).instanceId(), fingerprint));
   }
 
   private static void validateFilterIds(List<String> instanceIds) {
@@ -256,7 +290,8 @@ public class InstanceService {
     if (!malformed.isEmpty()) {
       throw ApiException.of(ErrorReason.INVALID_INSTANCE_ID, "malformed instance ids")
           .meta("instanceIds", malformed.stream().map(RequestRules::display).toList())
-          .field("instance_ids", "each id must be \"ins-\" followed by 8 lowercase letters or digits")
+          .field(
+              "instance_ids", "each id must be \"ins-\" followed by 8 lowercase letters or digits")
           .build();
     }
   }
@@ -289,7 +324,8 @@ public class InstanceService {
 
   private static void requireBalance(Account account, long chargeFen) {
     if (account.balanceFen() < chargeFen) {
-      throw ApiException.of(ErrorReason.INSUFFICIENT_BALANCE, "the account balance does not cover the charge")
+      throw ApiException.of(
+              ErrorReason.INSUFFICIENT_BALANCE, "the account balance does not cover the charge")
           .meta("required", Money.format(chargeFen))
           .meta("balance", Money.format(account.balanceFen()))
           .build();

@@ -18,8 +18,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The money and history writes every operation shares. Must run inside a transaction: the
- * debit, its ledger rows, the instance updates and the events commit together or not at all.
+ * The money and history writes every operation shares. Must run inside a transaction: the debit,
+ * its ledger rows, the instance updates and the events commit together or not at all.
  */
 @Singleton
 public class Ledger {
@@ -30,7 +30,10 @@ public class Ledger {
 
   @Inject
   public Ledger(
-      AccountMapper accounts, BillingRecordMapper records, EventMapper events, InstanceMapper instances) {
+      AccountMapper accounts,
+      BillingRecordMapper records,
+      EventMapper events,
+      InstanceMapper instances) {
     this.accounts = accounts;
     this.records = records;
     this.events = events;
@@ -48,8 +51,7 @@ public class Ledger {
     if (accounts.debit(accountId, amountFen) != 1) {
       Long balance = accounts.balance(accountId);
       throw ApiException.of(
-              ErrorReason.INSUFFICIENT_BALANCE,
-              "the account balance does not cover the charge")
+              ErrorReason.INSUFFICIENT_BALANCE, "the account balance does not cover the charge")
           .meta("required", Money.format(amountFen))
           .meta("balance", Money.format(balance == null ? 0 : balance))
           .build();
@@ -66,9 +68,9 @@ public class Ledger {
   }
 
   /**
-   * Locks the account row until the transaction ends. Every transaction that writes events
-   * for an account holds this lock first, so one account's events commit in event_id order:
-   * a WatchEvents reader that has seen id N can never later find a smaller id appear.
+   * Locks the account row until the transaction ends. Every transaction that writes events for an
+   * account holds this lock first, so one account's events commit in event_id order: a WatchEvents
+   * reader that has seen id N can never later find a smaller id appear.
    */
   public void lockAccount(String accountId) {
     if (accounts.findForUpdate(accountId) == null) {
@@ -93,17 +95,32 @@ public class Ledger {
       Instant at) {
     records.insert(
         new BillingRecord(
-            0, accountId, orderId, type, signedAmountFen, balanceAfterFen,
-            String.join(",", instanceIds), at));
+            0,
+            accountId,
+            orderId,
+            type,
+            signedAmountFen,
+            balanceAfterFen,
+            String.join(",", instanceIds),
+            at));
   }
 
   public void event(Instance instance, EventType type, String orderId, Instant at) {
     reminder(instance, type, 0, orderId, at);
   }
 
-  public void reminder(Instance instance, EventType type, int daysBefore, String orderId, Instant at) {
+  public void reminder(
+      Instance instance, EventType type, int daysBefore, String orderId, Instant at) {
     events.insert(
-        new Event(0, instance.accountId(), type, instance.instanceId(), at, instance.expiredTime(), daysBefore, orderId));
+        new Event(
+            0,
+            instance.accountId(),
+            type,
+            instance.instanceId(),
+            at,
+            instance.expiredTime(),
+            daysBefore,
+            orderId));
   }
 
   /**
@@ -119,13 +136,19 @@ public class Ledger {
     }
     if (instances.renewAll(renewed) != renewed.size()) {
       List<String> ids = renewed.stream().map(Instance::instanceId).toList();
-      throw ApiException.of(ErrorReason.CONCURRENT_MODIFICATION, "instances changed concurrently; retry the request")
+      throw ApiException.of(
+              ErrorReason.CONCURRENT_MODIFICATION,
+              "instances changed concurrently; retry the request")
           .meta("instanceIds", ids)
           .build();
     }
-    events.insertAll(renewed.stream()
-        .map(i -> new Event(0, i.accountId(), type, i.instanceId(), at, i.expiredTime(), 0, orderId))
-        .toList());
+    events.insertAll(
+        renewed.stream()
+            .map(
+                i ->
+                    new Event(
+                        0, i.accountId(), type, i.instanceId(), at, i.expiredTime(), 0, orderId))
+            .toList());
   }
 
   /** Stores a changed instance; its row was locked by this transaction. */
@@ -140,7 +163,8 @@ public class Ledger {
   }
 
   static ApiException accountNotFound(String accountId) {
-    return ApiException.of(ErrorReason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist")
+    return ApiException.of(
+            ErrorReason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist")
         .meta("accountId", accountId)
         .build();
   }

@@ -31,12 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle job (SPEC 4): reminders, auto-renew, isolation at expiry, release after
- * retention. Safe on any number of replicas at once: a batch of due instances is claimed with
- * row locks ({@code FOR UPDATE SKIP LOCKED}) and processed, rescheduled and committed in one
- * transaction, so each due step is done exactly once; a replica that dies mid-batch commits
- * nothing and its rows are free again at once. The auto-renew charge is additionally unique per
- * (instance, old expiry) in the database.
+ * The lifecycle job (SPEC 4): reminders, auto-renew, isolation at expiry, release after retention.
+ * Safe on any number of replicas at once: a batch of due instances is claimed with row locks
+ * ({@code FOR UPDATE SKIP LOCKED}) and processed, rescheduled and committed in one transaction, so
+ * each due step is done exactly once; a replica that dies mid-batch commits nothing and its rows
+ * are free again at once. The auto-renew charge is additionally unique per (instance, old expiry)
+ * in the database.
  */
 @Singleton
 public class LifecycleService {
@@ -49,11 +49,17 @@ public class LifecycleService {
   private final IdGenerator ids;
   private final Settings settings;
   private final int batchSize;
+
   /** One run at a time per process: the periodic runner and AdvanceTime never interleave. */
   private final ReentrantLock runLock = new ReentrantLock();
+
   private final AtomicLong stepsDone = new AtomicLong();
-  /** Steps by kind (reminder, auto_renew, auto_renew_retry, auto_renew_failed, isolate, release). */
+
+  /**
+   * Steps by kind (reminder, auto_renew, auto_renew_retry, auto_renew_failed, isolate, release).
+   */
   private final Map<String, AtomicLong> stepCounts = new ConcurrentHashMap<>();
+
   private volatile boolean stopping;
 
   @Inject
@@ -91,8 +97,8 @@ public class LifecycleService {
   }
 
   /**
-   * Processes everything due at {@code now}, batch by batch, until nothing is due (or the
-   * process is stopping: each batch commits whole, so stopping between batches loses nothing).
+   * Processes everything due at {@code now}, batch by batch, until nothing is due (or the process
+   * is stopping: each batch commits whole, so stopping between batches loses nothing).
    */
   public int runDue(Instant now) {
     runLock.lock();
@@ -121,14 +127,16 @@ public class LifecycleService {
     return tx.inTransaction(() -> queue.earliestDue());
   }
 
-  /** The earliest real due time (ignoring the "re-evaluate now" marker), or null: for lag metrics. */
+  /**
+   * The earliest real due time (ignoring the "re-evaluate now" marker), or null: for lag metrics.
+   */
   public Instant earliestScheduledDue() {
     return tx.inTransaction(() -> queue.earliestScheduledDue());
   }
 
   /**
-   * Runs every step that falls due up to {@code target}, in time order: the clock is moved to
-   * each due instant in turn and everything due then is processed before moving on.
+   * Runs every step that falls due up to {@code target}, in time order: the clock is moved to each
+   * due instant in turn and everything due then is processed before moving on.
    */
   public long advanceTo(TestClock clock, Instant target) {
     return advance(clock, now -> target);
@@ -165,14 +173,15 @@ public class LifecycleService {
   private Batch processBatch(Instant now) {
     List<DueInstance> claimed;
     try {
-      return tx.inTransaction(() -> {
-        List<DueInstance> due = queue.claimDue(now, batchSize);
-        if (due.isEmpty()) {
-          return new Batch(0, 0);
-        }
-        int steps = processClaimed(due, now);
-        return new Batch(due.size(), steps);
-      });
+      return tx.inTransaction(
+          () -> {
+            List<DueInstance> due = queue.claimDue(now, batchSize);
+            if (due.isEmpty()) {
+              return new Batch(0, 0);
+            }
+            int steps = processClaimed(due, now);
+            return new Batch(due.size(), steps);
+          });
     } catch (RuntimeException batchFailure) {
       log.error("lifecycle batch failed; processing its instances one by one", batchFailure);
       claimed = tx.inTransaction(() -> queue.claimDue(now, batchSize));
@@ -181,16 +190,27 @@ public class LifecycleService {
     int steps = 0;
     for (DueInstance d : claimed) {
       try {
-        steps += tx.inTransaction(() -> {
-          DueInstance one = queue.claimOne(d.instanceId(), now);
-          return one == null ? 0 : processClaimed(List.of(one), now);
-        });
+        steps +=
+            tx.inTransaction(
+                () -> {
+                  DueInstance one = queue.claimOne(d.instanceId(), now);
+                  return one == null ? 0 : processClaimed(List.of(one), now);
+                });
       } catch (RuntimeException itemFailure) {
-        log.error("lifecycle step failed for {}; retrying in {}", d.instanceId(), settings.retryInterval(), itemFailure);
-        tx.inTransaction(() -> {
-          Instance i = d.instance();
-          queue.apply(bump(i), now.plus(settings.retryInterval()), d.remindedExpiry(), d.remindedDaysBefore());
-        });
+        log.error(
+            "lifecycle step failed for {}; retrying in {}",
+            d.instanceId(),
+            settings.retryInterval(),
+            itemFailure);
+        tx.inTransaction(
+            () -> {
+              Instance i = d.instance();
+              queue.apply(
+                  bump(i),
+                  now.plus(settings.retryInterval()),
+                  d.remindedExpiry(),
+                  d.remindedDaysBefore());
+            });
       }
     }
     return new Batch(claimed.size(), steps);
@@ -257,10 +277,13 @@ public class LifecycleService {
     return 1;
   }
 
-  private boolean tryAutoRenew(Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
+  private boolean tryAutoRenew(
+      Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
     int months = instance.autoRenewPeriodMonths();
-    long price = Pricing.renewalPrice(catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps()), months)
-        .discountFen();
+    long price =
+        Pricing.renewalPrice(
+                catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps()), months)
+            .discountFen();
     Long balance = ledger.tryDebit(instance.accountId(), price);
     if (balance == null) {
       return false;
@@ -269,18 +292,28 @@ public class LifecycleService {
     // The database refuses a second charge for the same cycle (duplicate key): the whole
     // transaction, debit included, then rolls back.
     queue.insertAutoRenewCharge(instance.instanceId(), instance.expiredTime(), orderId, now);
-    ledger.record(instance.accountId(), orderId, BillingRecordType.AUTO_RENEW, -price, balance,
-        List.of(instance.instanceId()), now);
-    int anchor = instance.expiryAnchorDay() != null
-        ? instance.expiryAnchorDay() : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
+    ledger.record(
+        instance.accountId(),
+        orderId,
+        BillingRecordType.AUTO_RENEW,
+        -price,
+        balance,
+        List.of(instance.instanceId()),
+        now);
+    int anchor =
+        instance.expiryAnchorDay() != null
+            ? instance.expiryAnchorDay()
+            : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
     Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-    Instance renewed = instance.change()
-        .state(InstanceState.RUNNING)
-        .expiredTime(newExpiry)
-        .expiryAnchorDay(anchor)
-        .isolatedTime(null)
-        .autoRenewPeriodMonths(months)
-        .build();
+    Instance renewed =
+        instance
+            .change()
+            .state(InstanceState.RUNNING)
+            .expiredTime(newExpiry)
+            .expiryAnchorDay(anchor)
+            .isolatedTime(null)
+            .autoRenewPeriodMonths(months)
+            .build();
     ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
     reschedule(renewed, reminders, zone, now, false);
     return true;
@@ -292,15 +325,18 @@ public class LifecycleService {
     reschedule(isolated, reminders, zone, now, false);
   }
 
-  private void reschedule(Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
+  private void reschedule(
+      Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
     Instant next = LifecycleSchedule.nextDue(after, reminders, zone, now, settings, attemptFailed);
     apply(after, next, reminders.expiry(), reminders.daysBefore());
   }
 
   /** The claim holds the row lock, so exactly one row must change; anything else rolls back. */
-  private void apply(Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
+  private void apply(
+      Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
     if (queue.apply(after, next, remindedExpiry, remindedDaysBefore) != 1) {
-      throw new IllegalStateException("instance " + after.instanceId() + " changed under a lifecycle claim");
+      throw new IllegalStateException(
+          "instance " + after.instanceId() + " changed under a lifecycle claim");
     }
   }
 

@@ -18,7 +18,9 @@ public final class PageTokens {
   public static String encode(String position, String queryFingerprint) {
     String raw = VERSION + "|" + queryFingerprint + "|" + position;
     String sealed = raw + "|" + checksum(raw);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(sealed.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(sealed.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Detects altered or truncated tokens (an integrity check, not a secret). */
@@ -42,7 +44,9 @@ public final class PageTokens {
       throw invalid();
     }
     String[] parts = raw.substring(0, lastBar).split("\\|", 3);
-    if (parts.length != 3 || !VERSION.equals(parts[0]) || !parts[1].equals(queryFingerprint)
+    if (parts.length != 3
+        || !VERSION.equals(parts[0])
+        || !parts[1].equals(queryFingerprint)
         || parts[2].isEmpty()) {
       throw invalid();
     }
@@ -72,7 +76,8 @@ public final class PageTokens {
   /** page_size: 0 means the default (20); above 100 is treated as 100; negative is an error. */
   public static int pageSize(int requested) {
     if (requested < 0) {
-      throw ApiException.badField(ErrorReason.INVALID_PAGE_SIZE, "page_size", "page_size must not be negative");
+      throw ApiException.badField(
+          ErrorReason.INVALID_PAGE_SIZE, "page_size", "page_size must not be negative");
     }
     if (requested == 0) {
       return 20;

@@ -72,23 +72,32 @@ public class ProvisioningService {
     }
     if (request.chargeType() == null) {
       throw ApiException.badField(
-          ErrorReason.INVALID_CHARGE_TYPE, "charge_type", "charge_type must be PREPAID or POSTPAID_BY_HOUR");
+          ErrorReason.INVALID_CHARGE_TYPE,
+          "charge_type",
+          "charge_type must be PREPAID or POSTPAID_BY_HOUR");
     }
     if (request.bandwidthMbps() < 0 || request.bandwidthMbps() > 1000) {
-      throw ApiException.badField(ErrorReason.INVALID_BANDWIDTH, "bandwidth_mbps", "bandwidth_mbps must be 0 to 1000");
+      throw ApiException.badField(
+          ErrorReason.INVALID_BANDWIDTH, "bandwidth_mbps", "bandwidth_mbps must be 0 to 1000");
     }
     if (request.autoRenewPeriodMonths() < 1 || request.autoRenewPeriodMonths() > 12) {
       throw ApiException.badField(
-          ErrorReason.INVALID_PERIOD, "auto_renew_period_months", "auto_renew_period_months must be 1 to 12");
+          ErrorReason.INVALID_PERIOD,
+          "auto_renew_period_months",
+          "auto_renew_period_months must be 1 to 12");
     }
     boolean prepaid = request.chargeType() == ChargeType.PREPAID;
     if (prepaid && (request.periodMonths() == null) == (request.expiredTime() == null)) {
       throw ApiException.badField(
-          ErrorReason.INVALID_PERIOD, "period_months", "a prepaid instance needs period_months or expired_time");
+          ErrorReason.INVALID_PERIOD,
+          "period_months",
+          "a prepaid instance needs period_months or expired_time");
     }
     if (!prepaid && (request.periodMonths() != null || request.expiredTime() != null)) {
       throw ApiException.badField(
-          ErrorReason.INVALID_PERIOD, "period_months", "a postpaid instance has no term: leave period_months and expired_time unset");
+          ErrorReason.INVALID_PERIOD,
+          "period_months",
+          "a postpaid instance has no term: leave period_months and expired_time unset");
     }
     if (prepaid && request.periodMonths() != null) {
       RequestRules.validateRenewalPeriod(request.periodMonths());
@@ -97,7 +106,8 @@ public class ProvisioningService {
         () -> {
           Account account = accounts.require(request.accountId());
           if (prices.catalog().instanceTypeMonthlyFen(request.instanceType()).isEmpty()) {
-            throw ApiException.of(ErrorReason.INVALID_INSTANCE_TYPE, "unknown instance_type; see DescribePrices")
+            throw ApiException.of(
+                    ErrorReason.INVALID_INSTANCE_TYPE, "unknown instance_type; see DescribePrices")
                 .field("instance_type", "not in the price catalog")
                 .meta("instanceType", RequestRules.display(request.instanceType()))
                 .build();
@@ -109,9 +119,11 @@ public class ProvisioningService {
           if (prepaid) {
             if (request.expiredTime() != null) {
               expiry = request.expiredTime().truncatedTo(ChronoUnit.SECONDS);
-              if (!expiry.isAfter(now) || expiry.isAfter(now.plus(java.time.Duration.ofDays(MAX_TERM_DAYS)))) {
+              if (!expiry.isAfter(now)
+                  || expiry.isAfter(now.plus(java.time.Duration.ofDays(MAX_TERM_DAYS)))) {
                 throw ApiException.badField(
-                    ErrorReason.INVALID_EXPIRED_TIME, "expired_time",
+                    ErrorReason.INVALID_EXPIRED_TIME,
+                    "expired_time",
                     "expired_time must be in the future and at most 10 years from now");
               }
               anchor = BillingCalendar.anchorDayOf(expiry, zone);
@@ -126,10 +138,23 @@ public class ProvisioningService {
             String id =
                 request.instanceIds() != null ? request.instanceIds().get(n) : uniqueInstanceId();
             Instance instance =
-                new Instance(id, account.accountId(), request.instanceType(), request.chargeType(),
-                    InstanceState.RUNNING, now, expiry, anchor, null, null,
-                    request.renewFlag() == null ? RenewFlag.NOTIFY_AND_MANUAL_RENEW : request.renewFlag(),
-                    request.autoRenewPeriodMonths(), request.bandwidthMbps(), 1);
+                new Instance(
+                    id,
+                    account.accountId(),
+                    request.instanceType(),
+                    request.chargeType(),
+                    InstanceState.RUNNING,
+                    now,
+                    expiry,
+                    anchor,
+                    null,
+                    null,
+                    request.renewFlag() == null
+                        ? RenewFlag.NOTIFY_AND_MANUAL_RENEW
+                        : request.renewFlag(),
+                    request.autoRenewPeriodMonths(),
+                    request.bandwidthMbps(),
+                    1);
             instances.insert(instance);
             created.add(instance);
           }

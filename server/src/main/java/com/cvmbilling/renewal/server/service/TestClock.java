@@ -10,8 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code --test-clock}: a clock that stands still until TestClockService.AdvanceTime moves it,
- * and only forward. Never used in production.
+ * {@code --test-clock}: a clock that stands still until TestClockService.AdvanceTime moves it, and
+ * only forward. Never used in production.
  */
 public final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
@@ -23,12 +23,14 @@ public final class TestClock extends Clock {
   /** Moves the clock to {@code instant}, which must not be in its past. */
   public void set(Instant instant) {
     Instant target = instant.truncatedTo(ChronoUnit.MILLIS);
-    now.updateAndGet(current -> {
-      if (target.isBefore(current)) {
-        throw ApiException.badField(ErrorReason.INVALID_TIME_ADVANCE, "to", "the test clock only moves forward");
-      }
-      return target;
-    });
+    now.updateAndGet(
+        current -> {
+          if (target.isBefore(current)) {
+            throw ApiException.badField(
+                ErrorReason.INVALID_TIME_ADVANCE, "to", "the test clock only moves forward");
+          }
+          return target;
+        });
   }
 
   @Override

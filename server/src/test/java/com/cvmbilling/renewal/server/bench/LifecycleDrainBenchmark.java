@@ -31,9 +31,9 @@ import java.util.concurrent.Future;
  * It creates a fresh MariaDB database (RENEWAL_TEST_MARIADB_URL, default 127.0.0.1:3306 root),
  * loads N prepaid instances over 100 accounts, all expiring at the same instant T: 70% manual
  * (isolated at T), 20% auto-renew with enough balance (renewed at T), 10% auto-renew whose account
- * cannot pay (AUTO_RENEW_FAILED + isolated at T). Then R runners (separate pools and Guice
- * graphs, like replicas) run the job at T concurrently until nothing is due, and it prints the
- * drain rate and checks that every instance was processed exactly once.
+ * cannot pay (AUTO_RENEW_FAILED + isolated at T). Then R runners (separate pools and Guice graphs,
+ * like replicas) run the job at T concurrently until nothing is due, and it prints the drain rate
+ * and checks that every instance was processed exactly once.
  */
 public final class LifecycleDrainBenchmark {
   public static void main(String[] args) throws Exception {
@@ -46,13 +46,18 @@ public final class LifecycleDrainBenchmark {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb()) {
       List<RenewalServer> replicas = new ArrayList<>();
       for (int r = 0; r < runners; r++) {
-        ServerConfig config = ServerConfig.builder(db.settings()).runLifecycle(false).lifecycleBatchSize(batch).build();
+        ServerConfig config =
+            ServerConfig.builder(db.settings())
+                .runLifecycle(false)
+                .lifecycleBatchSize(batch)
+                .build();
         replicas.add(RenewalServer.create(config, new TestClock(due)));
       }
       String url = db.settings().jdbcUrl() + "?rewriteBatchedStatements=true";
       long loadStart = System.nanoTime();
       load(url, instances, accounts, due);
-      System.out.printf("loaded %,d due instances over %d accounts in %.1f s%n",
+      System.out.printf(
+          "loaded %,d due instances over %d accounts in %.1f s%n",
           instances, accounts, (System.nanoTime() - loadStart) / 1e9);
 
       ExecutorService pool = Executors.newFixedThreadPool(runners);
@@ -70,13 +75,19 @@ public final class LifecycleDrainBenchmark {
       pool.shutdown();
 
       Map<String, Long> counts = counts(url);
-      System.out.printf("runners=%d batch=%d: %,d steps for %,d instances in %.2f s = %,.0f instances/s%n",
+      System.out.printf(
+          "runners=%d batch=%d: %,d steps for %,d instances in %.2f s = %,.0f instances/s%n",
           runners, batch, steps, instances, seconds, instances / seconds);
       System.out.println("events by type: " + counts);
       long stillDue = counts.getOrDefault("STILL_DUE", 0L);
-      long isolatedOrRenewed = counts.getOrDefault("ISOLATED", 0L) + counts.getOrDefault("AUTO_RENEWED", 0L);
-      boolean exact = stillDue == 0 && isolatedOrRenewed == instances
-          && counts.getOrDefault("AUTO_RENEWED", 0L).equals(counts.getOrDefault("CHARGES", -1L));
+      long isolatedOrRenewed =
+          counts.getOrDefault("ISOLATED", 0L) + counts.getOrDefault("AUTO_RENEWED", 0L);
+      boolean exact =
+          stillDue == 0
+              && isolatedOrRenewed == instances
+              && counts
+                  .getOrDefault("AUTO_RENEWED", 0L)
+                  .equals(counts.getOrDefault("CHARGES", -1L));
       System.out.println(exact ? "exactly once: OK" : "exactly once: VIOLATED");
       replicas.forEach(RenewalServer::close);
       if (!exact) {
@@ -86,11 +97,14 @@ public final class LifecycleDrainBenchmark {
   }
 
   static void load(String url, int instances, int accounts, Instant due) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
+    try (Connection c =
+        DriverManager.getConnection(
+            url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
       c.setAutoCommit(false);
       long now = due.minusSeconds(86_400 * 30).toEpochMilli();
-      try (PreparedStatement a = c.prepareStatement(
-          "INSERT INTO account (account_id, display_name, balance_fen, billing_time_zone, created_time_ms) VALUES (?,?,?,?,?)")) {
+      try (PreparedStatement a =
+          c.prepareStatement(
+              "INSERT INTO account (account_id, display_name, balance_fen, billing_time_zone, created_time_ms) VALUES (?,?,?,?,?)")) {
         for (int i = 0; i < accounts; i++) {
           a.setString(1, String.format("acc-b%07d", i));
           a.setString(2, "bench " + i);
@@ -102,11 +116,12 @@ public final class LifecycleDrainBenchmark {
         }
         a.executeBatch();
       }
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO instance (instance_id, account_id, instance_type, charge_type, state, created_time_ms,"
-              + " expired_time_ms, expiry_anchor_day, renew_flag, auto_renew_period_months, bandwidth_mbps, version,"
-              + " next_due_ms, reminded_expiry_ms, reminded_days_before)"
-              + " VALUES (?,?,'S5.SMALL2','PREPAID','RUNNING',?,?,1,?,1,1,1,?,?,1)")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO instance (instance_id, account_id, instance_type, charge_type, state, created_time_ms,"
+                  + " expired_time_ms, expiry_anchor_day, renew_flag, auto_renew_period_months, bandwidth_mbps, version,"
+                  + " next_due_ms, reminded_expiry_ms, reminded_days_before)"
+                  + " VALUES (?,?,'S5.SMALL2','PREPAID','RUNNING',?,?,1,?,1,1,1,?,?,1)")) {
         for (int i = 0; i < instances; i++) {
           int account = i % accounts;
           boolean poor = account >= 90;
@@ -132,9 +147,12 @@ public final class LifecycleDrainBenchmark {
 
   static Map<String, Long> counts(String url) throws Exception {
     Map<String, Long> counts = new java.util.TreeMap<>();
-    try (Connection c = DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+    try (Connection c =
+            DriverManager.getConnection(
+                url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
         Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT event_type, COUNT(*) FROM instance_event GROUP BY event_type")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT event_type, COUNT(*) FROM instance_event GROUP BY event_type")) {
         while (rs.next()) {
           counts.put(rs.getString(1), rs.getLong(2));
         }
@@ -143,13 +161,16 @@ public final class LifecycleDrainBenchmark {
         rs.next();
         counts.put("CHARGES", rs.getLong(1));
       }
-      try (ResultSet rs = s.executeQuery(
-          "SELECT COUNT(*) FROM instance WHERE next_due_ms <= " + Instant.parse("2027-03-01T00:00:00Z").toEpochMilli())) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT COUNT(*) FROM instance WHERE next_due_ms <= "
+                  + Instant.parse("2027-03-01T00:00:00Z").toEpochMilli())) {
         rs.next();
         counts.put("STILL_DUE", rs.getLong(1));
       }
-      try (ResultSet rs = s.executeQuery(
-          "SELECT COUNT(*) FROM (SELECT instance_id FROM instance_event GROUP BY instance_id, event_type HAVING COUNT(*) > 1) d")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT COUNT(*) FROM (SELECT instance_id FROM instance_event GROUP BY instance_id, event_type HAVING COUNT(*) > 1) d")) {
         rs.next();
         counts.put("DUPLICATED", rs.getLong(1));
       }

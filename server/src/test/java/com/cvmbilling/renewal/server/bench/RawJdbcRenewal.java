@@ -17,20 +17,20 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The database ceiling of one renewal: exactly the statements the service sends for
- * {@code RenewInstances} (copied from the mapper XML in
- * {@code server/src/main/resources/com/cvmbilling/renewal/server/persistence/}, in the order
- * {@code InstanceService.renew} and {@code Ledger} run them), with the same row locks and one
- * commit, over a Hikari pool configured like the server's ({@code DataSources.create}) but with
- * READ COMMITTED as the pool default. Nothing else: no gRPC, no authentication lookup, no
- * MyBatis, no per-transaction session resets.
+ * The database ceiling of one renewal: exactly the statements the service sends for {@code
+ * RenewInstances} (copied from the mapper XML in {@code
+ * server/src/main/resources/com/cvmbilling/renewal/server/persistence/}, in the order {@code
+ * InstanceService.renew} and {@code Ledger} run them), with the same row locks and one commit, over
+ * a Hikari pool configured like the server's ({@code DataSources.create}) but with READ COMMITTED
+ * as the pool default. Nothing else: no gRPC, no authentication lookup, no MyBatis, no
+ * per-transaction session resets.
  *
  * <p>Per call: SELECT account; SELECT instances ... ORDER BY instance_id FOR UPDATE; SELECT
  * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; for one
  * instance UPDATE instance (version check) and INSERT instance_event, for several one UPDATE ...
- * CASE and one multi-row INSERT (Ledger.saveRenewals); COMMIT. With a client token
- * also the idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ... COMPLETED
- * inside the renewal transaction.
+ * CASE and one multi-row INSERT (Ledger.saveRenewals); COMMIT. With a client token also the
+ * idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ... COMPLETED inside the
+ * renewal transaction.
  */
 final class RawJdbcRenewal implements AutoCloseable {
   // AccountMapper.find
@@ -102,7 +102,8 @@ final class RawJdbcRenewal implements AutoCloseable {
   }
 
   /** One renewal transaction of these instances (all of one account) for {@code months}. */
-  void renew(String accountId, List<String> instanceIds, int months, String clientToken) throws SQLException {
+  void renew(String accountId, List<String> instanceIds, int months, String clientToken)
+      throws SQLException {
     try (Connection c = pool.getConnection()) {
       try {
         long now = System.currentTimeMillis();
@@ -138,16 +139,25 @@ final class RawJdbcRenewal implements AutoCloseable {
           in.append(i == 0 ? "?" : ",?");
         }
         in.append(")");
-        try (PreparedStatement s = c.prepareStatement(
-            SELECT_INSTANCES_FOR_UPDATE_PREFIX + in + SELECT_INSTANCES_FOR_UPDATE_SUFFIX)) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                SELECT_INSTANCES_FOR_UPDATE_PREFIX + in + SELECT_INSTANCES_FOR_UPDATE_SUFFIX)) {
           s.setString(1, accountId);
           for (int i = 0; i < instanceIds.size(); i++) {
             s.setString(i + 2, instanceIds.get(i));
           }
           try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-              rows.add(new Row(rs.getString(1), rs.getString(3), rs.getLong(7), rs.getInt(8), rs.getString(11),
-                  rs.getInt(12), rs.getInt(13), rs.getLong(14)));
+              rows.add(
+                  new Row(
+                      rs.getString(1),
+                      rs.getString(3),
+                      rs.getLong(7),
+                      rs.getInt(8),
+                      rs.getString(11),
+                      rs.getInt(12),
+                      rs.getInt(13),
+                      rs.getLong(14)));
             }
           }
         }
@@ -155,7 +165,8 @@ final class RawJdbcRenewal implements AutoCloseable {
           throw new SQLException("instances not found");
         }
         Map<String, Long> prices = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(SELECT_PRICES); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = c.prepareStatement(SELECT_PRICES);
+            ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             prices.put(rs.getString(1), rs.getLong(3));
           }
@@ -195,8 +206,9 @@ final class RawJdbcRenewal implements AutoCloseable {
           renewAll(c, accountId, rows, months, zone, orderId, now);
         }
         for (Row r : rows.size() > 1 ? List.<Row>of() : rows) {
-          long newExpiry = BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone)
-              .toEpochMilli();
+          long newExpiry =
+              BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone)
+                  .toEpochMilli();
           try (PreparedStatement s = c.prepareStatement(UPDATE_INSTANCE)) {
             s.setString(1, "RUNNING");
             s.setLong(2, newExpiry);
@@ -246,20 +258,39 @@ final class RawJdbcRenewal implements AutoCloseable {
   }
 
   /** Several instances: InstanceMapper.renewAll and EventMapper.insertAll (Ledger.saveRenewals). */
-  private static void renewAll(Connection c, String accountId, List<Row> rows, int months, ZoneId zone,
-      String orderId, long now) throws SQLException {
+  private static void renewAll(
+      Connection c,
+      String accountId,
+      List<Row> rows,
+      int months,
+      ZoneId zone,
+      String orderId,
+      long now)
+      throws SQLException {
     long[] expiries = new long[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      expiries[i] = BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone).toEpochMilli();
+      expiries[i] =
+          BillingCalendar.addMonths(Instant.ofEpochMilli(r.expiry), months, r.anchor, zone)
+              .toEpochMilli();
     }
     String when = " WHEN ? THEN ?".repeat(rows.size());
     String in = "(" + "?,".repeat(rows.size() - 1) + "?)";
-    String update = "UPDATE instance SET state = 'RUNNING', expired_time_ms = CASE instance_id" + when + " END,"
-        + " expiry_anchor_day = CASE instance_id" + when + " END, isolated_time_ms = NULL, released_time_ms = NULL,"
-        + " bandwidth_mbps = CASE instance_id" + when + " END, version = version + 1, next_due_ms = 0"
-        + " WHERE instance_id IN " + in + " AND version = CASE instance_id" + " WHEN ? THEN ? - 1".repeat(rows.size())
-        + " END";
+    String update =
+        "UPDATE instance SET state = 'RUNNING', expired_time_ms = CASE instance_id"
+            + when
+            + " END,"
+            + " expiry_anchor_day = CASE instance_id"
+            + when
+            + " END, isolated_time_ms = NULL, released_time_ms = NULL,"
+            + " bandwidth_mbps = CASE instance_id"
+            + when
+            + " END, version = version + 1, next_due_ms = 0"
+            + " WHERE instance_id IN "
+            + in
+            + " AND version = CASE instance_id"
+            + " WHEN ? THEN ? - 1".repeat(rows.size())
+            + " END";
     try (PreparedStatement s = c.prepareStatement(update)) {
       int p = 1;
       for (int i = 0; i < rows.size(); i++) {
@@ -285,9 +316,10 @@ final class RawJdbcRenewal implements AutoCloseable {
         throw new SQLException("concurrent modification");
       }
     }
-    String insert = "INSERT INTO instance_event (account_id, event_type, instance_id, occurred_time_ms,"
-        + " expired_time_ms, days_before, order_id) VALUES "
-        + String.join(",", java.util.Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?)"));
+    String insert =
+        "INSERT INTO instance_event (account_id, event_type, instance_id, occurred_time_ms,"
+            + " expired_time_ms, days_before, order_id) VALUES "
+            + String.join(",", java.util.Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?, ?)"));
     try (PreparedStatement s = c.prepareStatement(insert)) {
       int p = 1;
       for (int i = 0; i < rows.size(); i++) {
@@ -303,7 +335,14 @@ final class RawJdbcRenewal implements AutoCloseable {
     }
   }
 
-  private record Row(String id, String type, long expiry, int anchor, String flag, int autoMonths, int bandwidth,
+  private record Row(
+      String id,
+      String type,
+      long expiry,
+      int anchor,
+      String flag,
+      int autoMonths,
+      int bandwidth,
       long version) {}
 
   static String randomId(int length) {
@@ -318,8 +357,9 @@ final class RawJdbcRenewal implements AutoCloseable {
 
   static String sha256(String s) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(d);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

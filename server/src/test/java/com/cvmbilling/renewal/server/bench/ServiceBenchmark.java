@@ -69,10 +69,10 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * Ceilings in the same run: {@code jdbc-renew-1}, exactly the SQL of one renewal transaction
- * ({@link RawJdbcRenewal}) at the same concurrency with a pool of the server's size, and
- * {@code grpc-health}, a bare unary call ({@code grpc.health.v1.Health/Check}) against the same
- * server process. Then the lifecycle job of a fresh server process drains M due instances
- * (the data and the exactly-once check of {@link LifecycleDrainBenchmark}).
+ * ({@link RawJdbcRenewal}) at the same concurrency with a pool of the server's size, and {@code
+ * grpc-health}, a bare unary call ({@code grpc.health.v1.Health/Check}) against the same server
+ * process. Then the lifecycle job of a fresh server process drains M due instances (the data and
+ * the exactly-once check of {@link LifecycleDrainBenchmark}).
  *
  * <pre>
  * mvn -B -ntp install -DskipTests
@@ -81,12 +81,11 @@ import org.HdrHistogram.Histogram;
  * </pre>
  *
  * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first),
- * bench.concurrency (32),
- * bench.serverWarmupSeconds (20, before all scenarios), bench.warmupSeconds (5, before each),
- * bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
- * bench.scenarios (comma list, default all), bench.pageSize (100), bench.poolSize (16, the
- * server's default), bench.xmx (256m), bench.jar, bench.useJar (true), bench.jfr (false: record
- * the server with JFR into target/bench-results/), bench.out (also write the report there).
+ * bench.concurrency (32), bench.serverWarmupSeconds (20, before all scenarios), bench.warmupSeconds
+ * (5, before each), bench.seconds (20), bench.lifecycleInstances (100000; 0 = skip),
+ * bench.scenarios (comma list, default all), bench.pageSize (100), bench.poolSize (16, the server's
+ * default), bench.xmx (256m), bench.jar, bench.useJar (true), bench.jfr (false: record the server
+ * with JFR into target/bench-results/), bench.out (also write the report there).
  */
 public final class ServiceBenchmark {
   static final String ADMIN_KEY = "bench-admin-key";
@@ -95,13 +94,28 @@ public final class ServiceBenchmark {
   static final Instant LIFECYCLE_DUE = Instant.parse("2027-03-01T00:00:00Z");
 
   /** Every scenario, in the order they run. */
-  static final List<String> ALL_SCENARIOS = List.of(
-      "grpc-health", "jdbc-renew-1", "renew-1", "jdbc-renew-1-token", "renew-1-token", "jdbc-renew-100",
-      "renew-100", "set-auto-renew", "describe-first-page", "describe-deep-page");
+  static final List<String> ALL_SCENARIOS =
+      List.of(
+          "grpc-health",
+          "jdbc-renew-1",
+          "renew-1",
+          "jdbc-renew-1-token",
+          "renew-1-token",
+          "jdbc-renew-100",
+          "renew-100",
+          "set-auto-renew",
+          "describe-first-page",
+          "describe-deep-page");
 
   /** What warms the server up before the measured scenarios. */
   static final List<String> WARMUP_SCENARIOS =
-      List.of("renew-1", "renew-1-token", "renew-100", "set-auto-renew", "describe-first-page", "describe-deep-page");
+      List.of(
+          "renew-1",
+          "renew-1-token",
+          "renew-100",
+          "set-auto-renew",
+          "describe-first-page",
+          "describe-deep-page");
 
   /** How a run is set up. */
   public record Options(
@@ -120,36 +134,63 @@ public final class ServiceBenchmark {
       Duration serverWarmup) {
 
     static Options fromSystemProperties() {
-      List<Integer> sizes = Arrays.stream(System.getProperty("bench.instances", "10000").split(","))
-          .map(String::strip).map(Integer::parseInt).toList();
+      List<Integer> sizes =
+          Arrays.stream(System.getProperty("bench.instances", "10000").split(","))
+              .map(String::strip)
+              .map(Integer::parseInt)
+              .toList();
       String scenarios = System.getProperty("bench.scenarios", "");
       return new Options(
           sizes,
           Integer.getInteger("bench.concurrency", 32),
-          Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.warmupSeconds", "5")) * 1000)),
-          Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.seconds", "20")) * 1000)),
+          Duration.ofMillis(
+              (long) (Double.parseDouble(System.getProperty("bench.warmupSeconds", "5")) * 1000)),
+          Duration.ofMillis(
+              (long) (Double.parseDouble(System.getProperty("bench.seconds", "20")) * 1000)),
           Integer.getInteger("bench.lifecycleInstances", 100_000),
-          scenarios.isBlank() ? new LinkedHashSet<>(ALL_SCENARIOS)
-              : new LinkedHashSet<>(Arrays.stream(scenarios.split(",")).map(String::strip).toList()),
+          scenarios.isBlank()
+              ? new LinkedHashSet<>(ALL_SCENARIOS)
+              : new LinkedHashSet<>(
+                  Arrays.stream(scenarios.split(",")).map(String::strip).toList()),
           Integer.getInteger("bench.pageSize", 100),
           Integer.getInteger("bench.poolSize", 16),
           System.getProperty("bench.xmx", "256m"),
           Boolean.parseBoolean(System.getProperty("bench.useJar", "true")),
           System.getProperty("bench.jar") == null ? null : Path.of(System.getProperty("bench.jar")),
           Boolean.getBoolean("bench.jfr"),
-          Duration.ofMillis((long) (Double.parseDouble(System.getProperty("bench.serverWarmupSeconds", "20")) * 1000)));
+          Duration.ofMillis(
+              (long)
+                  (Double.parseDouble(System.getProperty("bench.serverWarmupSeconds", "20"))
+                      * 1000)));
     }
 
     /** A few seconds in all: what the CI smoke test runs. */
     public static Options smoke() {
-      return new Options(List.of(1_000), 4, Duration.ofMillis(300), Duration.ofMillis(1_200), 2_000,
-          new LinkedHashSet<>(ALL_SCENARIOS), 100, 16, "256m", false, null, false, Duration.ofMillis(500));
+      return new Options(
+          List.of(1_000),
+          4,
+          Duration.ofMillis(300),
+          Duration.ofMillis(1_200),
+          2_000,
+          new LinkedHashSet<>(ALL_SCENARIOS),
+          100,
+          16,
+          "256m",
+          false,
+          null,
+          false,
+          Duration.ofMillis(500));
     }
   }
 
   /** One scenario's figures. Latency in microseconds, of successful calls. */
   public record Result(
-      String name, int instancesPerCall, long calls, Map<String, Long> errors, double seconds, Histogram latency,
+      String name,
+      int instancesPerCall,
+      long calls,
+      Map<String, Long> errors,
+      double seconds,
+      Histogram latency,
       Cpu cpu) {
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -181,16 +222,22 @@ public final class ServiceBenchmark {
    * the server process, the MariaDB server, and the whole machine (from /proc/stat; other
    * engineers' builds included), in seconds; -1 where unknown.
    */
-  public record Cpu(double client, double server, double database, double machineBusy, double machineCapacity) {
+  public record Cpu(
+      double client, double server, double database, double machineBusy, double machineCapacity) {
     String perCall(long calls) {
       if (calls == 0) {
         return "";
       }
-      return String.format(Locale.ROOT, "cpu ms/call: bench JVM %.2f, server %.2f, mariadbd %.2f; machine busy %.0f%%"
+      return String.format(
+          Locale.ROOT,
+          "cpu ms/call: bench JVM %.2f, server %.2f, mariadbd %.2f; machine busy %.0f%%"
               + " of %d cores (bench+server+mariadbd %.0f%%)",
-          client * 1000 / calls, server * 1000 / calls, database * 1000 / calls, 100 * machineBusy / machineCapacity,
-          Runtime.getRuntime().availableProcessors(), 100 * (client + Math.max(0, server) + Math.max(0, database))
-              / machineCapacity);
+          client * 1000 / calls,
+          server * 1000 / calls,
+          database * 1000 / calls,
+          100 * machineBusy / machineCapacity,
+          Runtime.getRuntime().availableProcessors(),
+          100 * (client + Math.max(0, server) + Math.max(0, database)) / machineCapacity);
     }
   }
 
@@ -199,16 +246,30 @@ public final class ServiceBenchmark {
     if (pid <= 0) {
       return -1;
     }
-    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(-1.0);
+    return ProcessHandle.of(pid)
+        .flatMap(p -> p.info().totalCpuDuration())
+        .map(d -> d.toNanos() / 1e9)
+        .orElse(-1.0);
   }
 
   /** The shared MariaDB server's pid (a mariadbd without --datadir: the system one), or -1. */
   static long databasePid() {
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld")).orElse(false))
-        .filter(p -> p.info().arguments().map(a -> Arrays.stream(a).noneMatch(x -> x.startsWith("--datadir")))
-            .orElse(true))
-        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        .filter(
+            p ->
+                p.info()
+                    .command()
+                    .map(c -> c.endsWith("/mariadbd") || c.endsWith("/mysqld"))
+                    .orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(a -> Arrays.stream(a).noneMatch(x -> x.startsWith("--datadir")))
+                    .orElse(true))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(-1);
   }
 
   /** Busy and total CPU seconds of the machine so far (/proc/stat), or {-1, -1}. */
@@ -227,24 +288,37 @@ public final class ServiceBenchmark {
   }
 
   /** The lifecycle drain of one fresh server process. */
-  public record LifecycleResult(int instances, double seconds, Map<String, Long> counts, boolean exactlyOnce) {
+  public record LifecycleResult(
+      int instances, double seconds, Map<String, Long> counts, boolean exactlyOnce) {
     public double instancesPerSecond() {
       return instances / seconds;
     }
   }
 
   /** Everything measured at one data size. */
-  public record SizeReport(int instances, int accounts, double loadSeconds, Map<String, Result> results,
-      LifecycleResult lifecycle, long serverPeakRssKb, boolean serverOutOfMemory) {}
+  public record SizeReport(
+      int instances,
+      int accounts,
+      double loadSeconds,
+      Map<String, Result> results,
+      LifecycleResult lifecycle,
+      long serverPeakRssKb,
+      boolean serverOutOfMemory) {}
 
   public static void main(String[] args) throws Exception {
     Options options = Options.fromSystemProperties();
     Path outDir = Files.createDirectories(Path.of("target", "bench-results"));
-    Path out = outDir.resolve("service-bench-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-        .format(LocalDateTime.now(ZoneOffset.UTC)) + ".txt");
+    Path out =
+        outDir.resolve(
+            "service-bench-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .format(LocalDateTime.now(ZoneOffset.UTC))
+                + ".txt");
     int exit = 0;
-    try (PrintStream file = new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
-      PrintStream tee = new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
+    try (PrintStream file =
+        new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
+      PrintStream tee =
+          new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
       List<SizeReport> reports = run(options, tee);
       printSummary(options, reports, tee);
       tee.println("report written to " + out.toAbsolutePath());
@@ -258,10 +332,18 @@ public final class ServiceBenchmark {
   }
 
   public static List<SizeReport> run(Options options, PrintStream out) throws Exception {
-    out.printf(Locale.ROOT, "service benchmark: sizes %s, C=%d, warm-up %s, measured %s per scenario, server -Xmx%s,"
+    out.printf(
+        Locale.ROOT,
+        "service benchmark: sizes %s, C=%d, warm-up %s, measured %s per scenario, server -Xmx%s,"
             + " pool %d, %d cores, %s%n",
-        options.sizes(), options.concurrency(), options.warmup(), options.measure(), options.xmx(),
-        options.poolSize(), Runtime.getRuntime().availableProcessors(), Instant.now());
+        options.sizes(),
+        options.concurrency(),
+        options.warmup(),
+        options.measure(),
+        options.xmx(),
+        options.poolSize(),
+        Runtime.getRuntime().availableProcessors(),
+        Instant.now());
     List<SizeReport> reports = new ArrayList<>();
     for (int size : options.sizes()) {
       reports.add(runSize(options, size, out));
@@ -283,28 +365,54 @@ public final class ServiceBenchmark {
     double loadSeconds;
     try (TestDatabases.TestDatabase db = benchDatabase()) {
       out.printf(Locale.ROOT, "%n== %,d instances (database %s)%n", size, db.settings().url());
-      try (ServerProcess server = startServer(o, "bench-api-" + size, db, List.of("--no-lifecycle"))) {
+      try (ServerProcess server =
+          startServer(o, "bench-api-" + size, db, List.of("--no-lifecycle"))) {
         long t0 = System.nanoTime();
         String loadUrl = db.settings().url() + "?rewriteBatchedStatements=true";
         data = load(loadUrl, size);
         loadSeconds = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "loaded %,d instances (%,d accounts of %d, one account of %,d) in %.1f s%n",
-            size, data.accounts.size(), PER_ACCOUNT, data.bigIds.size(), loadSeconds);
+        out.printf(
+            Locale.ROOT,
+            "loaded %,d instances (%,d accounts of %d, one account of %,d) in %.1f s%n",
+            size,
+            data.accounts.size(),
+            PER_ACCOUNT,
+            data.bigIds.size(),
+            loadSeconds);
 
         List<ManagedChannel> channels = new ArrayList<>();
         int channelCount = Math.max(1, o.concurrency() / 8);
         for (int i = 0; i < channelCount; i++) {
-          channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+          channels.add(
+              NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
         }
-        try (RawJdbcRenewal raw = new RawJdbcRenewal(db.settings().url(), TestDatabases.mariaDbUser(),
-            TestDatabases.mariaDbPassword(), o.poolSize())) {
+        try (RawJdbcRenewal raw =
+            new RawJdbcRenewal(
+                db.settings().url(),
+                TestDatabases.mariaDbUser(),
+                TestDatabases.mariaDbPassword(),
+                o.poolSize())) {
           String deepToken =
-              o.scenarios().contains("describe-deep-page") ? deepPageToken(channels.get(0), data, o) : "";
+              o.scenarios().contains("describe-deep-page")
+                  ? deepPageToken(channels.get(0), data, o)
+                  : "";
           // Warm the server's JIT on every kind of call first (not measured), so that the first
           // measured scenario does not pay for compilation the later ones get for free.
-          Options warm = new Options(o.sizes(), o.concurrency(), Duration.ZERO,
-              o.serverWarmup().dividedBy(WARMUP_SCENARIOS.size()), 0, Set.of(), o.pageSize(), o.poolSize(), o.xmx(),
-              o.useJar(), o.jar(), false, Duration.ZERO);
+          Options warm =
+              new Options(
+                  o.sizes(),
+                  o.concurrency(),
+                  Duration.ZERO,
+                  o.serverWarmup().dividedBy(WARMUP_SCENARIOS.size()),
+                  0,
+                  Set.of(),
+                  o.pageSize(),
+                  o.poolSize(),
+                  o.xmx(),
+                  o.useJar(),
+                  o.jar(),
+                  false,
+                  Duration.ZERO);
           for (String scenario : WARMUP_SCENARIOS) {
             if (!o.serverWarmup().isZero()) {
               runScenario(warm, scenario, data, channels, raw, deepToken, server.pid());
@@ -325,10 +433,12 @@ public final class ServiceBenchmark {
       }
     }
     LifecycleResult lifecycle = null;
-    if (o.lifecycleInstances() > 0 && size == o.sizes().get(0)) { // once per run: it does not depend on N
+    if (o.lifecycleInstances() > 0
+        && size == o.sizes().get(0)) { // once per run: it does not depend on N
       lifecycle = lifecycleDrain(o, out);
     }
-    return new SizeReport(size, data.accounts.size(), loadSeconds, results, lifecycle, peakRss, oom);
+    return new SizeReport(
+        size, data.accounts.size(), loadSeconds, results, lifecycle, peakRss, oom);
   }
 
   /**
@@ -339,13 +449,19 @@ public final class ServiceBenchmark {
   static TestDatabases.TestDatabase benchDatabase() throws java.sql.SQLException {
     String base = TestDatabases.mariaDbBaseUrl();
     String name = "renewal_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(base, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+    try (Connection c =
+            DriverManager.getConnection(
+                base, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     }
     com.cvmbilling.renewal.server.persistence.DatabaseSettings settings =
-        new com.cvmbilling.renewal.server.persistence.DatabaseSettings(base + name, TestDatabases.mariaDbUser(),
-            TestDatabases.mariaDbPassword(), Path.of("target"), 16);
+        new com.cvmbilling.renewal.server.persistence.DatabaseSettings(
+            base + name,
+            TestDatabases.mariaDbUser(),
+            TestDatabases.mariaDbPassword(),
+            Path.of("target"),
+            16);
     return new TestDatabases.TestDatabase() {
       @Override
       public com.cvmbilling.renewal.server.persistence.DatabaseSettings settings() {
@@ -359,8 +475,9 @@ public final class ServiceBenchmark {
 
       @Override
       public void close() {
-        try (Connection c = DriverManager.getConnection(base, TestDatabases.mariaDbUser(),
-                TestDatabases.mariaDbPassword());
+        try (Connection c =
+                DriverManager.getConnection(
+                    base, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
             Statement s = c.createStatement()) {
           s.execute("DROP DATABASE IF EXISTS " + name);
         } catch (java.sql.SQLException e) {
@@ -370,21 +487,38 @@ public final class ServiceBenchmark {
     };
   }
 
-  static ServerProcess startServer(Options o, String name, TestDatabases.TestDatabase db, List<String> extra)
+  static ServerProcess startServer(
+      Options o, String name, TestDatabases.TestDatabase db, List<String> extra)
       throws IOException {
     List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.xmx()));
     if (o.jfr()) {
-      Path jfr = Files.createDirectories(Path.of("target", "bench-results")).toAbsolutePath()
-          .resolve(name + ".jfr");
+      Path jfr =
+          Files.createDirectories(Path.of("target", "bench-results"))
+              .toAbsolutePath()
+              .resolve(name + ".jfr");
       jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
     }
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--db-url", db.settings().url(),
-        "--db-pool-size", Integer.toString(o.poolSize()), "--admin-key", ADMIN_KEY,
-        // The per-account rate limit would measure the limiter, not the service.
-        "--rate-limit", "0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                "0",
+                "--db-url",
+                db.settings().url(),
+                "--db-pool-size",
+                Integer.toString(o.poolSize()),
+                "--admin-key",
+                ADMIN_KEY,
+                // The per-account rate limit would measure the limiter, not the service.
+                "--rate-limit",
+                "0"));
     args.addAll(extra);
-    Map<String, String> env = Map.of("RENEWAL_DB_USER", TestDatabases.mariaDbUser(),
-        "RENEWAL_DB_PASSWORD", TestDatabases.mariaDbPassword());
+    Map<String, String> env =
+        Map.of(
+            "RENEWAL_DB_USER",
+            TestDatabases.mariaDbUser(),
+            "RENEWAL_DB_PASSWORD",
+            TestDatabases.mariaDbPassword());
     Path jar = o.jar() != null ? o.jar() : findJar();
     if (o.useJar() && jar != null && Files.exists(jar)) {
       return ServerProcess.startJar(name, jar, jvm, args, env);
@@ -393,7 +527,8 @@ public final class ServiceBenchmark {
   }
 
   private static Path findJar() {
-    for (String candidate : List.of("server/target/renewal-server.jar", "target/renewal-server.jar")) {
+    for (String candidate :
+        List.of("server/target/renewal-server.jar", "target/renewal-server.jar")) {
       Path p = Path.of(candidate);
       if (Files.exists(p)) {
         return p;
@@ -419,7 +554,9 @@ public final class ServiceBenchmark {
   // ---------------------------------------------------------------------------------------------
   // Data
 
-  /** What was loaded: accounts of exactly 100 instances (with their tenant keys), and the big one. */
+  /**
+   * What was loaded: accounts of exactly 100 instances (with their tenant keys), and the big one.
+   */
   static final class Data {
     final List<String> accounts = new ArrayList<>();
     final List<String> keys = new ArrayList<>();
@@ -454,13 +591,16 @@ public final class ServiceBenchmark {
     long now = System.currentTimeMillis();
     LocalDateTime firstExpiry = LocalDateTime.now(ZONE).toLocalDate().plusMonths(1).atStartOfDay();
     try (Connection c =
-        DriverManager.getConnection(url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
+        DriverManager.getConnection(
+            url, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword())) {
       c.setAutoCommit(false);
-      try (PreparedStatement a = c.prepareStatement(
-              "INSERT INTO account (account_id, display_name, balance_fen, billing_time_zone, created_time_ms)"
-                  + " VALUES (?,?,?,?,?)");
-          PreparedStatement k = c.prepareStatement(
-              "INSERT INTO api_key (key_hash, key_prefix, account_id, is_admin, created_time_ms) VALUES (?,?,?,?,?)")) {
+      try (PreparedStatement a =
+              c.prepareStatement(
+                  "INSERT INTO account (account_id, display_name, balance_fen, billing_time_zone, created_time_ms)"
+                      + " VALUES (?,?,?,?,?)");
+          PreparedStatement k =
+              c.prepareStatement(
+                  "INSERT INTO api_key (key_hash, key_prefix, account_id, is_admin, created_time_ms) VALUES (?,?,?,?,?)")) {
         for (int i = 0; i <= accounts; i++) {
           boolean isBig = i == accounts;
           String accountId = String.format("acc-%08d", i);
@@ -489,11 +629,12 @@ public final class ServiceBenchmark {
         k.executeBatch();
       }
       c.commit();
-      try (PreparedStatement p = c.prepareStatement(
-          "INSERT INTO instance (instance_id, account_id, instance_type, charge_type, state, created_time_ms,"
-              + " expired_time_ms, expiry_anchor_day, isolated_time_ms, released_time_ms, renew_flag,"
-              + " auto_renew_period_months, bandwidth_mbps, version, next_due_ms)"
-              + " VALUES (?,?,'S5.SMALL2','PREPAID','RUNNING',?,?,?,NULL,NULL,'NOTIFY_AND_MANUAL_RENEW',1,1,1,?)")) {
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "INSERT INTO instance (instance_id, account_id, instance_type, charge_type, state, created_time_ms,"
+                  + " expired_time_ms, expiry_anchor_day, isolated_time_ms, released_time_ms, renew_flag,"
+                  + " auto_renew_period_months, bandwidth_mbps, version, next_due_ms)"
+                  + " VALUES (?,?,'S5.SMALL2','PREPAID','RUNNING',?,?,?,NULL,NULL,'NOTIFY_AND_MANUAL_RENEW',1,1,1,?)")) {
         for (int n = 0; n < size; n++) {
           boolean isBig = n >= accounts * PER_ACCOUNT;
           String accountId = isBig ? data.bigAccount : data.accounts.get(n / PER_ACCOUNT);
@@ -523,14 +664,20 @@ public final class ServiceBenchmark {
     return data;
   }
 
-  /** Follows page tokens through the big account to its last full page; returns that page's token. */
+  /**
+   * Follows page tokens through the big account to its last full page; returns that page's token.
+   */
   static String deepPageToken(ManagedChannel channel, Data data, Options o) {
     RenewalServiceBlockingStub tenant = tenant(channel, data.bigKey);
     int pages = data.bigIds.size() / o.pageSize();
     String token = "";
     for (int p = 1; p < pages; p++) {
-      DescribeInstancesResponse page = tenant.describeInstances(
-          DescribeInstancesRequest.newBuilder().setPageSize(o.pageSize()).setPageToken(token).build());
+      DescribeInstancesResponse page =
+          tenant.describeInstances(
+              DescribeInstancesRequest.newBuilder()
+                  .setPageSize(o.pageSize())
+                  .setPageToken(token)
+                  .build());
       token = page.getNextPageToken();
     }
     return token;
@@ -539,7 +686,8 @@ public final class ServiceBenchmark {
   static RenewalServiceBlockingStub tenant(ManagedChannel channel, String key) {
     Metadata md = new Metadata();
     md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-    return RenewalServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    return RenewalServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -550,8 +698,15 @@ public final class ServiceBenchmark {
     void run() throws Exception;
   }
 
-  private static Result runScenario(Options o, String scenario, Data data, List<ManagedChannel> channels,
-      RawJdbcRenewal raw, String deepToken, long serverPid) throws Exception {
+  private static Result runScenario(
+      Options o,
+      String scenario,
+      Data data,
+      List<ManagedChannel> channels,
+      RawJdbcRenewal raw,
+      String deepToken,
+      long serverPid)
+      throws Exception {
     int accounts = data.accounts.size();
     // Per account, one stub with its key (stubs are cheap, immutable and thread-safe).
     List<List<RenewalServiceBlockingStub>> stubs = new ArrayList<>();
@@ -563,63 +718,112 @@ public final class ServiceBenchmark {
       stubs.add(perAccount);
     }
     AtomicIntegerArray flips = new AtomicIntegerArray(data.instanceCount());
-    int perCall = switch (scenario) {
-      case "renew-100", "jdbc-renew-100" -> PER_ACCOUNT;
-      case "describe-first-page", "describe-deep-page", "grpc-health" -> 1;
-      default -> 1;
-    };
-    return measure(o, scenario, perCall, serverPid, worker -> {
-      ManagedChannel ch = channels.get(worker % channels.size());
-      List<RenewalServiceBlockingStub> mine = stubs.get(worker % channels.size());
-      RenewalServiceBlockingStub big = tenant(ch, data.bigKey);
-      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
-      ThreadLocalRandom r = ThreadLocalRandom.current();
-      return switch (scenario) {
-        case "grpc-health" -> () -> health.check(HealthCheckRequest.getDefaultInstance());
-        case "jdbc-renew-1" -> () -> {
-          int a = r.nextInt(accounts);
-          raw.renew(data.accounts.get(a), List.of(data.instanceId(a, r.nextInt(PER_ACCOUNT))), 1, null);
+    int perCall =
+        switch (scenario) {
+          case "renew-100", "jdbc-renew-100" -> PER_ACCOUNT;
+          case "describe-first-page", "describe-deep-page", "grpc-health" -> 1;
+          default -> 1;
         };
-        case "jdbc-renew-1-token" -> () -> {
-          int a = r.nextInt(accounts);
-          raw.renew(data.accounts.get(a), List.of(data.instanceId(a, r.nextInt(PER_ACCOUNT))), 1,
-              UUID.randomUUID().toString());
-        };
-        case "jdbc-renew-100" -> () -> {
-          int a = r.nextInt(accounts);
-          raw.renew(data.accounts.get(a), allOf(data, a), 1, null);
-        };
-        case "renew-1" -> () -> {
-          int a = r.nextInt(accounts);
-          mine.get(a).renewInstances(RenewInstancesRequest.newBuilder()
-              .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT))).setPeriodMonths(1).build());
-        };
-        case "renew-1-token" -> () -> {
-          int a = r.nextInt(accounts);
-          mine.get(a).renewInstances(RenewInstancesRequest.newBuilder()
-              .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT))).setPeriodMonths(1)
-              .setClientToken(UUID.randomUUID().toString()).build());
-        };
-        case "renew-100" -> () -> {
-          int a = r.nextInt(accounts);
-          mine.get(a).renewInstances(RenewInstancesRequest.newBuilder()
-              .addAllInstanceIds(allOf(data, a)).setPeriodMonths(1).build());
-        };
-        case "set-auto-renew" -> () -> {
-          int a = r.nextInt(accounts);
-          int k = r.nextInt(PER_ACCOUNT);
-          // Alternate each instance's flag so that every call changes a row and writes an event.
-          boolean on = flips.getAndIncrement(a * PER_ACCOUNT + k) % 2 == 0;
-          mine.get(a).setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(data.instanceId(a, k))
-              .setRenewFlag(on ? RenewFlag.NOTIFY_AND_AUTO_RENEW : RenewFlag.NOTIFY_AND_MANUAL_RENEW).build());
-        };
-        case "describe-first-page" -> () -> big.describeInstances(
-            DescribeInstancesRequest.newBuilder().setPageSize(o.pageSize()).build());
-        case "describe-deep-page" -> () -> big.describeInstances(
-            DescribeInstancesRequest.newBuilder().setPageSize(o.pageSize()).setPageToken(deepToken).build());
-        default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL_SCENARIOS);
-      };
-    });
+    return measure(
+        o,
+        scenario,
+        perCall,
+        serverPid,
+        worker -> {
+          ManagedChannel ch = channels.get(worker % channels.size());
+          List<RenewalServiceBlockingStub> mine = stubs.get(worker % channels.size());
+          RenewalServiceBlockingStub big = tenant(ch, data.bigKey);
+          HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ch);
+          ThreadLocalRandom r = ThreadLocalRandom.current();
+          return switch (scenario) {
+            case "grpc-health" -> () -> health.check(HealthCheckRequest.getDefaultInstance());
+            case "jdbc-renew-1" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  raw.renew(
+                      data.accounts.get(a),
+                      List.of(data.instanceId(a, r.nextInt(PER_ACCOUNT))),
+                      1,
+                      null);
+                };
+            case "jdbc-renew-1-token" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  raw.renew(
+                      data.accounts.get(a),
+                      List.of(data.instanceId(a, r.nextInt(PER_ACCOUNT))),
+                      1,
+                      UUID.randomUUID().toString());
+                };
+            case "jdbc-renew-100" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  raw.renew(data.accounts.get(a), allOf(data, a), 1, null);
+                };
+            case "renew-1" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  mine.get(a)
+                      .renewInstances(
+                          RenewInstancesRequest.newBuilder()
+                              .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT)))
+                              .setPeriodMonths(1)
+                              .build());
+                };
+            case "renew-1-token" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  mine.get(a)
+                      .renewInstances(
+                          RenewInstancesRequest.newBuilder()
+                              .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT)))
+                              .setPeriodMonths(1)
+                              .setClientToken(UUID.randomUUID().toString())
+                              .build());
+                };
+            case "renew-100" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  mine.get(a)
+                      .renewInstances(
+                          RenewInstancesRequest.newBuilder()
+                              .addAllInstanceIds(allOf(data, a))
+                              .setPeriodMonths(1)
+                              .build());
+                };
+            case "set-auto-renew" ->
+                () -> {
+                  int a = r.nextInt(accounts);
+                  int k = r.nextInt(PER_ACCOUNT);
+                  // Alternate each instance's flag so that every call changes a row and writes an
+                  // event.
+                  boolean on = flips.getAndIncrement(a * PER_ACCOUNT + k) % 2 == 0;
+                  mine.get(a)
+                      .setAutoRenew(
+                          SetAutoRenewRequest.newBuilder()
+                              .addInstanceIds(data.instanceId(a, k))
+                              .setRenewFlag(
+                                  on
+                                      ? RenewFlag.NOTIFY_AND_AUTO_RENEW
+                                      : RenewFlag.NOTIFY_AND_MANUAL_RENEW)
+                              .build());
+                };
+            case "describe-first-page" ->
+                () ->
+                    big.describeInstances(
+                        DescribeInstancesRequest.newBuilder().setPageSize(o.pageSize()).build());
+            case "describe-deep-page" ->
+                () ->
+                    big.describeInstances(
+                        DescribeInstancesRequest.newBuilder()
+                            .setPageSize(o.pageSize())
+                            .setPageToken(deepToken)
+                            .build());
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown scenario " + scenario + "; known: " + ALL_SCENARIOS);
+          };
+        });
   }
 
   private static List<String> allOf(Data data, int account) {
@@ -631,8 +835,13 @@ public final class ServiceBenchmark {
   }
 
   /** C threads call {@code factory.apply(worker)} in a loop: warm-up, then the measured period. */
-  static Result measure(Options o, String name, int perCall, long serverPid,
-      java.util.function.IntFunction<Call> factory) throws InterruptedException {
+  static Result measure(
+      Options o,
+      String name,
+      int perCall,
+      long serverPid,
+      java.util.function.IntFunction<Call> factory)
+      throws InterruptedException {
     int threads = o.concurrency();
     long start = System.nanoTime();
     long measureFrom = start + o.warmup().toNanos();
@@ -644,33 +853,36 @@ public final class ServiceBenchmark {
     for (int w = 0; w < threads; w++) {
       int worker = w;
       histograms[w] = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-      Thread t = new Thread(() -> {
-        Call call = factory.apply(worker);
-        Histogram h = histograms[worker];
-        while (true) {
-          long t0 = System.nanoTime();
-          if (t0 >= end) {
-            return;
-          }
-          String failure = null;
-          try {
-            call.run();
-          } catch (StatusRuntimeException e) {
-            failure = e.getStatus().getCode().name();
-          } catch (Exception e) {
-            failure = e.getClass().getSimpleName();
-          }
-          long t1 = System.nanoTime();
-          if (t0 >= measureFrom && t1 <= end) {
-            if (failure == null) {
-              h.recordValue(Math.min((t1 - t0) / 1000, h.getHighestTrackableValue()));
-              calls.incrementAndGet();
-            } else {
-              errors.computeIfAbsent(failure, x -> new AtomicLong()).incrementAndGet();
-            }
-          }
-        }
-      }, "bench-" + name + "-" + w);
+      Thread t =
+          new Thread(
+              () -> {
+                Call call = factory.apply(worker);
+                Histogram h = histograms[worker];
+                while (true) {
+                  long t0 = System.nanoTime();
+                  if (t0 >= end) {
+                    return;
+                  }
+                  String failure = null;
+                  try {
+                    call.run();
+                  } catch (StatusRuntimeException e) {
+                    failure = e.getStatus().getCode().name();
+                  } catch (Exception e) {
+                    failure = e.getClass().getSimpleName();
+                  }
+                  long t1 = System.nanoTime();
+                  if (t0 >= measureFrom && t1 <= end) {
+                    if (failure == null) {
+                      h.recordValue(Math.min((t1 - t0) / 1000, h.getHighestTrackableValue()));
+                      calls.incrementAndGet();
+                    } else {
+                      errors.computeIfAbsent(failure, x -> new AtomicLong()).incrementAndGet();
+                    }
+                  }
+                }
+              },
+              "bench-" + name + "-" + w);
       t.start();
       workers.add(t);
     }
@@ -682,8 +894,13 @@ public final class ServiceBenchmark {
     sleepUntil(end);
     double[] c1 = {cpuSeconds(self), cpuSeconds(serverPid), cpuSeconds(dbPid)};
     double[] m1 = machineCpu();
-    Cpu cpu = new Cpu(c1[0] - c0[0], c0[1] < 0 ? -1 : c1[1] - c0[1], c0[2] < 0 ? -1 : c1[2] - c0[2], m1[0] - m0[0],
-        m1[1] - m0[1]);
+    Cpu cpu =
+        new Cpu(
+            c1[0] - c0[0],
+            c0[1] < 0 ? -1 : c1[1] - c0[1],
+            c0[2] < 0 ? -1 : c1[2] - c0[2],
+            m1[0] - m0[0],
+            m1[1] - m0[1]);
     for (Thread t : workers) {
       t.join();
     }
@@ -693,7 +910,8 @@ public final class ServiceBenchmark {
     }
     Map<String, Long> errorCounts = new TreeMap<>();
     errors.forEach((k, v) -> errorCounts.put(k, v.get()));
-    return new Result(name, perCall, calls.get(), errorCounts, o.measure().toNanos() / 1e9, all, cpu);
+    return new Result(
+        name, perCall, calls.get(), errorCounts, o.measure().toNanos() / 1e9, all, cpu);
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -711,16 +929,24 @@ public final class ServiceBenchmark {
   static LifecycleResult lifecycleDrain(Options o, PrintStream out) throws Exception {
     int n = o.lifecycleInstances();
     try (TestDatabases.TestDatabase db = benchDatabase()) {
-      // Create the schema with a server that does not run the job, then load, then start the runner.
+      // Create the schema with a server that does not run the job, then load, then start the
+      // runner.
       startServer(o, "bench-migrate", db, List.of("--no-lifecycle")).close();
       String url = db.settings().url() + "?rewriteBatchedStatements=true";
       long t0 = System.nanoTime();
       LifecycleDrainBenchmark.load(url, n, 100, LIFECYCLE_DUE);
-      out.printf(Locale.ROOT, "lifecycle: loaded %,d due instances over 100 accounts in %.1f s%n", n,
+      out.printf(
+          Locale.ROOT,
+          "lifecycle: loaded %,d due instances over 100 accounts in %.1f s%n",
+          n,
           (System.nanoTime() - t0) / 1e9);
       double seconds;
-      try (ServerProcess runner = startServer(o, "bench-lifecycle", db, List.of(
-          "--test-clock=" + LIFECYCLE_DUE, "--lifecycle-interval", "1s"))) {
+      try (ServerProcess runner =
+          startServer(
+              o,
+              "bench-lifecycle",
+              db,
+              List.of("--test-clock=" + LIFECYCLE_DUE, "--lifecycle-interval", "1s"))) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         String log = "";
         Matcher m = null;
@@ -738,18 +964,31 @@ public final class ServiceBenchmark {
         }
         // The job's first run starts as the server starts listening and drains everything due, then
         // logs its steps: the time between those two log lines.
-        seconds = Duration.between(logTime(log, "renewal server listening"), logTime(log, m.group())).toMillis()
-            / 1000.0;
+        seconds =
+            Duration.between(logTime(log, "renewal server listening"), logTime(log, m.group()))
+                    .toMillis()
+                / 1000.0;
       }
       Map<String, Long> counts = LifecycleDrainBenchmark.counts(url);
-      long isolatedOrRenewed = counts.getOrDefault("ISOLATED", 0L) + counts.getOrDefault("AUTO_RENEWED", 0L);
-      boolean exact = counts.getOrDefault("STILL_DUE", 0L) == 0 && counts.getOrDefault("DUPLICATED", 0L) == 0
-          && isolatedOrRenewed == n
-          && counts.getOrDefault("AUTO_RENEWED", 0L).equals(counts.getOrDefault("CHARGES", -1L));
+      long isolatedOrRenewed =
+          counts.getOrDefault("ISOLATED", 0L) + counts.getOrDefault("AUTO_RENEWED", 0L);
+      boolean exact =
+          counts.getOrDefault("STILL_DUE", 0L) == 0
+              && counts.getOrDefault("DUPLICATED", 0L) == 0
+              && isolatedOrRenewed == n
+              && counts
+                  .getOrDefault("AUTO_RENEWED", 0L)
+                  .equals(counts.getOrDefault("CHARGES", -1L));
       LifecycleResult r = new LifecycleResult(n, seconds, counts, exact);
-      out.printf(Locale.ROOT, "lifecycle drain: %,d due instances in %.2f s (from the server's 'listening' log"
+      out.printf(
+          Locale.ROOT,
+          "lifecycle drain: %,d due instances in %.2f s (from the server's 'listening' log"
               + " line to the job's 'steps' line) = %,.0f instances/s; %s; exactly once: %s%n",
-          n, seconds, r.instancesPerSecond(), counts, exact ? "OK" : "VIOLATED");
+          n,
+          seconds,
+          r.instancesPerSecond(),
+          counts,
+          exact ? "OK" : "VIOLATED");
       return r;
     }
   }
@@ -758,47 +997,122 @@ public final class ServiceBenchmark {
   // Output
 
   static String header() {
-    return String.format(Locale.ROOT, "%-20s %9s %7s %10s %11s %8s %8s %8s  %s",
-        "scenario", "calls", "errors", "calls/s", "instances/s", "p50 ms", "p99 ms", "p999 ms", "error codes");
+    return String.format(
+        Locale.ROOT,
+        "%-20s %9s %7s %10s %11s %8s %8s %8s  %s",
+        "scenario",
+        "calls",
+        "errors",
+        "calls/s",
+        "instances/s",
+        "p50 ms",
+        "p99 ms",
+        "p999 ms",
+        "error codes");
   }
 
   static String format(Result r) {
-    return String.format(Locale.ROOT, "%-20s %9d %7d %10.1f %11.1f %8.2f %8.2f %8.2f  %s",
-        r.name(), r.calls(), r.errorCount(), r.callsPerSecond(), r.instancesPerSecond(), r.p50Ms(), r.p99Ms(),
-        r.p999Ms(), r.errors().isEmpty() ? "" : r.errors());
+    return String.format(
+        Locale.ROOT,
+        "%-20s %9d %7d %10.1f %11.1f %8.2f %8.2f %8.2f  %s",
+        r.name(),
+        r.calls(),
+        r.errorCount(),
+        r.callsPerSecond(),
+        r.instancesPerSecond(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.p999Ms(),
+        r.errors().isEmpty() ? "" : r.errors());
   }
 
   static void printSummary(Options o, List<SizeReport> reports, PrintStream out) {
     out.println();
     out.println("== summary (" + Instant.now() + ")");
     for (SizeReport s : reports) {
-      out.printf(Locale.ROOT, "%n%,d instances, %,d accounts (+1 big), C=%d, load %.1f s, server peak RSS %,d kB"
+      out.printf(
+          Locale.ROOT,
+          "%n%,d instances, %,d accounts (+1 big), C=%d, load %.1f s, server peak RSS %,d kB"
               + " with -Xmx%s, OutOfMemoryError: %s%n",
-          s.instances(), s.accounts(), o.concurrency(), s.loadSeconds(), s.serverPeakRssKb(), o.xmx(),
+          s.instances(),
+          s.accounts(),
+          o.concurrency(),
+          s.loadSeconds(),
+          s.serverPeakRssKb(),
+          o.xmx(),
           s.serverOutOfMemory() ? "YES" : "none");
       out.println(header());
       s.results().values().forEach(r -> out.println(format(r)));
       out.println("CPU during each measured period:");
-      s.results().values().forEach(r -> out.printf(Locale.ROOT, "  %-20s %s%n", r.name(), r.cpu().perCall(r.calls())));
+      s.results()
+          .values()
+          .forEach(
+              r -> out.printf(Locale.ROOT, "  %-20s %s%n", r.name(), r.cpu().perCall(r.calls())));
       Map<String, Result> r = s.results();
       out.println("targets:");
-      ratio(out, "RenewInstances 1/call vs raw-JDBC baseline (calls/s)", r.get("renew-1"), r.get("jdbc-renew-1"),
-          x -> x.callsPerSecond(), ">=", 0.75);
-      ratio(out, "  same with client_token (idempotency marker)", r.get("renew-1-token"), r.get("jdbc-renew-1-token"),
-          x -> x.callsPerSecond(), ">=", 0.75);
-      ratio(out, "RenewInstances 100/call vs 1/call (instances/s)", r.get("renew-100"), r.get("renew-1"),
-          x -> x.instancesPerSecond(), ">=", 20);
-      ratio(out, "  100/call vs raw-JDBC 100/call (calls/s, informative)", r.get("renew-100"),
-          r.get("jdbc-renew-100"), x -> x.callsPerSecond(), ">=", Double.NaN);
-      ratio(out, "deep page vs first page (p50 latency)", r.get("describe-deep-page"), r.get("describe-first-page"),
-          x -> x.p50Ms(), "<=", 1.5);
-      ratio(out, "  deep page vs first page (p99 latency, informative)", r.get("describe-deep-page"),
-          r.get("describe-first-page"), x -> x.p99Ms(), "<=", Double.NaN);
-      ratio(out, "RenewInstances 1/call vs bare gRPC health call (calls/s, informative)", r.get("renew-1"),
-          r.get("grpc-health"), x -> x.callsPerSecond(), ">=", Double.NaN);
+      ratio(
+          out,
+          "RenewInstances 1/call vs raw-JDBC baseline (calls/s)",
+          r.get("renew-1"),
+          r.get("jdbc-renew-1"),
+          x -> x.callsPerSecond(),
+          ">=",
+          0.75);
+      ratio(
+          out,
+          "  same with client_token (idempotency marker)",
+          r.get("renew-1-token"),
+          r.get("jdbc-renew-1-token"),
+          x -> x.callsPerSecond(),
+          ">=",
+          0.75);
+      ratio(
+          out,
+          "RenewInstances 100/call vs 1/call (instances/s)",
+          r.get("renew-100"),
+          r.get("renew-1"),
+          x -> x.instancesPerSecond(),
+          ">=",
+          20);
+      ratio(
+          out,
+          "  100/call vs raw-JDBC 100/call (calls/s, informative)",
+          r.get("renew-100"),
+          r.get("jdbc-renew-100"),
+          x -> x.callsPerSecond(),
+          ">=",
+          Double.NaN);
+      ratio(
+          out,
+          "deep page vs first page (p50 latency)",
+          r.get("describe-deep-page"),
+          r.get("describe-first-page"),
+          x -> x.p50Ms(),
+          "<=",
+          1.5);
+      ratio(
+          out,
+          "  deep page vs first page (p99 latency, informative)",
+          r.get("describe-deep-page"),
+          r.get("describe-first-page"),
+          x -> x.p99Ms(),
+          "<=",
+          Double.NaN);
+      ratio(
+          out,
+          "RenewInstances 1/call vs bare gRPC health call (calls/s, informative)",
+          r.get("renew-1"),
+          r.get("grpc-health"),
+          x -> x.callsPerSecond(),
+          ">=",
+          Double.NaN);
       if (s.lifecycle() != null) {
-        out.printf(Locale.ROOT, "lifecycle drain of %,d due instances: %.2f s, %,.0f instances/s, exactly once: %s%n",
-            s.lifecycle().instances(), s.lifecycle().seconds(), s.lifecycle().instancesPerSecond(),
+        out.printf(
+            Locale.ROOT,
+            "lifecycle drain of %,d due instances: %.2f s, %,.0f instances/s, exactly once: %s%n",
+            s.lifecycle().instances(),
+            s.lifecycle().seconds(),
+            s.lifecycle().instancesPerSecond(),
             s.lifecycle().exactlyOnce() ? "OK" : "VIOLATED");
       }
     }
@@ -806,21 +1120,39 @@ public final class ServiceBenchmark {
       SizeReport first = reports.get(0);
       SizeReport last = reports.get(reports.size() - 1);
       out.println();
-      ratio(out, String.format(Locale.ROOT, "RenewInstances 1/call p50 at %,d vs %,d instances", last.instances(),
-              first.instances()), last.results().get("renew-1"), first.results().get("renew-1"), x -> x.p50Ms(),
-          "<=", 1.3);
+      ratio(
+          out,
+          String.format(
+              Locale.ROOT,
+              "RenewInstances 1/call p50 at %,d vs %,d instances",
+              last.instances(),
+              first.instances()),
+          last.results().get("renew-1"),
+          first.results().get("renew-1"),
+          x -> x.p50Ms(),
+          "<=",
+          1.3);
     }
   }
 
-  private static void ratio(PrintStream out, String what, Result a, Result b,
-      java.util.function.ToDoubleFunction<Result> metric, String op, double target) {
+  private static void ratio(
+      PrintStream out,
+      String what,
+      Result a,
+      Result b,
+      java.util.function.ToDoubleFunction<Result> metric,
+      String op,
+      double target) {
     if (a == null || b == null) {
       return;
     }
     double value = metric.applyAsDouble(a) / metric.applyAsDouble(b);
-    String verdict = Double.isNaN(target) ? ""
-        : (op.equals(">=") ? value >= target : value <= target) ? "  MET (target " + op + " " + target + ")"
-            : "  MISSED (target " + op + " " + target + ")";
+    String verdict =
+        Double.isNaN(target)
+            ? ""
+            : (op.equals(">=") ? value >= target : value <= target)
+                ? "  MET (target " + op + " " + target + ")"
+                : "  MISSED (target " + op + " " + target + ")";
     out.printf(Locale.ROOT, "  %-72s %8.3f%s%n", what, value, verdict);
   }
 

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The benchmark harness in a few seconds (1,000 instances, 4 callers, about 1.5 s per scenario,
- * a 2,000-instance lifecycle drain) against a real server process on MariaDB: every scenario
- * produced figures and no call failed. Timing targets are not asserted here (see
- * docs/BENCHMARKS.md): a shared 2-core CI machine cannot promise them.
+ * The benchmark harness in a few seconds (1,000 instances, 4 callers, about 1.5 s per scenario, a
+ * 2,000-instance lifecycle drain) against a real server process on MariaDB: every scenario produced
+ * figures and no call failed. Timing targets are not asserted here (see docs/BENCHMARKS.md): a
+ * shared 2-core CI machine cannot promise them.
  */
 class ServiceBenchmarkSmokeTest {
 
@@ -43,9 +43,14 @@ class ServiceBenchmarkSmokeTest {
     }
     assertThat(report.serverOutOfMemory()).isFalse();
     assertThat(report.lifecycle()).isNotNull();
-    assertThat(report.lifecycle().exactlyOnce()).as("lifecycle drain %s", report.lifecycle().counts()).isTrue();
+    assertThat(report.lifecycle().exactlyOnce())
+        .as("lifecycle drain %s", report.lifecycle().counts())
+        .isTrue();
     assertThat(report.lifecycle().instancesPerSecond()).isPositive();
-    assertThat(text).contains("RenewInstances 1/call vs raw-JDBC baseline", "deep page vs first page",
-        "RenewInstances 100/call vs 1/call");
+    assertThat(text)
+        .contains(
+            "RenewInstances 1/call vs raw-JDBC baseline",
+            "deep page vs first page",
+            "RenewInstances 100/call vs 1/call");
   }
 }

@@ -42,8 +42,7 @@ class BillingCalendarTest {
 
     @Test
     void oneSecondBeforeLocalMidnightIsStillThePreviousDay() {
-      assertThat(BillingCalendar.anchorDayOf(utc("2027-01-31T15:59:59Z"), SHANGHAI))
-          .isEqualTo(31);
+      assertThat(BillingCalendar.anchorDayOf(utc("2027-01-31T15:59:59Z"), SHANGHAI)).isEqualTo(31);
     }
   }
 
@@ -67,8 +66,7 @@ class BillingCalendarTest {
     void anchor31InALeapYearStopsOnFebruary29() {
       Instant feb = BillingCalendar.addMonths(utc("2028-01-31T10:00:00Z"), 1, 31, UTC);
       assertThat(feb).isEqualTo(utc("2028-02-29T10:00:00Z"));
-      assertThat(BillingCalendar.addMonths(feb, 1, 31, UTC))
-          .isEqualTo(utc("2028-03-31T10:00:00Z"));
+      assertThat(BillingCalendar.addMonths(feb, 1, 31, UTC)).isEqualTo(utc("2028-03-31T10:00:00Z"));
     }
 
     @Test
@@ -86,8 +84,7 @@ class BillingCalendarTest {
     void anchor30() {
       Instant feb = BillingCalendar.addMonths(utc("2027-01-30T10:00:00Z"), 1, 30, UTC);
       assertThat(feb).isEqualTo(utc("2027-02-28T10:00:00Z"));
-      assertThat(BillingCalendar.addMonths(feb, 1, 30, UTC))
-          .isEqualTo(utc("2027-03-30T10:00:00Z"));
+      assertThat(BillingCalendar.addMonths(feb, 1, 30, UTC)).isEqualTo(utc("2027-03-30T10:00:00Z"));
       assertThat(BillingCalendar.addMonths(utc("2027-03-30T10:00:00Z"), 1, 30, UTC))
           .isEqualTo(utc("2027-04-30T10:00:00Z"));
       assertThat(BillingCalendar.addMonths(utc("2028-01-30T10:00:00Z"), 1, 30, UTC))
@@ -98,8 +95,7 @@ class BillingCalendarTest {
     void anchor29() {
       Instant feb = BillingCalendar.addMonths(utc("2027-01-29T10:00:00Z"), 1, 29, UTC);
       assertThat(feb).isEqualTo(utc("2027-02-28T10:00:00Z"));
-      assertThat(BillingCalendar.addMonths(feb, 1, 29, UTC))
-          .isEqualTo(utc("2027-03-29T10:00:00Z"));
+      assertThat(BillingCalendar.addMonths(feb, 1, 29, UTC)).isEqualTo(utc("2027-03-29T10:00:00Z"));
       // in a leap year February has the 29th, so nothing is clamped
       assertThat(BillingCalendar.addMonths(utc("2028-01-29T10:00:00Z"), 1, 29, UTC))
           .isEqualTo(utc("2028-02-29T10:00:00Z"));
@@ -168,8 +164,7 @@ class BillingCalendarTest {
       assertThat(BillingCalendar.addMonths(expiry, 1, 30, UTC))
           .isEqualTo(utc("2027-02-28T17:00:00Z"));
       // and from the clamped Feb 28 in Shanghai back to the 31st of March, local time
-      assertThat(
-              BillingCalendar.addMonths(utc("2027-02-27T17:00:00Z"), 1, 31, SHANGHAI))
+      assertThat(BillingCalendar.addMonths(utc("2027-02-27T17:00:00Z"), 1, 31, SHANGHAI))
           .isEqualTo(at("2027-03-31T01:00+08:00"));
     }
 
@@ -326,8 +321,8 @@ class BillingCalendarTest {
       assertThat(BillingCalendar.wholeDaysRoundedUp(start, start, SHANGHAI)).isZero();
       assertThat(BillingCalendar.wholeDaysRoundedUp(start, start.minusSeconds(1), SHANGHAI))
           .isZero();
-      assertThat(BillingCalendar.wholeDaysRoundedUp(start, start.minus(Duration.ofDays(40)),
-              SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(start, start.minus(Duration.ofDays(40)), SHANGHAI))
           .isZero();
     }
 
@@ -337,25 +332,28 @@ class BillingCalendarTest {
           .isEqualTo(1);
       assertThat(BillingCalendar.wholeDaysRoundedUp(start, start.plusSeconds(1), SHANGHAI))
           .isEqualTo(1);
-      assertThat(BillingCalendar.wholeDaysRoundedUp(start, start.plus(Duration.ofDays(1)),
-              SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(start, start.plus(Duration.ofDays(1)), SHANGHAI))
           .isEqualTo(1);
-      assertThat(BillingCalendar.wholeDaysRoundedUp(
-              start, start.plus(Duration.ofDays(1)).plusSeconds(1), SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(
+                  start, start.plus(Duration.ofDays(1)).plusSeconds(1), SHANGHAI))
           .isEqualTo(2);
-      assertThat(BillingCalendar.wholeDaysRoundedUp(
-              start, start.plus(Duration.ofDays(29)).plus(Duration.ofHours(1)), SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(
+                  start, start.plus(Duration.ofDays(29)).plus(Duration.ofHours(1)), SHANGHAI))
           .isEqualTo(30);
-      assertThat(BillingCalendar.wholeDaysRoundedUp(start, start.plus(Duration.ofDays(30)),
-              SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(start, start.plus(Duration.ofDays(30)), SHANGHAI))
           .isEqualTo(30);
     }
 
     @Test
     void crossingLocalMidnightWithinADayIsStillOneDay() {
       // 23:00 to 01:00 is two hours, not two calendar dates
-      assertThat(BillingCalendar.wholeDaysRoundedUp(
-              at("2027-03-10T23:00+08:00"), at("2027-03-11T01:00+08:00"), SHANGHAI))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(
+                  at("2027-03-10T23:00+08:00"), at("2027-03-11T01:00+08:00"), SHANGHAI))
           .isEqualTo(1);
     }
 
@@ -376,8 +374,8 @@ class BillingCalendarTest {
       assertThat(Duration.between(from, to)).isEqualTo(Duration.ofHours(23));
       assertThat(BillingCalendar.wholeDaysRoundedUp(from, to, NEW_YORK)).isEqualTo(1);
       // and half an hour more is a second started day, although only 23.5 h passed
-      assertThat(BillingCalendar.wholeDaysRoundedUp(from, to.plus(Duration.ofMinutes(30)),
-              NEW_YORK))
+      assertThat(
+              BillingCalendar.wholeDaysRoundedUp(from, to.plus(Duration.ofMinutes(30)), NEW_YORK))
           .isEqualTo(2);
     }
 

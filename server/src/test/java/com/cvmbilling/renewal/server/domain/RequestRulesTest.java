@@ -124,8 +124,7 @@ class RequestRulesTest {
 
     @Test
     void malformedIdsAreAllListedOnceInRequestOrder() {
-      List<String> ids =
-          List.of("ins-abcd1234", "bad", "ins-ABCD1234", "ins-zzzz9999", "bad", "x");
+      List<String> ids = List.of("ins-abcd1234", "bad", "ins-ABCD1234", "ins-zzzz9999", "bad", "x");
       ApiException e =
           expectBadField(
               () -> RequestRules.validateInstanceIds(ids),
@@ -240,8 +239,7 @@ class RequestRulesTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 6, 12})
     void autoRenewAcceptsZeroToTwelve(int months) {
-      assertThatCode(() -> RequestRules.validateAutoRenewPeriod(months))
-          .doesNotThrowAnyException();
+      assertThatCode(() -> RequestRules.validateAutoRenewPeriod(months)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
@@ -312,7 +310,13 @@ class RequestRulesTest {
       }
       assertThat(all).hasSize(94);
       for (String token :
-          List.of("a", "x".repeat(64), all.substring(0, 64), all.substring(30), "!", "~",
+          List.of(
+              "a",
+              "x".repeat(64),
+              all.substring(0, 64),
+              all.substring(30),
+              "!",
+              "~",
               "550e8400-e29b-41d4-a716-446655440000")) {
         assertThatCode(() -> RequestRules.validateClientToken(token))
             .as(token)
@@ -393,8 +397,7 @@ class RequestRulesTest {
 
     @Test
     void echoesAnAbsurdIdInABoundedForm() {
-      ApiException e =
-          ApiErrors.catchApi(() -> RequestRules.parseTimeZone("Z".repeat(5000)));
+      ApiException e = ApiErrors.catchApi(() -> RequestRules.parseTimeZone("Z".repeat(5000)));
       assertThat(e.metadata()).containsEntry("billingTimeZone", "Z".repeat(32) + "...");
       assertThat(e.getMessage().length()).isLessThan(200);
     }

@@ -74,14 +74,15 @@ class EndToEndProcessTest {
   private TestDatabases.TestDatabase db;
 
   @RegisterExtension
-  final TestWatcher printServerLogsOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      for (ServerProcess p : processes) {
-        System.out.println(p.describe());
-      }
-    }
-  };
+  final TestWatcher printServerLogsOnFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          for (ServerProcess p : processes) {
+            System.out.println(p.describe());
+          }
+        }
+      };
 
   @AfterEach
   void tearDown() {
@@ -105,12 +106,14 @@ class EndToEndProcessTest {
   }
 
   private static RenewalServiceBlockingStub tenant(ManagedChannel channel, String key) {
-    return RenewalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+    return RenewalServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(key)));
   }
 
   private static AdminServiceBlockingStub admin(ManagedChannel channel, String key) {
-    return AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+    return AdminServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(key)));
   }
 
@@ -127,109 +130,189 @@ class EndToEndProcessTest {
   void servesOverTcpOnMariaDbAndShutsDownGracefully() throws Exception {
     db = TestDatabases.mariaDb();
     int port = ServerProcess.freePort();
-    ServerProcess server = start("mariadb", List.of(
-        "--port", Integer.toString(port),
-        "--db-url", db.settings().url(),
-        "--db-user", TestDatabases.mariaDbUser(),
-        "--db-password", TestDatabases.mariaDbPassword(),
-        "--admin-key", ADMIN_KEY));
+    ServerProcess server =
+        start(
+            "mariadb",
+            List.of(
+                "--port", Integer.toString(port),
+                "--db-url", db.settings().url(),
+                "--db-user", TestDatabases.mariaDbUser(),
+                "--db-password", TestDatabases.mariaDbPassword(),
+                "--admin-key", ADMIN_KEY));
     server.awaitServing(port, STARTUP);
     ManagedChannel channel = channel(port);
 
     // Health per service, with no key.
     for (String service : List.of("cvm.renewal.v1.RenewalService", "cvm.renewal.v1.AdminService")) {
-      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
+      assertThat(
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.newBuilder().setService(service).build())
+                  .getStatus())
           .isEqualTo(ServingStatus.SERVING);
     }
 
     // Reflection v1, the way grpcurl lists and describes, with no key.
     try (ReflectionClient reflection = new ReflectionClient(channel)) {
-      assertThat(reflection.listServices()).contains(
-          "cvm.renewal.v1.RenewalService", "cvm.renewal.v1.AdminService", "grpc.health.v1.Health",
-          "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+      assertThat(reflection.listServices())
+          .contains(
+              "cvm.renewal.v1.RenewalService",
+              "cvm.renewal.v1.AdminService",
+              "grpc.health.v1.Health",
+              "grpc.reflection.v1.ServerReflection",
+              "grpc.reflection.v1alpha.ServerReflection");
 
       Map<String, FileDescriptorProto> files = reflection.resolve("cvm.renewal.v1.RenewalService");
-      assertThat(files).containsKeys("cvm/renewal/v1/renewal_service.proto", "cvm/renewal/v1/resources.proto",
-          "google/protobuf/timestamp.proto", "google/type/money.proto");
+      assertThat(files)
+          .containsKeys(
+              "cvm/renewal/v1/renewal_service.proto",
+              "cvm/renewal/v1/resources.proto",
+              "google/protobuf/timestamp.proto",
+              "google/type/money.proto");
       FileDescriptor file = ReflectionClient.build("cvm/renewal/v1/renewal_service.proto", files);
       ServiceDescriptor service = file.findServiceByName("RenewalService");
       assertThat(service).isNotNull();
       MethodDescriptor renew = service.findMethodByName("RenewInstances");
       assertThat(renew).isNotNull();
-      assertThat(renew.getInputType().getFullName()).isEqualTo("cvm.renewal.v1.RenewInstancesRequest");
-      assertThat(renew.getOutputType().getFullName()).isEqualTo("cvm.renewal.v1.RenewInstancesResponse");
+      assertThat(renew.getInputType().getFullName())
+          .isEqualTo("cvm.renewal.v1.RenewInstancesRequest");
+      assertThat(renew.getOutputType().getFullName())
+          .isEqualTo("cvm.renewal.v1.RenewInstancesResponse");
       assertThat(renew.getInputType().findFieldByName("client_token")).isNotNull();
-      assertThat(renew.getOutputType().findFieldByName("total_price").getMessageType().getFullName())
+      assertThat(
+              renew.getOutputType().findFieldByName("total_price").getMessageType().getFullName())
           .isEqualTo("google.type.Money");
 
-      Map<String, FileDescriptorProto> adminFiles = reflection.resolve("cvm.renewal.v1.AdminService.CreateAccount");
-      assertThat(ReflectionClient.build("cvm/renewal/v1/admin_service.proto", adminFiles)
-          .findServiceByName("AdminService").findMethodByName("TopUpBalance")).isNotNull();
+      Map<String, FileDescriptorProto> adminFiles =
+          reflection.resolve("cvm.renewal.v1.AdminService.CreateAccount");
+      assertThat(
+              ReflectionClient.build("cvm/renewal/v1/admin_service.proto", adminFiles)
+                  .findServiceByName("AdminService")
+                  .findMethodByName("TopUpBalance"))
+          .isNotNull();
 
-      ServerReflectionResponse unknown = reflection.ask(
-          ServerReflectionRequest.newBuilder().setFileContainingSymbol("cvm.renewal.v1.NoSuchThing").build());
+      ServerReflectionResponse unknown =
+          reflection.ask(
+              ServerReflectionRequest.newBuilder()
+                  .setFileContainingSymbol("cvm.renewal.v1.NoSuchThing")
+                  .build());
       assertThat(unknown.hasErrorResponse()).isTrue();
-      assertThat(unknown.getErrorResponse().getErrorCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+      assertThat(unknown.getErrorResponse().getErrorCode())
+          .isEqualTo(Status.Code.NOT_FOUND.value());
     }
 
     // Reflection v1alpha (older grpcurl and tools): list_services answers the same.
-    assertThat(listServicesV1alpha(channel)).contains(
-        "cvm.renewal.v1.RenewalService", "cvm.renewal.v1.AdminService", "grpc.health.v1.Health",
-        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+    assertThat(listServicesV1alpha(channel))
+        .contains(
+            "cvm.renewal.v1.RenewalService",
+            "cvm.renewal.v1.AdminService",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection");
 
     // The operator's first steps with --admin-key, then the tenant renews over TCP.
-    CreateAccountResponse created = admin(channel, ADMIN_KEY).createAccount(CreateAccountRequest.newBuilder()
-        .setDisplayName("e2e tenant").setInitialBalance(money(300_000)).build());
+    CreateAccountResponse created =
+        admin(channel, ADMIN_KEY)
+            .createAccount(
+                CreateAccountRequest.newBuilder()
+                    .setDisplayName("e2e tenant")
+                    .setInitialBalance(money(300_000))
+                    .build());
     String tenantKey = created.getApiKey();
-    List<Instance> instances = admin(channel, ADMIN_KEY).createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(created.getAccount().getAccountId()).setInstanceType("S5.MEDIUM4")
-            .setChargeType(Instance.ChargeType.PREPAID).setBandwidthMbps(2).setCount(2).setPeriodMonths(1)
-            .setClientToken("e2e-provision").build())
-        .getInstancesList();
+    List<Instance> instances =
+        admin(channel, ADMIN_KEY)
+            .createInstances(
+                CreateInstancesRequest.newBuilder()
+                    .setAccountId(created.getAccount().getAccountId())
+                    .setInstanceType("S5.MEDIUM4")
+                    .setChargeType(Instance.ChargeType.PREPAID)
+                    .setBandwidthMbps(2)
+                    .setCount(2)
+                    .setPeriodMonths(1)
+                    .setClientToken("e2e-provision")
+                    .build())
+            .getInstancesList();
     assertThat(instances).hasSize(2);
 
-    RenewInstancesResponse renewed = tenant(channel, tenantKey).renewInstances(RenewInstancesRequest.newBuilder()
-        .addInstanceIds(instances.get(0).getInstanceId()).addInstanceIds(instances.get(1).getInstanceId())
-        .setPeriodMonths(12).setClientToken("e2e-renew").build());
+    RenewInstancesResponse renewed =
+        tenant(channel, tenantKey)
+            .renewInstances(
+                RenewInstancesRequest.newBuilder()
+                    .addInstanceIds(instances.get(0).getInstanceId())
+                    .addInstanceIds(instances.get(1).getInstanceId())
+                    .setPeriodMonths(12)
+                    .setClientToken("e2e-renew")
+                    .build());
     // (100.00 + 2 x 10.00) x 12 x 85% = 1224.00 per instance.
     assertThat(fen(renewed.getTotalPrice())).isEqualTo(2 * 122_400);
     assertThat(fen(renewed.getBalance())).isEqualTo(300_000 - 2 * 122_400);
-    assertThat(fen(tenant(channel, tenantKey).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance())).isEqualTo(fen(renewed.getBalance()));
-    List<BillingRecord> records = tenant(channel, tenantKey)
-        .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance()).getRecordsList();
-    assertThat(records).extracting(BillingRecord::getType)
+    assertThat(
+            fen(
+                tenant(channel, tenantKey)
+                    .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                    .getAccount()
+                    .getBalance()))
+        .isEqualTo(fen(renewed.getBalance()));
+    List<BillingRecord> records =
+        tenant(channel, tenantKey)
+            .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
+            .getRecordsList();
+    assertThat(records)
+        .extracting(BillingRecord::getType)
         .containsExactly(BillingRecord.Type.RENEW, BillingRecord.Type.TOP_UP);
     assertThat(records.get(0).getOrderId()).isEqualTo(renewed.getOrderId());
 
     // Auth over the wire.
-    Errors.assertError(Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS",
-        () -> RenewalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .describeAccount(DescribeAccountRequest.getDefaultInstance()));
-    Errors.assertError(Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS",
-        () -> tenant(channel, "rk_not_a_real_key").describeAccount(DescribeAccountRequest.getDefaultInstance()));
-    Errors.assertError(Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS",
-        () -> AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .createAccount(CreateAccountRequest.newBuilder().setDisplayName("x").build()));
-    Errors.assertError(Status.Code.PERMISSION_DENIED, "ADMIN_REQUIRED",
-        () -> admin(channel, tenantKey).createAccount(CreateAccountRequest.newBuilder().setDisplayName("x").build()));
+    Errors.assertError(
+        Status.Code.UNAUTHENTICATED,
+        "MISSING_CREDENTIALS",
+        () ->
+            RenewalServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .describeAccount(DescribeAccountRequest.getDefaultInstance()));
+    Errors.assertError(
+        Status.Code.UNAUTHENTICATED,
+        "INVALID_CREDENTIALS",
+        () ->
+            tenant(channel, "rk_not_a_real_key")
+                .describeAccount(DescribeAccountRequest.getDefaultInstance()));
+    Errors.assertError(
+        Status.Code.UNAUTHENTICATED,
+        "MISSING_CREDENTIALS",
+        () ->
+            AdminServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .createAccount(CreateAccountRequest.newBuilder().setDisplayName("x").build()));
+    Errors.assertError(
+        Status.Code.PERMISSION_DENIED,
+        "ADMIN_REQUIRED",
+        () ->
+            admin(channel, tenantKey)
+                .createAccount(CreateAccountRequest.newBuilder().setDisplayName("x").build()));
 
     // Graceful shutdown: a call in flight when SIGTERM arrives still completes. The test holds
     // the instance's row lock, so the renewal waits inside the server until the lock is released.
     String held = instances.get(0).getInstanceId();
-    try (Connection sql = DriverManager.getConnection(
-        db.settings().url(), db.settings().user(), db.settings().password())) {
+    try (Connection sql =
+        DriverManager.getConnection(
+            db.settings().url(), db.settings().user(), db.settings().password())) {
       sql.setAutoCommit(false);
-      try (PreparedStatement lock = sql.prepareStatement("SELECT * FROM instance WHERE instance_id = ? FOR UPDATE")) {
+      try (PreparedStatement lock =
+          sql.prepareStatement("SELECT * FROM instance WHERE instance_id = ? FOR UPDATE")) {
         lock.setString(1, held);
         lock.executeQuery().close();
       }
-      ListenableFuture<RenewInstancesResponse> inFlight = RenewalServiceGrpc.newFutureStub(channel)
-          .withDeadlineAfter(60, TimeUnit.SECONDS)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(tenantKey)))
-          .renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(held).setPeriodMonths(1)
-              .setClientToken("e2e-in-flight").build());
+      ListenableFuture<RenewInstancesResponse> inFlight =
+          RenewalServiceGrpc.newFutureStub(channel)
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .withInterceptors(
+                  MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(tenantKey)))
+              .renewInstances(
+                  RenewInstancesRequest.newBuilder()
+                      .addInstanceIds(held)
+                      .setPeriodMonths(1)
+                      .setClientToken("e2e-in-flight")
+                      .build());
       awaitLockWait(sql, db.settings().url(), inFlight);
 
       server.process().destroy(); // SIGTERM while the renewal waits
@@ -245,7 +328,8 @@ class EndToEndProcessTest {
       assertTerminatedGracefully(server, exit);
 
       // What the drained call reported was committed before the process ended.
-      try (PreparedStatement balance = sql.prepareStatement("SELECT balance_fen FROM account WHERE account_id = ?")) {
+      try (PreparedStatement balance =
+          sql.prepareStatement("SELECT balance_fen FROM account WHERE account_id = ?")) {
         balance.setString(1, created.getAccount().getAccountId());
         try (ResultSet rs = balance.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -261,17 +345,20 @@ class EndToEndProcessTest {
    * row lock. (Not via innodb_trx: MariaDB reads a single-row primary key lookup while optimizing
    * the query, in state "Statistics", and such a wait may not show there as LOCK WAIT.)
    */
-  private static void awaitLockWait(Connection sql, String url, ListenableFuture<?> call) throws Exception {
+  private static void awaitLockWait(Connection sql, String url, ListenableFuture<?> call)
+      throws Exception {
     String schema = url.substring(url.lastIndexOf('/') + 1);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    try (PreparedStatement waiting = sql.prepareStatement(
-        "SELECT COUNT(*) FROM information_schema.processlist "
-            + "WHERE db = ? AND id <> CONNECTION_ID() AND command = 'Query' "
-            + "AND info LIKE '%FROM instance%' AND info LIKE '%FOR UPDATE%'")) {
+    try (PreparedStatement waiting =
+        sql.prepareStatement(
+            "SELECT COUNT(*) FROM information_schema.processlist "
+                + "WHERE db = ? AND id <> CONNECTION_ID() AND command = 'Query' "
+                + "AND info LIKE '%FROM instance%' AND info LIKE '%FOR UPDATE%'")) {
       waiting.setString(1, schema);
       while (System.nanoTime() < deadline) {
         if (call.isDone()) {
-          throw new AssertionError("the renewal ended before it reached the locked row: " + outcome(call));
+          throw new AssertionError(
+              "the renewal ended before it reached the locked row: " + outcome(call));
         }
         try (ResultSet rs = waiting.executeQuery()) {
           rs.next();
@@ -283,18 +370,29 @@ class EndToEndProcessTest {
       }
     }
     StringBuilder state = new StringBuilder();
-    try (PreparedStatement ps = sql.prepareStatement(
-        "SELECT p.id, p.command, p.state, p.info, t.trx_state FROM information_schema.processlist p "
-            + "LEFT JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id = p.id WHERE p.db = ?")) {
+    try (PreparedStatement ps =
+        sql.prepareStatement(
+            "SELECT p.id, p.command, p.state, p.info, t.trx_state FROM information_schema.processlist p "
+                + "LEFT JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id = p.id WHERE p.db = ?")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          state.append("\n  ").append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(" | ")
-              .append(rs.getString(3)).append(" | ").append(rs.getString(4)).append(" | ").append(rs.getString(5));
+          state
+              .append("\n  ")
+              .append(rs.getLong(1))
+              .append(' ')
+              .append(rs.getString(2))
+              .append(" | ")
+              .append(rs.getString(3))
+              .append(" | ")
+              .append(rs.getString(4))
+              .append(" | ")
+              .append(rs.getString(5));
         }
       }
     }
-    throw new AssertionError("the renewal never reached the locked row; connections of " + schema + ":" + state);
+    throw new AssertionError(
+        "the renewal never reached the locked row; connections of " + schema + ":" + state);
   }
 
   private static String outcome(ListenableFuture<?> call) {
@@ -307,49 +405,86 @@ class EndToEndProcessTest {
 
   @Test
   void embeddedDemoServerKeepsItsDataAcrossARestart(@TempDir Path dataDir) throws Exception {
-    List<String> demoIds = List.of("ins-demo0001", "ins-demo0002", "ins-demo0003", "ins-demo0004", "ins-demo0005");
+    List<String> demoIds =
+        List.of("ins-demo0001", "ins-demo0002", "ins-demo0003", "ins-demo0004", "ins-demo0005");
     String tenantKey = "demo-tenant-key";
 
     int port = ServerProcess.freePort();
-    ServerProcess first = start("demo-1", List.of(
-        "--port", Integer.toString(port), "--data-dir", dataDir.toString(), "--demo"));
+    ServerProcess first =
+        start(
+            "demo-1",
+            List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString(), "--demo"));
     first.awaitServing(port, STARTUP);
     ManagedChannel channel = channel(port);
-    assertThat(describeAll(channel, tenantKey)).extracting(Instance::getInstanceId).containsExactlyElementsOf(demoIds);
-    long seeded = fen(tenant(channel, tenantKey).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance());
+    assertThat(describeAll(channel, tenantKey))
+        .extracting(Instance::getInstanceId)
+        .containsExactlyElementsOf(demoIds);
+    long seeded =
+        fen(
+            tenant(channel, tenantKey)
+                .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                .getAccount()
+                .getBalance());
     assertThat(seeded).isEqualTo(1_000_000);
-    RenewInstancesResponse renewed = tenant(channel, tenantKey).renewInstances(RenewInstancesRequest.newBuilder()
-        .addInstanceIds("ins-demo0001").setPeriodMonths(1).setClientToken("demo-renew").build());
+    RenewInstancesResponse renewed =
+        tenant(channel, tenantKey)
+            .renewInstances(
+                RenewInstancesRequest.newBuilder()
+                    .addInstanceIds("ins-demo0001")
+                    .setPeriodMonths(1)
+                    .setClientToken("demo-renew")
+                    .build());
     assertTerminatedGracefully(first, first.terminate(SHUTDOWN));
     assertThat(first.stdout()).contains("demo-tenant-key");
 
     // Same data dir: the demo is not seeded again, and what it did is still there.
     int port2 = ServerProcess.freePort();
-    ServerProcess second = start("demo-2", List.of(
-        "--port", Integer.toString(port2), "--data-dir", dataDir.toString(), "--demo"));
+    ServerProcess second =
+        start(
+            "demo-2",
+            List.of("--port", Integer.toString(port2), "--data-dir", dataDir.toString(), "--demo"));
     second.awaitServing(port2, STARTUP);
     ManagedChannel channel2 = channel(port2);
     List<Instance> after = describeAll(channel2, tenantKey);
     assertThat(after).extracting(Instance::getInstanceId).containsExactlyElementsOf(demoIds);
     assertThat(after.get(0).getExpiredTime()).isEqualTo(renewed.getRenewals(0).getNewExpiredTime());
-    assertThat(fen(tenant(channel2, tenantKey).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance())).isEqualTo(fen(renewed.getBalance()));
-    List<BillingRecord> records = tenant(channel2, tenantKey)
-        .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance()).getRecordsList();
-    assertThat(records).extracting(BillingRecord::getType)
+    assertThat(
+            fen(
+                tenant(channel2, tenantKey)
+                    .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                    .getAccount()
+                    .getBalance()))
+        .isEqualTo(fen(renewed.getBalance()));
+    List<BillingRecord> records =
+        tenant(channel2, tenantKey)
+            .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
+            .getRecordsList();
+    assertThat(records)
+        .extracting(BillingRecord::getType)
         .containsExactly(BillingRecord.Type.RENEW, BillingRecord.Type.TOP_UP);
     // The idempotency record survived too.
-    assertThat(tenant(channel2, tenantKey).renewInstances(RenewInstancesRequest.newBuilder()
-        .addInstanceIds("ins-demo0001").setPeriodMonths(1).setClientToken("demo-renew").build())).isEqualTo(renewed);
+    assertThat(
+            tenant(channel2, tenantKey)
+                .renewInstances(
+                    RenewInstancesRequest.newBuilder()
+                        .addInstanceIds("ins-demo0001")
+                        .setPeriodMonths(1)
+                        .setClientToken("demo-renew")
+                        .build()))
+        .isEqualTo(renewed);
     // The demo admin key works after the restart as well.
-    assertThat(admin(channel2, "demo-admin-key").createAccount(CreateAccountRequest.newBuilder()
-        .setDisplayName("second tenant").build()).getApiKey()).isNotEmpty();
+    assertThat(
+            admin(channel2, "demo-admin-key")
+                .createAccount(
+                    CreateAccountRequest.newBuilder().setDisplayName("second tenant").build())
+                .getApiKey())
+        .isNotEmpty();
     assertTerminatedGracefully(second, second.terminate(SHUTDOWN));
   }
 
   private static List<Instance> describeAll(ManagedChannel channel, String key) {
-    return tenant(channel, key).describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(100).build())
+    return tenant(channel, key)
+        .describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(100).build())
         .getInstancesList();
   }
 
@@ -357,24 +492,29 @@ class EndToEndProcessTest {
     return Stream.of(
         Arguments.of(List.of("--port", "abc"), List.of("--port", "'abc'")),
         Arguments.of(List.of("--port", "70000"), List.of("--port", "70000")),
-        Arguments.of(List.of("--lifecycle-interval", "xyz"), List.of("--lifecycle-interval", "'xyz'", "duration")),
+        Arguments.of(
+            List.of("--lifecycle-interval", "xyz"),
+            List.of("--lifecycle-interval", "'xyz'", "duration")),
         Arguments.of(List.of("--retention", "7 days"), List.of("--retention", "'7 days'")),
         // Well-formed durations and ports that make no sense must not start a server either.
-        Arguments.of(List.of("--lifecycle-interval", "0s"), List.of("--lifecycle-interval", "positive")),
+        Arguments.of(
+            List.of("--lifecycle-interval", "0s"), List.of("--lifecycle-interval", "positive")),
         Arguments.of(List.of("--retention", "PT-1H"), List.of("--retention", "positive", "PT-1H")),
         Arguments.of(List.of("--auto-renew-lead=-PT24H"), List.of("--auto-renew-lead", "positive")),
         Arguments.of(List.of("--metrics-port", "70000"), List.of("--metrics-port", "70000")),
         Arguments.of(List.of("--test-clock=yesterday"), List.of("--test-clock", "yesterday")),
         Arguments.of(List.of("--db-pool-size", "0"), List.of("--db-pool-size")),
         Arguments.of(List.of("--auto-renew-lead", "30d"), List.of("--auto-renew-lead", "27d")),
-        Arguments.of(List.of("--auto-renew-retry-interval", "0s"), List.of("--auto-renew-retry-interval", "positive")),
+        Arguments.of(
+            List.of("--auto-renew-retry-interval", "0s"),
+            List.of("--auto-renew-retry-interval", "positive")),
         Arguments.of(List.of("--no-such-flag"), List.of("--no-such-flag")));
   }
 
   @ParameterizedTest
   @MethodSource("invalidFlags")
-  void anInvalidFlagEndsTheProcessWithAClearMessage(List<String> flags, List<String> expected, @TempDir Path dataDir)
-      throws Exception {
+  void anInvalidFlagEndsTheProcessWithAClearMessage(
+      List<String> flags, List<String> expected, @TempDir Path dataDir) throws Exception {
     List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
     if (!flags.get(0).equals("--port")) {
       args.addAll(List.of("--port", Integer.toString(ServerProcess.freePort())));
@@ -392,34 +532,44 @@ class EndToEndProcessTest {
       assertThat(firstLine).as("first line of stderr").contains(snippet);
     }
     // picocli follows the message with the usage help, or with the closest flags when it can guess.
-    assertThat(stderr).as("usage help or suggestions follow the message")
+    assertThat(stderr)
+        .as("usage help or suggestions follow the message")
         .containsAnyOf("Usage: renewal-server", "Possible solutions:");
     assertThat(stderr).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(p.stdout()).doesNotContain("ready");
   }
 
-  private static List<String> listServicesV1alpha(ManagedChannel channel) throws InterruptedException {
+  private static List<String> listServicesV1alpha(ManagedChannel channel)
+      throws InterruptedException {
     BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-    var requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-        new io.grpc.stub.StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionResponse>() {
-          @Override
-          public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
-            answers.add(value);
-          }
+    var requests =
+        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new io.grpc.stub.StreamObserver<
+                    io.grpc.reflection.v1alpha.ServerReflectionResponse>() {
+                  @Override
+                  public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
+                    answers.add(value);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answers.add(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answers.add(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
-    requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("*").build());
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(
+        io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+            .setListServices("*")
+            .build());
     Object answer = answers.poll(10, TimeUnit.SECONDS);
     requests.onCompleted();
     assertThat(answer).isInstanceOf(io.grpc.reflection.v1alpha.ServerReflectionResponse.class);
-    return ((io.grpc.reflection.v1alpha.ServerReflectionResponse) answer).getListServicesResponse()
-        .getServiceList().stream().map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
+    return ((io.grpc.reflection.v1alpha.ServerReflectionResponse) answer)
+        .getListServicesResponse().getServiceList().stream()
+            .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
+            .toList();
   }
 }

@@ -25,28 +25,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A reflection client doing what grpcurl does: one bidirectional ServerReflectionInfo stream,
- * list_services, file_containing_symbol, then file_by_filename for every dependency until the
- * set of files is closed, and finally real descriptors built from them.
+ * list_services, file_containing_symbol, then file_by_filename for every dependency until the set
+ * of files is closed, and finally real descriptors built from them.
  */
 final class ReflectionClient implements AutoCloseable {
   private final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
   private final StreamObserver<ServerReflectionRequest> requests;
 
   ReflectionClient(Channel channel) {
-    requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
-      @Override
-      public void onNext(ServerReflectionResponse value) {
-        answers.add(value);
-      }
+    requests =
+        ServerReflectionGrpc.newStub(channel)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    answers.add(value);
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        answers.add(t);
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    answers.add(t);
+                  }
 
-      @Override
-      public void onCompleted() {}
-    });
+                  @Override
+                  public void onCompleted() {}
+                });
   }
 
   ServerReflectionResponse ask(ServerReflectionRequest request) throws InterruptedException {
@@ -60,9 +63,12 @@ final class ReflectionClient implements AutoCloseable {
   }
 
   List<String> listServices() throws InterruptedException {
-    ServerReflectionResponse response = ask(ServerReflectionRequest.newBuilder().setListServices("*").build());
+    ServerReflectionResponse response =
+        ask(ServerReflectionRequest.newBuilder().setListServices("*").build());
     assertThat(response.hasListServicesResponse()).as("%s", response).isTrue();
-    return response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+    return response.getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName)
+        .toList();
   }
 
   /** The file defining {@code symbol} and, transitively, every file it imports, by name. */
@@ -70,13 +76,17 @@ final class ReflectionClient implements AutoCloseable {
     Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
     ServerReflectionResponse first =
         ask(ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
-    assertThat(first.hasFileDescriptorResponse()).as("file_containing_symbol %s: %s", symbol, first).isTrue();
-    List<FileDescriptorProto> protos = decode(first.getFileDescriptorResponse().getFileDescriptorProtoList());
+    assertThat(first.hasFileDescriptorResponse())
+        .as("file_containing_symbol %s: %s", symbol, first)
+        .isTrue();
+    List<FileDescriptorProto> protos =
+        decode(first.getFileDescriptorResponse().getFileDescriptorProtoList());
     assertThat(protos).isNotEmpty();
     String root = protos.get(0).getName();
     protos.forEach(p -> files.put(p.getName(), p));
 
-    // Ask for every dependency by file name, as grpcurl does when a server sends only the file itself.
+    // Ask for every dependency by file name, as grpcurl does when a server sends only the file
+    // itself.
     Deque<String> pending = new ArrayDeque<>(files.get(root).getDependencyList());
     java.util.Set<String> asked = new java.util.HashSet<>();
     while (!pending.isEmpty()) {
@@ -84,9 +94,11 @@ final class ReflectionClient implements AutoCloseable {
       if (!asked.add(name)) {
         continue;
       }
-      ServerReflectionResponse r = ask(ServerReflectionRequest.newBuilder().setFileByFilename(name).build());
+      ServerReflectionResponse r =
+          ask(ServerReflectionRequest.newBuilder().setFileByFilename(name).build());
       assertThat(r.hasFileDescriptorResponse()).as("file_by_filename %s: %s", name, r).isTrue();
-      List<FileDescriptorProto> got = decode(r.getFileDescriptorResponse().getFileDescriptorProtoList());
+      List<FileDescriptorProto> got =
+          decode(r.getFileDescriptorResponse().getFileDescriptorProtoList());
       assertThat(got.get(0).getName()).isEqualTo(name);
       for (FileDescriptorProto p : got) {
         files.putIfAbsent(p.getName(), p);
@@ -95,12 +107,15 @@ final class ReflectionClient implements AutoCloseable {
     }
     // Closed: every import of every file is present.
     for (FileDescriptorProto p : files.values()) {
-      assertThat(files.keySet()).as("imports of %s", p.getName()).containsAll(p.getDependencyList());
+      assertThat(files.keySet())
+          .as("imports of %s", p.getName())
+          .containsAll(p.getDependencyList());
     }
     return files;
   }
 
-  private static List<FileDescriptorProto> decode(List<ByteString> raw) throws InvalidProtocolBufferException {
+  private static List<FileDescriptorProto> decode(List<ByteString> raw)
+      throws InvalidProtocolBufferException {
     List<FileDescriptorProto> out = new java.util.ArrayList<>();
     for (ByteString bytes : raw) {
       out.add(FileDescriptorProto.parseFrom(bytes));
@@ -109,7 +124,8 @@ final class ReflectionClient implements AutoCloseable {
   }
 
   /** Builds real descriptors (dependencies first), as a dynamic client would. */
-  static FileDescriptor build(String name, Map<String, FileDescriptorProto> files) throws DescriptorValidationException {
+  static FileDescriptor build(String name, Map<String, FileDescriptorProto> files)
+      throws DescriptorValidationException {
     return build(name, files, new HashMap<>());
   }
 

@@ -63,8 +63,8 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(String name, List<String> args) throws IOException {
     Files.createDirectories(LOG_DIR);
     Path log = LOG_DIR.resolve(name + "-" + System.currentTimeMillis() + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("RENEWAL_"));
     return new ServerProcess(name, builder.start(), log, log);
   }
@@ -75,8 +75,8 @@ final class ServerProcess implements AutoCloseable {
     long stamp = System.currentTimeMillis();
     Path out = LOG_DIR.resolve(name + "-" + stamp + ".out");
     Path err = LOG_DIR.resolve(name + "-" + stamp + ".err");
-    ProcessBuilder builder = new ProcessBuilder(command(args))
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("RENEWAL_"));
     return new ServerProcess(name, builder.start(), out, err);
   }
@@ -103,11 +103,21 @@ final class ServerProcess implements AutoCloseable {
 
   /** The whole log, for failure reports. */
   String describe() {
-    String text = stdout.equals(stderr)
-        ? read(stdout)
-        : "--- stdout ---\n" + read(stdout) + "\n--- stderr ---\n" + read(stderr);
-    return "===== server process '" + name + "' (" + (process.isAlive() ? "running" : "exit " + process.exitValue())
-        + "), log " + stdout.toAbsolutePath() + " =====\n" + text + "\n===== end of '" + name + "' =====";
+    String text =
+        stdout.equals(stderr)
+            ? read(stdout)
+            : "--- stdout ---\n" + read(stdout) + "\n--- stderr ---\n" + read(stderr);
+    return "===== server process '"
+        + name
+        + "' ("
+        + (process.isAlive() ? "running" : "exit " + process.exitValue())
+        + "), log "
+        + stdout.toAbsolutePath()
+        + " =====\n"
+        + text
+        + "\n===== end of '"
+        + name
+        + "' =====";
   }
 
   static ManagedChannel channel(int port) {
@@ -123,8 +133,11 @@ final class ServerProcess implements AutoCloseable {
       // A fresh channel each time: a refused connection puts a channel into reconnect backoff.
       ManagedChannel channel = channel(port);
       try {
-        ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        ServingStatus status =
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(2, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
         if (status == ServingStatus.SERVING) {
           return;
         }
@@ -145,8 +158,9 @@ final class ServerProcess implements AutoCloseable {
     process.destroy();
     boolean exited = process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
     assertThat(exited).as("server exits within %s of SIGTERM", within).isTrue();
-    System.out.printf("%s: exited %d, %d ms after SIGTERM%n", name, process.exitValue(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    System.out.printf(
+        "%s: exited %d, %d ms after SIGTERM%n",
+        name, process.exitValue(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return process.exitValue();
   }
 

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * middle of the load, then started again on the same data directory. Meanwhile calls fail with
  * UNAVAILABLE (nothing else, and nothing succeeds); the server serves again within 5 s of the
  * database's return (a probe calls DescribeAccount every 50 ms); and every logical call still
- * completes exactly once, with the invariants intact. The long profile adds a second outage
- * that is a crash (SIGKILL of mariadbd, InnoDB recovery on restart).
+ * completes exactly once, with the invariants intact. The long profile adds a second outage that is
+ * a crash (SIGKILL of mariadbd, InnoDB recovery on restart).
  */
 class DatabaseOutageTest {
   private static final Logger log = LoggerFactory.getLogger(DatabaseOutageTest.class);
@@ -60,8 +60,12 @@ class DatabaseOutageTest {
       throws Exception {
     try (OwnMariaDb mariaDb = OwnMariaDb.start()) {
       String url = mariaDb.createDatabase("renewal_faults");
-      try (ServerProcess server = ServerProcess.start("faults-outage", FaultProfile.serverJvmArgs(),
-          FaultProfile.serverArgs(url), Map.of("RENEWAL_DB_USER", "root", "RENEWAL_DB_PASSWORD", ""))) {
+      try (ServerProcess server =
+          ServerProcess.start(
+              "faults-outage",
+              FaultProfile.serverJvmArgs(),
+              FaultProfile.serverArgs(url),
+              Map.of("RENEWAL_DB_USER", "root", "RENEWAL_DB_PASSWORD", ""))) {
         FaultWorkload workload = new FaultWorkload(FaultProfile.ADMIN_KEY, FaultProfile.shape());
         List<Outage> outages = new ArrayList<>();
         outages.add(new Outage(false));
@@ -69,18 +73,24 @@ class DatabaseOutageTest {
           outages.add(new Outage(true));
         }
         FaultClient client =
-            new FaultClient(List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
-        ManagedChannel probeChannel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            new FaultClient(
+                List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
+        ManagedChannel probeChannel =
+            NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try (client) {
           workload.setUp(client.channel(0), 3);
           String probeKey = workload.accounts.get(0).apiKey();
           List<FaultWorkload.Trigger> triggers = new ArrayList<>();
           for (int i = 0; i < outages.size(); i++) {
             Outage outage = outages.get(i);
-            triggers.add(new FaultWorkload.Trigger(0.25 + 0.4 * i,
-                () -> outage(mariaDb, outage, probeChannel, probeKey)));
+            triggers.add(
+                new FaultWorkload.Trigger(
+                    0.25 + 0.4 * i, () -> outage(mariaDb, outage, probeChannel, probeKey)));
           }
-          workload.run(client, triggers, FaultProfile.loadTimeout().plus(OUTAGE.multipliedBy(outages.size())));
+          workload.run(
+              client,
+              triggers,
+              FaultProfile.loadTimeout().plus(OUTAGE.multipliedBy(outages.size())));
         } finally {
           probeChannel.shutdownNow();
         }
@@ -89,19 +99,26 @@ class DatabaseOutageTest {
         for (Outage o : outages) {
           // Attempts that began once the database was gone and ended before it was back.
           Map<String, Long> during = new TreeMap<>();
-          attempts.stream().filter(a -> a.startNanos() >= o.down && a.endNanos() <= o.up)
+          attempts.stream()
+              .filter(a -> a.startNanos() >= o.down && a.endNanos() <= o.up)
               .forEach(a -> during.merge(a.outcome(), 1L, Long::sum));
-          log.info("{} for {} s: attempts during it {}; health NOT_SERVING seen: {}; served again {} s after the"
+          log.info(
+              "{} for {} s: attempts during it {}; health NOT_SERVING seen: {}; served again {} s after the"
                   + " database answered (health SERVING after {} s)",
-              o.crash ? "crash (SIGKILL)" : "stop (SIGTERM)", String.format("%.1f", (o.up - o.down) / 1e9), during,
-              o.sawNotServing, String.format("%.2f", o.recoverySeconds()),
+              o.crash ? "crash (SIGKILL)" : "stop (SIGTERM)",
+              String.format("%.1f", (o.up - o.down) / 1e9),
+              during,
+              o.sawNotServing,
+              String.format("%.2f", o.recoverySeconds()),
               String.format("%.2f", (o.firstServing - o.up) / 1e9));
           assertThat(during).as("attempts during the outage").isNotEmpty();
-          assertThat(during.keySet()).as("every call during the outage failed UNAVAILABLE")
+          assertThat(during.keySet())
+              .as("every call during the outage failed UNAVAILABLE")
               .allMatch(outcome -> outcome.startsWith("UNAVAILABLE"));
           assertThat(o.sawNotServing).as("health said NOT_SERVING during the outage").isTrue();
           assertThat(o.firstServed).as("served again").isPositive();
-          assertThat(o.recoverySeconds()).as("seconds from the database's return to the first served call")
+          assertThat(o.recoverySeconds())
+              .as("seconds from the database's return to the first served call")
               .isLessThanOrEqualTo(RECOVERY_TARGET.toSeconds());
         }
         log.info("retries {}", client.retries());
@@ -117,7 +134,8 @@ class DatabaseOutageTest {
   }
 
   /** Stops (or kills) the database for 10 s, restarts it, and probes until a call is served. */
-  private static void outage(OwnMariaDb mariaDb, Outage o, ManagedChannel channel, String tenantKey) {
+  private static void outage(
+      OwnMariaDb mariaDb, Outage o, ManagedChannel channel, String tenantKey) {
     if (o.crash) {
       mariaDb.kill();
     } else {
@@ -129,7 +147,10 @@ class DatabaseOutageTest {
     long until = o.down + OUTAGE.toNanos();
     while (System.nanoTime() < until) {
       try {
-        if (health.withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+        if (health
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus()
             == ServingStatus.NOT_SERVING) {
           o.sawNotServing = true;
         }
@@ -140,14 +161,21 @@ class DatabaseOutageTest {
     }
     mariaDb.launch();
     o.up = System.nanoTime();
-    log.info("database back at {} ({} s after it went down)", o.up, String.format("%.1f", (o.up - o.down) / 1e9));
-    RenewalServiceGrpc.RenewalServiceBlockingStub tenant = RenewalServiceGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(FaultWorkload.bearer(tenantKey)));
+    log.info(
+        "database back at {} ({} s after it went down)",
+        o.up,
+        String.format("%.1f", (o.up - o.down) / 1e9));
+    RenewalServiceGrpc.RenewalServiceBlockingStub tenant =
+        RenewalServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(FaultWorkload.bearer(tenantKey)));
     long giveUp = o.up + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < giveUp && (o.firstServed < 0 || o.firstServing < 0)) {
       if (o.firstServed < 0) {
         try {
-          tenant.withDeadlineAfter(2, TimeUnit.SECONDS).describeAccount(DescribeAccountRequest.getDefaultInstance());
+          tenant
+              .withDeadlineAfter(2, TimeUnit.SECONDS)
+              .describeAccount(DescribeAccountRequest.getDefaultInstance());
           o.firstServed = System.nanoTime();
         } catch (StatusRuntimeException e) {
           // not yet
@@ -155,8 +183,11 @@ class DatabaseOutageTest {
       }
       if (o.firstServing < 0) {
         try {
-          if (health.withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
-              .getStatus() == ServingStatus.SERVING) {
+          if (health
+                  .withDeadlineAfter(1, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus()
+              == ServingStatus.SERVING) {
             o.firstServing = System.nanoTime();
           }
         } catch (StatusRuntimeException ignored) {

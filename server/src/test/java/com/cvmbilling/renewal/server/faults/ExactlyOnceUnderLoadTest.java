@@ -28,35 +28,55 @@ class ExactlyOnceUnderLoadTest {
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void hotAccountsRepeatedTokensAndRefusedCallsKeepEveryLedgerExact() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        ServerProcess server = ServerProcess.start("faults-load", FaultProfile.serverJvmArgs(),
-            FaultProfile.serverArgs(db.settings().url()), FaultProfile.env())) {
+        ServerProcess server =
+            ServerProcess.start(
+                "faults-load",
+                FaultProfile.serverJvmArgs(),
+                FaultProfile.serverArgs(db.settings().url()),
+                FaultProfile.env())) {
       FaultWorkload workload = new FaultWorkload(FaultProfile.ADMIN_KEY, FaultProfile.shape());
       long t0;
-      FaultClient client = new FaultClient(List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
+      FaultClient client =
+          new FaultClient(
+              List.of(server.port()), Duration.ofSeconds(10), FaultProfile.giveUpAfter());
       try (client) {
         workload.setUp(client.channel(0), 1);
         t0 = System.nanoTime();
         workload.run(client, List.of(), FaultProfile.loadTimeout());
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      log.info("{} sendings of {} logical calls in {} s; retries {}", workload.sendings.size(),
-          workload.calls.size(), String.format("%.1f", seconds), client.retries());
+      log.info(
+          "{} sendings of {} logical calls in {} s; retries {}",
+          workload.sendings.size(),
+          workload.calls.size(),
+          String.format("%.1f", seconds),
+          client.retries());
 
       // The server retries a deadlock 5 times; one that still reaches the client means two writers
       // lock in different orders (as top-ups and renewals once did).
-      assertThat(client.retries()).as("retries").doesNotContainKey("ABORTED/CONCURRENT_MODIFICATION");
+      assertThat(client.retries())
+          .as("retries")
+          .doesNotContainKey("ABORTED/CONCURRENT_MODIFICATION");
       InvariantChecker checker =
-          new InvariantChecker(db.settings().url(), TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+          new InvariantChecker(
+              db.settings().url(), TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
       InvariantChecker.Summary summary = checker.check(workload);
       log.info("invariants: {}", summary);
       assertThat(checker.problems()).as("invariant violations").isEmpty();
-      assertThat(summary.insufficient()).as("refused calls").isGreaterThan(workload.calls.size() / 20);
+      assertThat(summary.insufficient())
+          .as("refused calls")
+          .isGreaterThan(workload.calls.size() / 20);
       assertThat(summary.succeeded() + summary.insufficient()).isEqualTo(workload.calls.size());
       // Nothing is left half-done: no marker of a call in progress.
-      try (Connection c = DriverManager.getConnection(db.settings().url(), TestDatabases.mariaDbUser(),
-              TestDatabases.mariaDbPassword());
-          ResultSet rs = c.createStatement().executeQuery(
-              "SELECT COUNT(*) FROM idempotency_record WHERE state = 'IN_PROGRESS'")) {
+      try (Connection c =
+              DriverManager.getConnection(
+                  db.settings().url(),
+                  TestDatabases.mariaDbUser(),
+                  TestDatabases.mariaDbPassword());
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT COUNT(*) FROM idempotency_record WHERE state = 'IN_PROGRESS'")) {
         rs.next();
         assertThat(rs.getLong(1)).isZero();
       }

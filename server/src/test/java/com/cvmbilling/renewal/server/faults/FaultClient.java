@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The client side of the fault suite: the generated stubs plus a small loop that makes one
- * logical call complete exactly once. Every attempt of a logical call sends the same request with
- * the same {@code client_token}; an answer that says nothing about the outcome (UNAVAILABLE,
+ * The client side of the fault suite: the generated stubs plus a small loop that makes one logical
+ * call complete exactly once. Every attempt of a logical call sends the same request with the same
+ * {@code client_token}; an answer that says nothing about the outcome (UNAVAILABLE,
  * DEADLINE_EXCEEDED, ABORTED, a dropped connection) is retried after a short back-off, on the next
- * address after UNAVAILABLE (fail-over between replicas), until the server gives a definite
- * answer: success, or a business error. Every attempt is logged with its timing and outcome.
+ * address after UNAVAILABLE (fail-over between replicas), until the server gives a definite answer:
+ * success, or a business error. Every attempt is logged with its timing and outcome.
  */
 final class FaultClient implements AutoCloseable {
   /** One attempt: when it started and ended (System.nanoTime), where, and what came back. */
@@ -66,8 +66,8 @@ final class FaultClient implements AutoCloseable {
 
   /**
    * Runs {@code call} against endpoint {@code preferred} first until it gives a definite answer.
-   * {@code call} gets a channel and must apply its own per-attempt deadline
-   * ({@link #attemptDeadline()}).
+   * {@code call} gets a channel and must apply its own per-attempt deadline ({@link
+   * #attemptDeadline()}).
    */
   <R> Answer<R> call(int preferred, Function<ManagedChannel, R> call) {
     long giveUp = System.nanoTime() + giveUpAfter.toNanos();
@@ -88,8 +88,14 @@ final class FaultClient implements AutoCloseable {
         }
         retriesByOutcome.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
         if (t1 > giveUp) {
-          throw new AssertionError("logical call still without a definite answer after " + giveUpAfter
-              + " and " + attempt + " attempts; last: " + outcome, e);
+          throw new AssertionError(
+              "logical call still without a definite answer after "
+                  + giveUpAfter
+                  + " and "
+                  + attempt
+                  + " attempts; last: "
+                  + outcome,
+              e);
         }
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE && channels.size() > 1) {
           endpoint = (endpoint + 1) % channels.size(); // fail over

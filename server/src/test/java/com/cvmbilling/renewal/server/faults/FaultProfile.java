@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Short (default, what CI runs) or long ({@code -Dfaults.long=true}) fault runs. The short one
- * also shortens the idempotency in-progress lease of the server processes to 15 s
- * ({@code -Drenewal.idempotency.lease=PT15S}), so calls whose marker was left behind by a killed
- * replica or a database outage are taken over after 15 s instead of the production 2 minutes; the
- * long one keeps the production lease.
+ * Short (default, what CI runs) or long ({@code -Dfaults.long=true}) fault runs. The short one also
+ * shortens the idempotency in-progress lease of the server processes to 15 s ({@code
+ * -Drenewal.idempotency.lease=PT15S}), so calls whose marker was left behind by a killed replica or
+ * a database outage are taken over after 15 s instead of the production 2 minutes; the long one
+ * keeps the production lease.
  */
 final class FaultProfile {
   static final boolean LONG = Boolean.getBoolean("faults.long");
@@ -21,7 +21,8 @@ final class FaultProfile {
 
   /** 64 callers; 3 hot accounts get 60% of the ordinary calls; 30% repeated; 10% must fail. */
   static FaultWorkload.Shape shape() {
-    return new FaultWorkload.Shape(3, 30, 12, 20, 4, 10, LONG ? 20_000 : 2_500, 0.30, 0.10, 0.05, 0.60, 64);
+    return new FaultWorkload.Shape(
+        3, 30, 12, 20, 4, 10, LONG ? 20_000 : 2_500, 0.30, 0.10, 0.05, 0.60, 64);
   }
 
   /** How long one logical call may take to get a definite answer (covers the lease). */
@@ -42,12 +43,26 @@ final class FaultProfile {
   }
 
   static List<String> serverArgs(String dbUrl) {
-    // The per-account rate limit (default 50/s) would turn this deliberate overload into RESOURCE_EXHAUSTED.
-    return List.of("--port", "0", "--db-url", dbUrl, "--admin-key", ADMIN_KEY, "--db-pool-size", "16", "--rate-limit", "0");
+    // The per-account rate limit (default 50/s) would turn this deliberate overload into
+    // RESOURCE_EXHAUSTED.
+    return List.of(
+        "--port",
+        "0",
+        "--db-url",
+        dbUrl,
+        "--admin-key",
+        ADMIN_KEY,
+        "--db-pool-size",
+        "16",
+        "--rate-limit",
+        "0");
   }
 
   static Map<String, String> env() {
-    return Map.of("RENEWAL_DB_USER", TestDatabases.mariaDbUser(),
-        "RENEWAL_DB_PASSWORD", TestDatabases.mariaDbPassword());
+    return Map.of(
+        "RENEWAL_DB_USER",
+        TestDatabases.mariaDbUser(),
+        "RENEWAL_DB_PASSWORD",
+        TestDatabases.mariaDbPassword());
   }
 }

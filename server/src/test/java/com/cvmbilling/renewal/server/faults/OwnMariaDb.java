@@ -25,13 +25,17 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A MariaDB server owned by one test: its own data directory (under the system temp dir), its own
  * port on 127.0.0.1, started as a child process ({@code mariadbd --no-defaults}), so the test may
- * stop, kill and restart it without disturbing anything else. Root with an empty password over
- * TCP. {@link #close()} kills it and deletes the data directory.
+ * stop, kill and restart it without disturbing anything else. Root with an empty password over TCP.
+ * {@link #close()} kills it and deletes the data directory.
  */
 final class OwnMariaDb implements AutoCloseable {
-  private static final List<String> SERVERS = List.of("/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/mariadbd");
+  private static final List<String> SERVERS =
+      List.of("/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/mariadbd");
   private static final List<String> INSTALLERS =
-      List.of("/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db", "/usr/sbin/mariadb-install-db");
+      List.of(
+          "/usr/bin/mariadb-install-db",
+          "/usr/bin/mysql_install_db",
+          "/usr/sbin/mariadb-install-db");
 
   private final Path dir;
   private final Path server;
@@ -45,7 +49,10 @@ final class OwnMariaDb implements AutoCloseable {
     this.port = port;
   }
 
-  /** Installs a fresh data directory and starts the server; skips (or, on CI, fails) without the binaries. */
+  /**
+   * Installs a fresh data directory and starts the server; skips (or, on CI, fails) without the
+   * binaries.
+   */
   static OwnMariaDb start() {
     Path server = first(SERVERS);
     Path installer = first(INSTALLERS);
@@ -58,13 +65,23 @@ final class OwnMariaDb implements AutoCloseable {
     }
     try {
       Path dir = Files.createTempDirectory("renewal-faults-mariadb-");
-      List<String> install = List.of(installer.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
-          "--auth-root-authentication-method=normal", "--skip-test-db", "--user=" + System.getProperty("user.name"));
-      Process p = new ProcessBuilder(install).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("install.log").toFile()).start();
+      List<String> install =
+          List.of(
+              installer.toString(),
+              "--no-defaults",
+              "--datadir=" + dir.resolve("data"),
+              "--auth-root-authentication-method=normal",
+              "--skip-test-db",
+              "--user=" + System.getProperty("user.name"));
+      Process p =
+          new ProcessBuilder(install)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("install.log").toFile())
+              .start();
       if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new IllegalStateException("mariadb-install-db failed:\n" + Files.readString(dir.resolve("install.log")));
+        throw new IllegalStateException(
+            "mariadb-install-db failed:\n" + Files.readString(dir.resolve("install.log")));
       }
       OwnMariaDb db = new OwnMariaDb(dir, server, freePort());
       db.launch();
@@ -94,19 +111,34 @@ final class OwnMariaDb implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("already running");
     }
-    List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults",
-        "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1",
-        "--socket=" + dir.resolve("mysqld.sock"), "--pid-file=" + dir.resolve("mysqld.pid"),
-        "--user=" + System.getProperty("user.name"), "--skip-name-resolve", "--innodb-buffer-pool-size=64M",
-        "--max-connections=300", "--log-error=" + dir.resolve("error.log")));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                server.toString(),
+                "--no-defaults",
+                "--datadir=" + dir.resolve("data"),
+                "--port=" + port,
+                "--bind-address=127.0.0.1",
+                "--socket=" + dir.resolve("mysqld.sock"),
+                "--pid-file=" + dir.resolve("mysqld.pid"),
+                "--user=" + System.getProperty("user.name"),
+                "--skip-name-resolve",
+                "--innodb-buffer-pool-size=64M",
+                "--max-connections=300",
+                "--log-error=" + dir.resolve("error.log")));
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mariadbd.out").toFile())).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve("mariadbd.out").toFile()))
+              .start();
       starts++;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("mariadbd exited with " + process.exitValue() + ":\n" + errorLog());
+          throw new IllegalStateException(
+              "mariadbd exited with " + process.exitValue() + ":\n" + errorLog());
         }
         if (answers()) {
           return;
@@ -129,7 +161,8 @@ final class OwnMariaDb implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
-    try (Connection c = DriverManager.getConnection(baseUrl() + "?connectTimeout=1000", "root", "");
+    try (Connection c =
+            DriverManager.getConnection(baseUrl() + "?connectTimeout=1000", "root", "");
         Statement s = c.createStatement()) {
       s.execute("SELECT 1");
       return true;
@@ -138,7 +171,9 @@ final class OwnMariaDb implements AutoCloseable {
     }
   }
 
-  /** A clean stop (SIGTERM: mariadbd shuts down and drops its connections); waits until it exited. */
+  /**
+   * A clean stop (SIGTERM: mariadbd shuts down and drops its connections); waits until it exited.
+   */
   synchronized void stop() {
     end(false);
   }
@@ -194,7 +229,9 @@ final class OwnMariaDb implements AutoCloseable {
   String errorLog() {
     try {
       Path log = dir.resolve("error.log");
-      return Files.exists(log) ? tail(Files.readString(log, StandardCharsets.UTF_8)) : "(no error log)";
+      return Files.exists(log)
+          ? tail(Files.readString(log, StandardCharsets.UTF_8))
+          : "(no error log)";
     } catch (IOException e) {
       return "(error log unreadable: " + e + ")";
     }

@@ -26,47 +26,81 @@ class ReplicaKilledMidLoadTest {
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void everyLogicalCallCompletesExactlyOnceWhenAReplicaIsKilled() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        ServerProcess first = ServerProcess.start("faults-replica-a", FaultProfile.serverJvmArgs(),
-            FaultProfile.serverArgs(db.settings().url()), FaultProfile.env());
-        ServerProcess second = ServerProcess.start("faults-replica-b", FaultProfile.serverJvmArgs(),
-            FaultProfile.serverArgs(db.settings().url()), FaultProfile.env())) {
+        ServerProcess first =
+            ServerProcess.start(
+                "faults-replica-a",
+                FaultProfile.serverJvmArgs(),
+                FaultProfile.serverArgs(db.settings().url()),
+                FaultProfile.env());
+        ServerProcess second =
+            ServerProcess.start(
+                "faults-replica-b",
+                FaultProfile.serverJvmArgs(),
+                FaultProfile.serverArgs(db.settings().url()),
+                FaultProfile.env())) {
       FaultWorkload workload = new FaultWorkload(FaultProfile.ADMIN_KEY, FaultProfile.shape());
       AtomicLong killedAt = new AtomicLong();
-      FaultClient client = new FaultClient(List.of(first.port(), second.port()), Duration.ofSeconds(10),
-          FaultProfile.giveUpAfter());
+      FaultClient client =
+          new FaultClient(
+              List.of(first.port(), second.port()),
+              Duration.ofSeconds(10),
+              FaultProfile.giveUpAfter());
       try (client) {
         workload.setUp(client.channel(1), 2);
-        workload.run(client, List.of(new FaultWorkload.Trigger(0.35, () -> {
-          try {
-            first.kill();
-            killedAt.set(System.nanoTime());
-            log.info("replica a (pid {}) killed with SIGKILL", first.pid());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        })), FaultProfile.loadTimeout());
+        workload.run(
+            client,
+            List.of(
+                new FaultWorkload.Trigger(
+                    0.35,
+                    () -> {
+                      try {
+                        first.kill();
+                        killedAt.set(System.nanoTime());
+                        log.info("replica a (pid {}) killed with SIGKILL", first.pid());
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    })),
+            FaultProfile.loadTimeout());
       }
       assertThat(first.isAlive()).isFalse();
       List<FaultClient.Attempt> attempts = client.attempts();
-      long okOnAbeforeKill = attempts.stream()
-          .filter(a -> a.endpoint() == 0 && a.ok() && a.endNanos() < killedAt.get()).count();
-      long failedOver = attempts.stream()
-          .filter(a -> a.endpoint() == 0 && a.outcome().startsWith("UNAVAILABLE")).count();
-      long okOnBafterKill = attempts.stream()
-          .filter(a -> a.endpoint() == 1 && a.ok() && a.startNanos() > killedAt.get()).count();
-      log.info("replica a served {} calls before the kill; {} attempts on it failed UNAVAILABLE and failed over;"
-          + " replica b served {} after; retries {}", okOnAbeforeKill, failedOver, okOnBafterKill, client.retries());
+      long okOnAbeforeKill =
+          attempts.stream()
+              .filter(a -> a.endpoint() == 0 && a.ok() && a.endNanos() < killedAt.get())
+              .count();
+      long failedOver =
+          attempts.stream()
+              .filter(a -> a.endpoint() == 0 && a.outcome().startsWith("UNAVAILABLE"))
+              .count();
+      long okOnBafterKill =
+          attempts.stream()
+              .filter(a -> a.endpoint() == 1 && a.ok() && a.startNanos() > killedAt.get())
+              .count();
+      log.info(
+          "replica a served {} calls before the kill; {} attempts on it failed UNAVAILABLE and failed over;"
+              + " replica b served {} after; retries {}",
+          okOnAbeforeKill,
+          failedOver,
+          okOnBafterKill,
+          client.retries());
       assertThat(okOnAbeforeKill).as("the killed replica was serving").isPositive();
       assertThat(failedOver).as("calls failed over").isPositive();
       assertThat(okOnBafterKill).as("the survivor served the rest").isPositive();
-      assertThat(attempts.stream().filter(a -> a.endpoint() == 0 && a.ok() && a.startNanos() > killedAt.get()))
-          .as("nothing answered from the dead replica").isEmpty();
+      assertThat(
+              attempts.stream()
+                  .filter(a -> a.endpoint() == 0 && a.ok() && a.startNanos() > killedAt.get()))
+          .as("nothing answered from the dead replica")
+          .isEmpty();
 
       // The server retries a deadlock 5 times; one that still reaches the client means two writers
       // lock in different orders (as top-ups and renewals once did).
-      assertThat(client.retries()).as("retries").doesNotContainKey("ABORTED/CONCURRENT_MODIFICATION");
+      assertThat(client.retries())
+          .as("retries")
+          .doesNotContainKey("ABORTED/CONCURRENT_MODIFICATION");
       InvariantChecker checker =
-          new InvariantChecker(db.settings().url(), TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+          new InvariantChecker(
+              db.settings().url(), TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
       InvariantChecker.Summary summary = checker.check(workload);
       log.info("invariants: {}", summary);
       assertThat(checker.problems()).as("invariant violations").isEmpty();

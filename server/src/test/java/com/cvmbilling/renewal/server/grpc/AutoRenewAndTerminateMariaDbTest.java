@@ -2,7 +2,10 @@ package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 
-/** {@link AutoRenewAndTerminateTest} on MariaDB (skipped locally when unreachable; required when CI=true). */
+/**
+ * {@link AutoRenewAndTerminateTest} on MariaDB (skipped locally when unreachable; required when
+ * CI=true).
+ */
 class AutoRenewAndTerminateMariaDbTest extends AutoRenewAndTerminateTest {
   @Override
   TestDatabases.Kind databaseKind() {

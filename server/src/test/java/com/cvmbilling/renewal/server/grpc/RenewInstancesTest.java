@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RenewInstancesTest extends ServiceTestBase {
 
   static RenewInstancesRequest.Builder renew(int months, String... ids) {
-    return RenewInstancesRequest.newBuilder().addAllInstanceIds(List.of(ids)).setPeriodMonths(months);
+    return RenewInstancesRequest.newBuilder()
+        .addAllInstanceIds(List.of(ids))
+        .setPeriodMonths(months);
   }
 
   static RenewInstancesRequest.Builder renew(int months, List<String> ids) {
@@ -35,7 +37,9 @@ class RenewInstancesTest extends ServiceTestBase {
   }
 
   static InquiryPriceRenewInstancesRequest.Builder inquiry(int months, List<String> ids) {
-    return InquiryPriceRenewInstancesRequest.newBuilder().addAllInstanceIds(ids).setPeriodMonths(months);
+    return InquiryPriceRenewInstancesRequest.newBuilder()
+        .addAllInstanceIds(ids)
+        .setPeriodMonths(months);
   }
 
   // ---------------------------------------------------------------- happy paths
@@ -50,14 +54,17 @@ class RenewInstancesTest extends ServiceTestBase {
     int eventsBefore = events(acct).size();
 
     // Request order c, a, b: responses follow the request.
-    RenewInstancesResponse r = tenant(acct).renewInstances(
-        renew(1, c.getInstanceId(), a.getInstanceId(), b.getInstanceId()).build());
+    RenewInstancesResponse r =
+        tenant(acct)
+            .renewInstances(
+                renew(1, c.getInstanceId(), a.getInstanceId(), b.getInstanceId()).build());
 
     // SMALL2 + 1 Mbps = 50 + 10 = 60.00; LARGE8 + 5 Mbps = 200 + 50 = 250.00.
     assertThat(r.getOrderId()).matches("ord-[a-z0-9]+");
     assertThat(fen(r.getTotalPrice())).isEqualTo(6000 + 6000 + 25000);
     assertThat(fen(r.getBalance())).isEqualTo(10_000_00 - 37000);
-    assertThat(r.getRenewalsList()).extracting(InstanceRenewal::getInstanceId)
+    assertThat(r.getRenewalsList())
+        .extracting(InstanceRenewal::getInstanceId)
         .containsExactly(c.getInstanceId(), a.getInstanceId(), b.getInstanceId());
     InstanceRenewal rc = r.getRenewals(0);
     assertThat(instant(rc.getOldExpiredTime())).isEqualTo(t("2027-02-10T04:00:00Z"));
@@ -90,14 +97,17 @@ class RenewInstancesTest extends ServiceTestBase {
     List<Event> events = events(acct);
     List<Event> added = events.subList(eventsBefore, events.size());
     assertThat(added).hasSize(3);
-    assertThat(added).allSatisfy(e -> {
-      assertThat(e.getType()).isEqualTo(Event.Type.RENEWED);
-      assertThat(e.getOrderId()).isEqualTo(r.getOrderId());
-      assertThat(e.getAccountId()).isEqualTo(acct.accountId());
-      assertThat(instant(e.getExpiredTime())).isEqualTo(t("2027-03-10T04:00:00Z"));
-      assertThat(instant(e.getOccurredTime())).isEqualTo(NOW);
-    });
-    assertThat(added).extracting(Event::getInstanceId)
+    assertThat(added)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo(Event.Type.RENEWED);
+              assertThat(e.getOrderId()).isEqualTo(r.getOrderId());
+              assertThat(e.getAccountId()).isEqualTo(acct.accountId());
+              assertThat(instant(e.getExpiredTime())).isEqualTo(t("2027-03-10T04:00:00Z"));
+              assertThat(instant(e.getOccurredTime())).isEqualTo(NOW);
+            });
+    assertThat(added)
+        .extracting(Event::getInstanceId)
         .containsExactlyInAnyOrder(a.getInstanceId(), b.getInstanceId(), c.getInstanceId());
   }
 
@@ -115,7 +125,8 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    RenewInstancesResponse r = tenant(acct).renewInstances(renew(months, a.getInstanceId()).build());
+    RenewInstancesResponse r =
+        tenant(acct).renewInstances(renew(months, a.getInstanceId()).build());
 
     assertThat(fen(r.getRenewals(0).getPrice().getOriginalPrice())).isEqualTo(original);
     assertThat(fen(r.getRenewals(0).getPrice().getDiscountPrice())).isEqualTo(charged);
@@ -146,18 +157,26 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-01-31T04:00:00Z");
 
     RenewInstancesResponse first = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
-    assertThat(instant(first.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-02-28T04:00:00Z"));
+    assertThat(instant(first.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-02-28T04:00:00Z"));
 
-    RenewInstancesResponse second = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
-    assertThat(instant(second.getRenewals(0).getOldExpiredTime())).isEqualTo(t("2027-02-28T04:00:00Z"));
-    assertThat(instant(second.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-03-31T04:00:00Z"));
+    RenewInstancesResponse second =
+        tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
+    assertThat(instant(second.getRenewals(0).getOldExpiredTime()))
+        .isEqualTo(t("2027-02-28T04:00:00Z"));
+    assertThat(instant(second.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-03-31T04:00:00Z"));
 
     RenewInstancesResponse third = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
-    assertThat(instant(third.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-04-30T04:00:00Z"));
+    assertThat(instant(third.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-04-30T04:00:00Z"));
 
-    RenewInstancesResponse fourth = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
-    assertThat(instant(fourth.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-05-31T04:00:00Z"));
-    assertThat(instant(describe(acct, a.getInstanceId()).getExpiredTime())).isEqualTo(t("2027-05-31T04:00:00Z"));
+    RenewInstancesResponse fourth =
+        tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
+    assertThat(instant(fourth.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-05-31T04:00:00Z"));
+    assertThat(instant(describe(acct, a.getInstanceId()).getExpiredTime()))
+        .isEqualTo(t("2027-05-31T04:00:00Z"));
     // Each month costs the same whatever its length.
     assertThat(balance(acct)).isEqualTo(RICH - 4 * 6000);
   }
@@ -170,10 +189,13 @@ class RenewInstancesTest extends ServiceTestBase {
 
     RenewInstancesResponse first = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
     // Feb 28 00:30 Shanghai.
-    assertThat(instant(first.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-02-27T16:30:00Z"));
-    RenewInstancesResponse second = tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
+    assertThat(instant(first.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-02-27T16:30:00Z"));
+    RenewInstancesResponse second =
+        tenant(acct).renewInstances(renew(1, a.getInstanceId()).build());
     // Mar 31 00:30 Shanghai.
-    assertThat(instant(second.getRenewals(0).getNewExpiredTime())).isEqualTo(t("2027-03-30T16:30:00Z"));
+    assertThat(instant(second.getRenewals(0).getNewExpiredTime()))
+        .isEqualTo(t("2027-03-30T16:30:00Z"));
   }
 
   @Test
@@ -187,8 +209,12 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance c = prepaid(acct, SMALL, 3, "2027-02-10T04:00:00Z");
     int recordsBefore = records(acct).size();
 
-    RenewInstancesResponse r = tenant(acct).renewInstances(
-        renew(1, a.getInstanceId(), b.getInstanceId(), c.getInstanceId()).setBandwidthMbps(3).build());
+    RenewInstancesResponse r =
+        tenant(acct)
+            .renewInstances(
+                renew(1, a.getInstanceId(), b.getInstanceId(), c.getInstanceId())
+                    .setBandwidthMbps(3)
+                    .build());
 
     // New rate 50 + 3 x 10 = 80.00. Upgrade: (80 - 60) x days / 30, half-up per line.
     // a: 2000 x 31 / 30 = 2066.67 -> 2067; b: 2000 x 32 / 30 = 2133.33 -> 2133.
@@ -224,7 +250,8 @@ class RenewInstancesTest extends ServiceTestBase {
     assertThat(fen(upgrade.getBalanceAfter())).isEqualTo(10_000_00 - total);
     assertThat(renewal.getInstanceIdsList())
         .containsExactlyInAnyOrder(a.getInstanceId(), b.getInstanceId(), c.getInstanceId());
-    assertThat(upgrade.getInstanceIdsList()).containsExactlyInAnyOrder(a.getInstanceId(), b.getInstanceId());
+    assertThat(upgrade.getInstanceIdsList())
+        .containsExactlyInAnyOrder(a.getInstanceId(), b.getInstanceId());
 
     assertThat(describe(acct, a.getInstanceId()).getBandwidthMbps()).isEqualTo(3);
     assertThat(describe(acct, b.getInstanceId()).getBandwidthMbps()).isEqualTo(3);
@@ -337,8 +364,15 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance b = prepaid(acct, MEDIUM, 1, "2027-02-20T04:00:00Z");
     Snapshot before = snapshot(acct);
 
-    ErrorInfo info = notFound("INSTANCE_NOT_FOUND", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId(), "ins-zz000000", b.getInstanceId()).setClientToken("all-or-nothing").build()));
+    ErrorInfo info =
+        notFound(
+            "INSTANCE_NOT_FOUND",
+            () ->
+                tenant(acct)
+                    .renewInstances(
+                        renew(1, a.getInstanceId(), "ins-zz000000", b.getInstanceId())
+                            .setClientToken("all-or-nothing")
+                            .build()));
 
     assertThat(metaList(info, "instanceIds")).containsExactly("ins-zz000000");
     assertThat(snapshot(acct)).isEqualTo(before);
@@ -350,12 +384,17 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Instance gone = prepaid(acct, SMALL, 1, "2027-01-11T04:00:00Z");
     isolate(acct, gone);
-    tenant(acct).terminateInstances(
-        TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId()).build());
+    tenant(acct)
+        .terminateInstances(
+            TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId()).build());
     Snapshot before = snapshot(acct);
 
-    ErrorInfo info = failedPrecondition("INSTANCE_RELEASED", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId(), gone.getInstanceId()).build()));
+    ErrorInfo info =
+        failedPrecondition(
+            "INSTANCE_RELEASED",
+            () ->
+                tenant(acct)
+                    .renewInstances(renew(1, a.getInstanceId(), gone.getInstanceId()).build()));
 
     assertThat(metaList(info, "instanceIds")).containsExactly(gone.getInstanceId());
     assertThat(snapshot(acct)).isEqualTo(before);
@@ -368,10 +407,19 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance b = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Snapshot before = snapshot(acct);
 
-    ErrorInfo info = failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId(), b.getInstanceId()).setClientToken("poor-1").build()));
+    ErrorInfo info =
+        failedPrecondition(
+            "INSUFFICIENT_BALANCE",
+            () ->
+                tenant(acct)
+                    .renewInstances(
+                        renew(1, a.getInstanceId(), b.getInstanceId())
+                            .setClientToken("poor-1")
+                            .build()));
 
-    assertThat(info.getMetadataMap()).containsEntry("required", "120.00").containsEntry("balance", "119.99");
+    assertThat(info.getMetadataMap())
+        .containsEntry("required", "120.00")
+        .containsEntry("balance", "119.99");
     assertThat(snapshot(acct)).isEqualTo(before);
   }
 
@@ -382,8 +430,9 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Snapshot before = snapshot(acct);
 
-    failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setBandwidthMbps(3).build()));
+    failedPrecondition(
+        "INSUFFICIENT_BALANCE",
+        () -> tenant(acct).renewInstances(renew(1, a.getInstanceId()).setBandwidthMbps(3).build()));
 
     assertThat(snapshot(acct)).isEqualTo(before);
   }
@@ -413,11 +462,13 @@ class RenewInstancesTest extends ServiceTestBase {
     // b: 250.00 x 12 x 85% = 2550.00 + upgrade (250 - 240) x 21 / 30 = 7.00
     assertThat(fen(inq.getRenewals(0).getPrice().getDiscountPrice())).isEqualTo(102000 + 4267);
     assertThat(fen(inq.getRenewals(1).getPrice().getDiscountPrice())).isEqualTo(255000 + 700);
-    assertThat(instant(inq.getRenewals(1).getNewExpiredTime())).isEqualTo(t("2028-01-31T04:00:00Z"));
+    assertThat(instant(inq.getRenewals(1).getNewExpiredTime()))
+        .isEqualTo(t("2028-01-31T04:00:00Z"));
     long total = 102000 + 4267 + 255000 + 700;
     assertThat(fen(inq.getTotalPrice())).isEqualTo(total);
 
-    RenewInstancesResponse real = tenant(acct).renewInstances(renew(12, ids).setBandwidthMbps(5).build());
+    RenewInstancesResponse real =
+        tenant(acct).renewInstances(renew(12, ids).setBandwidthMbps(5).build());
     assertThat(real.getRenewalsList()).isEqualTo(dry.getRenewalsList());
     assertThat(real.getTotalPrice()).isEqualTo(dry.getTotalPrice());
     assertThat(real.getOrderId()).isNotEmpty();
@@ -429,11 +480,16 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(5999);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setDryRun(true).build()));
+    failedPrecondition(
+        "INSUFFICIENT_BALANCE",
+        () -> tenant(acct).renewInstances(renew(1, a.getInstanceId()).setDryRun(true).build()));
     // Inquiry only prices.
-    assertThat(fen(tenant(acct).inquiryPriceRenewInstances(
-        inquiry(1, List.of(a.getInstanceId())).build()).getTotalPrice())).isEqualTo(6000);
+    assertThat(
+            fen(
+                tenant(acct)
+                    .inquiryPriceRenewInstances(inquiry(1, List.of(a.getInstanceId())).build())
+                    .getTotalPrice()))
+        .isEqualTo(6000);
   }
 
   @Test
@@ -441,7 +497,9 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    tenant(acct).renewInstances(renew(1, a.getInstanceId()).setDryRun(true).setClientToken("tok-dry").build());
+    tenant(acct)
+        .renewInstances(
+            renew(1, a.getInstanceId()).setDryRun(true).setClientToken("tok-dry").build());
     RenewInstancesResponse real =
         tenant(acct).renewInstances(renew(1, a.getInstanceId()).setClientToken("tok-dry").build());
 
@@ -455,7 +513,8 @@ class RenewInstancesTest extends ServiceTestBase {
   void repeatWithTheSameTokenReturnsTheStoredResponseAndChargesOnce() {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
-    RenewInstancesRequest request = renew(1, a.getInstanceId()).setClientToken("renew-once").build();
+    RenewInstancesRequest request =
+        renew(1, a.getInstanceId()).setClientToken("renew-once").build();
 
     RenewInstancesResponse first = tenant(acct).renewInstances(request);
     Snapshot after = snapshot(acct);
@@ -465,7 +524,8 @@ class RenewInstancesTest extends ServiceTestBase {
     assertThat(again).isEqualTo(first);
     assertThat(snapshot(acct)).isEqualTo(after);
     assertThat(balance(acct)).isEqualTo(RICH - 6000);
-    assertThat(instant(describe(acct, a.getInstanceId()).getExpiredTime())).isEqualTo(t("2027-03-10T04:00:00Z"));
+    assertThat(instant(describe(acct, a.getInstanceId()).getExpiredTime()))
+        .isEqualTo(t("2027-03-10T04:00:00Z"));
   }
 
   @Test
@@ -475,10 +535,22 @@ class RenewInstancesTest extends ServiceTestBase {
     tenant(acct).renewInstances(renew(1, a.getInstanceId()).setClientToken("tok-1").build());
     Snapshot before = snapshot(acct);
 
-    invalidArgument("IDEMPOTENCY_KEY_REUSED", "client_token", () -> tenant(acct).renewInstances(
-        renew(2, a.getInstanceId()).setClientToken("tok-1").build()));
-    invalidArgument("IDEMPOTENCY_KEY_REUSED", "client_token", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setBandwidthMbps(2).setClientToken("tok-1").build()));
+    invalidArgument(
+        "IDEMPOTENCY_KEY_REUSED",
+        "client_token",
+        () ->
+            tenant(acct)
+                .renewInstances(renew(2, a.getInstanceId()).setClientToken("tok-1").build()));
+    invalidArgument(
+        "IDEMPOTENCY_KEY_REUSED",
+        "client_token",
+        () ->
+            tenant(acct)
+                .renewInstances(
+                    renew(1, a.getInstanceId())
+                        .setBandwidthMbps(2)
+                        .setClientToken("tok-1")
+                        .build()));
 
     assertThat(snapshot(acct)).isEqualTo(before);
   }
@@ -491,7 +563,8 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance b = prepaid(two, SMALL, 1, "2027-02-10T04:00:00Z");
 
     tenant(one).renewInstances(renew(1, a.getInstanceId()).setClientToken("shared").build());
-    RenewInstancesResponse r = tenant(two).renewInstances(renew(1, b.getInstanceId()).setClientToken("shared").build());
+    RenewInstancesResponse r =
+        tenant(two).renewInstances(renew(1, b.getInstanceId()).setClientToken("shared").build());
 
     assertThat(r.getRenewals(0).getInstanceId()).isEqualTo(b.getInstanceId());
     assertThat(balance(two)).isEqualTo(RICH - 6000);
@@ -504,9 +577,13 @@ class RenewInstancesTest extends ServiceTestBase {
     RenewInstancesRequest request = renew(1, a.getInstanceId()).setClientToken("retry-me").build();
 
     failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(request));
-    server.admin().topUpBalance(com.cvmbilling.renewal.v1.TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(com.cvmbilling.renewal.server.testing.TestServer.money(1000))
-        .build());
+    server
+        .admin()
+        .topUpBalance(
+            com.cvmbilling.renewal.v1.TopUpBalanceRequest.newBuilder()
+                .setAccountId(acct.accountId())
+                .setAmount(com.cvmbilling.renewal.server.testing.TestServer.money(1000))
+                .build());
     RenewInstancesResponse r = tenant(acct).renewInstances(request);
 
     assertThat(fen(r.getBalance())).isZero();
@@ -526,9 +603,17 @@ class RenewInstancesTest extends ServiceTestBase {
 
   // ---------------------------------------------------------------- validation errors (both RPCs)
 
-  /** RenewInstances (real and dry run) and InquiryPriceRenewInstances fail alike; nothing changes. */
+  /**
+   * RenewInstances (real and dry run) and InquiryPriceRenewInstances fail alike; nothing changes.
+   */
   private ErrorInfo assertBothFail(
-      TestAccount acct, Status.Code code, String reason, String field, List<String> ids, int months, Integer mbps) {
+      TestAccount acct,
+      Status.Code code,
+      String reason,
+      String field,
+      List<String> ids,
+      int months,
+      Integer mbps) {
     Snapshot before = snapshot(acct);
     RenewInstancesRequest.Builder r = renew(months, ids).setClientToken("tok-" + reason);
     InquiryPriceRenewInstancesRequest.Builder q = inquiry(months, ids);
@@ -536,14 +621,21 @@ class RenewInstancesTest extends ServiceTestBase {
       r.setBandwidthMbps(mbps);
       q.setBandwidthMbps(mbps);
     }
-    ErrorInfo fromRenew = field == null
-        ? assertError(code, reason, () -> tenant(acct).renewInstances(r.build()))
-        : assertFieldError(code, reason, field, () -> tenant(acct).renewInstances(r.build()));
-    ErrorInfo fromDryRun = assertError(code, reason,
-        () -> tenant(acct).renewInstances(r.clone().setDryRun(true).setClientToken("").build()));
-    ErrorInfo fromInquiry = field == null
-        ? assertError(code, reason, () -> tenant(acct).inquiryPriceRenewInstances(q.build()))
-        : assertFieldError(code, reason, field, () -> tenant(acct).inquiryPriceRenewInstances(q.build()));
+    ErrorInfo fromRenew =
+        field == null
+            ? assertError(code, reason, () -> tenant(acct).renewInstances(r.build()))
+            : assertFieldError(code, reason, field, () -> tenant(acct).renewInstances(r.build()));
+    ErrorInfo fromDryRun =
+        assertError(
+            code,
+            reason,
+            () ->
+                tenant(acct).renewInstances(r.clone().setDryRun(true).setClientToken("").build()));
+    ErrorInfo fromInquiry =
+        field == null
+            ? assertError(code, reason, () -> tenant(acct).inquiryPriceRenewInstances(q.build()))
+            : assertFieldError(
+                code, reason, field, () -> tenant(acct).inquiryPriceRenewInstances(q.build()));
     assertThat(fromInquiry).isEqualTo(fromRenew);
     assertThat(fromDryRun).isEqualTo(fromRenew);
     assertThat(snapshot(acct)).isEqualTo(before);
@@ -556,8 +648,15 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "INVALID_PERIOD", "period_months",
-        List.of(a.getInstanceId()), months, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.INVALID_ARGUMENT,
+            "INVALID_PERIOD",
+            "period_months",
+            List.of(a.getInstanceId()),
+            months,
+            null);
 
     assertThat(info.getMetadataMap()).containsEntry("periodMonths", Integer.toString(months));
   }
@@ -565,19 +664,42 @@ class RenewInstancesTest extends ServiceTestBase {
   @Test
   void emptyInstanceIdsIsInvalid() {
     TestAccount acct = account(RICH);
-    assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", "instance_ids", List.of(), 1, null);
+    assertBothFail(
+        acct,
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_INSTANCE_ID",
+        "instance_ids",
+        List.of(),
+        1,
+        null);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ins-ABCDEFGH", "ins-1234567", "ins-123456789", "ins_12345678", "12345678", "",
-      " ins-12345678",
-      "ins-1234567\u00e9", "ins-1234-678"})
+  @ValueSource(
+      strings = {
+        "ins-ABCDEFGH",
+        "ins-1234567",
+        "ins-123456789",
+        "ins_12345678",
+        "12345678",
+        "",
+        " ins-12345678",
+        "ins-1234567\u00e9",
+        "ins-1234-678"
+      })
   void malformedInstanceIdIsInvalid(String bad) {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", "instance_ids",
-        List.of(a.getInstanceId(), bad), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.INVALID_ARGUMENT,
+            "INVALID_INSTANCE_ID",
+            "instance_ids",
+            List.of(a.getInstanceId(), bad),
+            1,
+            null);
 
     assertThat(metaList(info, "instanceIds")).hasSize(1).doesNotContain(a.getInstanceId());
   }
@@ -585,8 +707,15 @@ class RenewInstancesTest extends ServiceTestBase {
   @Test
   void malformedIdsAreAllNamed() {
     TestAccount acct = account(RICH);
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "INVALID_INSTANCE_ID", "instance_ids",
-        List.of("ins-00000000", "bad-1", "ins-00000001", "bad-2"), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.INVALID_ARGUMENT,
+            "INVALID_INSTANCE_ID",
+            "instance_ids",
+            List.of("ins-00000000", "bad-1", "ins-00000001", "bad-2"),
+            1,
+            null);
     assertThat(metaList(info, "instanceIds")).containsExactly("bad-1", "bad-2");
   }
 
@@ -598,8 +727,9 @@ class RenewInstancesTest extends ServiceTestBase {
       ids.add(String.format("ins-%08d", n));
     }
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "TOO_MANY_INSTANCES", "instance_ids",
-        ids, 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct, Status.Code.INVALID_ARGUMENT, "TOO_MANY_INSTANCES", "instance_ids", ids, 1, null);
 
     assertThat(info.getMetadataMap()).containsEntry("count", "101").containsEntry("max", "100");
   }
@@ -622,8 +752,15 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Instance b = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "DUPLICATE_INSTANCE_ID", "instance_ids",
-        List.of(a.getInstanceId(), b.getInstanceId(), a.getInstanceId()), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.INVALID_ARGUMENT,
+            "DUPLICATE_INSTANCE_ID",
+            "instance_ids",
+            List.of(a.getInstanceId(), b.getInstanceId(), a.getInstanceId()),
+            1,
+            null);
 
     assertThat(metaList(info, "instanceIds")).containsExactly(a.getInstanceId());
   }
@@ -634,8 +771,15 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.INVALID_ARGUMENT, "INVALID_BANDWIDTH", "bandwidth_mbps",
-        List.of(a.getInstanceId()), 1, mbps);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.INVALID_ARGUMENT,
+            "INVALID_BANDWIDTH",
+            "bandwidth_mbps",
+            List.of(a.getInstanceId()),
+            1,
+            mbps);
 
     assertThat(info.getMetadataMap()).containsEntry("bandwidthMbps", Integer.toString(mbps));
   }
@@ -645,11 +789,17 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 5, "2027-02-10T04:00:00Z");
 
-    assertThat(tenant(acct).renewInstances(renew(1, a.getInstanceId()).setBandwidthMbps(1).build())
-        .getRenewals(0).getBandwidthMbps()).isEqualTo(1);
+    assertThat(
+            tenant(acct)
+                .renewInstances(renew(1, a.getInstanceId()).setBandwidthMbps(1).build())
+                .getRenewals(0)
+                .getBandwidthMbps())
+        .isEqualTo(1);
     // 50 + 1000 x 10 = 10050.00 per month.
     InquiryPriceRenewInstancesResponse max =
-        tenant(acct).inquiryPriceRenewInstances(inquiry(1, List.of(a.getInstanceId())).setBandwidthMbps(1000).build());
+        tenant(acct)
+            .inquiryPriceRenewInstances(
+                inquiry(1, List.of(a.getInstanceId())).setBandwidthMbps(1000).build());
     assertThat(max.getRenewals(0).getBandwidthMbps()).isEqualTo(1000);
     // After the first renewal the expiry is Mar 10 12:00 Shanghai: 59 days from now (Jan 10 12:00).
     // Upgrade (10050.00 - 60.00) x 59 / 30 = 19647.00; renewal 10050.00.
@@ -664,10 +814,18 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Snapshot before = snapshot(acct);
 
-    invalidArgument("INVALID_CLIENT_TOKEN", "client_token", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setClientToken(token).build()));
-    invalidArgument("INVALID_CLIENT_TOKEN", "client_token", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setClientToken(token).setDryRun(true).build()));
+    invalidArgument(
+        "INVALID_CLIENT_TOKEN",
+        "client_token",
+        () ->
+            tenant(acct).renewInstances(renew(1, a.getInstanceId()).setClientToken(token).build()));
+    invalidArgument(
+        "INVALID_CLIENT_TOKEN",
+        "client_token",
+        () ->
+            tenant(acct)
+                .renewInstances(
+                    renew(1, a.getInstanceId()).setClientToken(token).setDryRun(true).build()));
 
     assertThat(snapshot(acct)).isEqualTo(before);
   }
@@ -677,8 +835,14 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = invalidArgument("INVALID_CLIENT_TOKEN", "client_token", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setClientToken("x".repeat(65)).build()));
+    ErrorInfo info =
+        invalidArgument(
+            "INVALID_CLIENT_TOKEN",
+            "client_token",
+            () ->
+                tenant(acct)
+                    .renewInstances(
+                        renew(1, a.getInstanceId()).setClientToken("x".repeat(65)).build()));
 
     assertThat(info.getMetadataMap()).containsEntry("length", "65");
     assertThat(balance(acct)).isEqualTo(RICH);
@@ -689,8 +853,15 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND", null,
-        List.of("ins-00000000", a.getInstanceId(), "ins-00000001"), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.NOT_FOUND,
+            "INSTANCE_NOT_FOUND",
+            null,
+            List.of("ins-00000000", a.getInstanceId(), "ins-00000001"),
+            1,
+            null);
 
     assertThat(metaList(info, "instanceIds")).containsExactly("ins-00000000", "ins-00000001");
   }
@@ -703,26 +874,37 @@ class RenewInstancesTest extends ServiceTestBase {
     String unknown = "ins-zzzzzzzz";
     Snapshot theirsBefore = snapshot(theirs);
 
-    StatusRuntimeException forTheirs = failure(() -> tenant(mine).renewInstances(
-        renew(1, their.getInstanceId()).build()));
-    StatusRuntimeException forUnknown = failure(() -> tenant(mine).renewInstances(renew(1, unknown).build()));
+    StatusRuntimeException forTheirs =
+        failure(() -> tenant(mine).renewInstances(renew(1, their.getInstanceId()).build()));
+    StatusRuntimeException forUnknown =
+        failure(() -> tenant(mine).renewInstances(renew(1, unknown).build()));
 
     assertThat(forTheirs.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    ErrorInfo theirsInfo = assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND",
-        () -> tenant(mine).renewInstances(renew(1, their.getInstanceId()).build()));
-    ErrorInfo unknownInfo = assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND",
-        () -> tenant(mine).renewInstances(renew(1, unknown).build()));
+    ErrorInfo theirsInfo =
+        assertError(
+            Status.Code.NOT_FOUND,
+            "INSTANCE_NOT_FOUND",
+            () -> tenant(mine).renewInstances(renew(1, their.getInstanceId()).build()));
+    ErrorInfo unknownInfo =
+        assertError(
+            Status.Code.NOT_FOUND,
+            "INSTANCE_NOT_FOUND",
+            () -> tenant(mine).renewInstances(renew(1, unknown).build()));
     // Indistinguishable apart from the id itself.
     assertThat(forTheirs.getStatus().getDescription().replace(their.getInstanceId(), "ID"))
         .isEqualTo(forUnknown.getStatus().getDescription().replace(unknown, "ID"));
-    assertThat(theirsInfo.toBuilder().clearMetadata().build()).isEqualTo(unknownInfo.toBuilder().clearMetadata()
-        .build());
+    assertThat(theirsInfo.toBuilder().clearMetadata().build())
+        .isEqualTo(unknownInfo.toBuilder().clearMetadata().build());
     assertThat(metaList(theirsInfo, "instanceIds")).containsExactly(their.getInstanceId());
     assertThat(metaList(unknownInfo, "instanceIds")).containsExactly(unknown);
-    assertThat(theirsInfo.getMetadataMap().keySet()).isEqualTo(unknownInfo.getMetadataMap().keySet());
+    assertThat(theirsInfo.getMetadataMap().keySet())
+        .isEqualTo(unknownInfo.getMetadataMap().keySet());
     // Inquiry does not leak it either, and their instance and balance are untouched.
-    notFound("INSTANCE_NOT_FOUND", () -> tenant(mine).inquiryPriceRenewInstances(
-        inquiry(1, List.of(their.getInstanceId())).build()));
+    notFound(
+        "INSTANCE_NOT_FOUND",
+        () ->
+            tenant(mine)
+                .inquiryPriceRenewInstances(inquiry(1, List.of(their.getInstanceId())).build()));
     assertThat(snapshot(theirs)).isEqualTo(theirsBefore);
     assertThat(balance(mine)).isEqualTo(RICH);
   }
@@ -733,8 +915,15 @@ class RenewInstancesTest extends ServiceTestBase {
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
     Instance p = postpaid(acct);
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.FAILED_PRECONDITION, "NOT_PREPAID", null,
-        List.of(a.getInstanceId(), p.getInstanceId()), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.FAILED_PRECONDITION,
+            "NOT_PREPAID",
+            null,
+            List.of(a.getInstanceId(), p.getInstanceId()),
+            1,
+            null);
 
     assertThat(metaList(info, "instanceIds")).containsExactly(p.getInstanceId());
   }
@@ -744,11 +933,19 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(RICH);
     Instance gone = prepaid(acct, SMALL, 1, "2027-01-11T04:00:00Z");
     isolate(acct, gone);
-    tenant(acct).terminateInstances(
-        TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId()).build());
+    tenant(acct)
+        .terminateInstances(
+            TerminateInstancesRequest.newBuilder().addInstanceIds(gone.getInstanceId()).build());
 
-    ErrorInfo info = assertBothFail(acct, Status.Code.FAILED_PRECONDITION, "INSTANCE_RELEASED", null,
-        List.of(gone.getInstanceId()), 1, null);
+    ErrorInfo info =
+        assertBothFail(
+            acct,
+            Status.Code.FAILED_PRECONDITION,
+            "INSTANCE_RELEASED",
+            null,
+            List.of(gone.getInstanceId()),
+            1,
+            null);
 
     assertThat(metaList(info, "instanceIds")).containsExactly(gone.getInstanceId());
   }
@@ -757,10 +954,18 @@ class RenewInstancesTest extends ServiceTestBase {
   void releasedPostpaidReportsReleased() {
     TestAccount acct = account(RICH);
     Instance p = postpaid(acct);
-    tenant(acct).terminateInstances(TerminateInstancesRequest.newBuilder().addInstanceIds(p.getInstanceId()).build());
+    tenant(acct)
+        .terminateInstances(
+            TerminateInstancesRequest.newBuilder().addInstanceIds(p.getInstanceId()).build());
 
-    assertBothFail(acct, Status.Code.FAILED_PRECONDITION, "INSTANCE_RELEASED", null,
-        List.of(p.getInstanceId()), 1, null);
+    assertBothFail(
+        acct,
+        Status.Code.FAILED_PRECONDITION,
+        "INSTANCE_RELEASED",
+        null,
+        List.of(p.getInstanceId()),
+        1,
+        null);
   }
 
   @Test
@@ -768,10 +973,14 @@ class RenewInstancesTest extends ServiceTestBase {
     TestAccount acct = account(5999);
     Instance a = prepaid(acct, SMALL, 1, "2027-02-10T04:00:00Z");
 
-    ErrorInfo info = failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).build()));
-    ErrorInfo dry = failedPrecondition("INSUFFICIENT_BALANCE", () -> tenant(acct).renewInstances(
-        renew(1, a.getInstanceId()).setDryRun(true).build()));
+    ErrorInfo info =
+        failedPrecondition(
+            "INSUFFICIENT_BALANCE",
+            () -> tenant(acct).renewInstances(renew(1, a.getInstanceId()).build()));
+    ErrorInfo dry =
+        failedPrecondition(
+            "INSUFFICIENT_BALANCE",
+            () -> tenant(acct).renewInstances(renew(1, a.getInstanceId()).setDryRun(true).build()));
 
     assertThat(dry).isEqualTo(info);
     assertThat(balance(acct)).isEqualTo(5999);
@@ -780,7 +989,9 @@ class RenewInstancesTest extends ServiceTestBase {
   @Test
   void validationPrecedesLookupSoABadPeriodWithUnknownIdsIsInvalidPeriod() {
     TestAccount acct = account(RICH);
-    invalidArgument("INVALID_PERIOD", "period_months",
+    invalidArgument(
+        "INVALID_PERIOD",
+        "period_months",
         () -> tenant(acct).renewInstances(renew(13, "ins-00000000").build()));
   }
 }

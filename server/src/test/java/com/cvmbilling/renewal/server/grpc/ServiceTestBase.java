@@ -36,13 +36,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One real server per test class on a private database (H2 unless a subclass says MariaDB),
-     with a clock fixed at {@link #NOW}
- * (reset before each test). Tests isolate themselves by creating fresh accounts.
+ * One real server per test class on a private database (H2 unless a subclass says MariaDB), with a
+ * clock fixed at {@link #NOW} (reset before each test). Tests isolate themselves by creating fresh
+ * accounts.
  *
  * <p>Reference values used throughout (SPEC 5, default catalog): S5.SMALL2 50.00, S5.MEDIUM4
- * 100.00, S5.LARGE8 200.00 CNY per month, 10.00 CNY per Mbps per month. {@link #NOW} is
- * 2027-01-10 12:00 in Asia/Shanghai (UTC+8, no DST).
+ * 100.00, S5.LARGE8 200.00 CNY per month, 10.00 CNY per Mbps per month. {@link #NOW} is 2027-01-10
+ * 12:00 in Asia/Shanghai (UTC+8, no DST).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ServiceTestBase {
@@ -131,18 +131,30 @@ abstract class ServiceTestBase {
     Injector injector = server.server().injector();
     Transactions tx = injector.getInstance(Transactions.class);
     InstanceMapper mapper = injector.getInstance(InstanceMapper.class);
-    tx.inTransaction(() -> {
-      com.cvmbilling.renewal.server.domain.Instance i =
-          mapper.findByIdsForUpdate(account.accountId(), List.of(instanceId)).get(0);
-      Instant isolated = state == InstanceState.RUNNING ? null : i.expiredTime();
-      Instant released = state == InstanceState.RELEASED ? clock.instant() : null;
-      com.cvmbilling.renewal.server.domain.Instance changed =
-          new com.cvmbilling.renewal.server.domain.Instance(
-              i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), state,
-              i.createdTime(), i.expiredTime(), i.expiryAnchorDay(), isolated, released,
-              i.renewFlag(), i.autoRenewPeriodMonths(), i.bandwidthMbps(), i.version() + 1);
-      assertThat(mapper.update(changed)).isEqualTo(1);
-    });
+    tx.inTransaction(
+        () -> {
+          com.cvmbilling.renewal.server.domain.Instance i =
+              mapper.findByIdsForUpdate(account.accountId(), List.of(instanceId)).get(0);
+          Instant isolated = state == InstanceState.RUNNING ? null : i.expiredTime();
+          Instant released = state == InstanceState.RELEASED ? clock.instant() : null;
+          com.cvmbilling.renewal.server.domain.Instance changed =
+              new com.cvmbilling.renewal.server.domain.Instance(
+                  i.instanceId(),
+                  i.accountId(),
+                  i.instanceType(),
+                  i.chargeType(),
+                  state,
+                  i.createdTime(),
+                  i.expiredTime(),
+                  i.expiryAnchorDay(),
+                  isolated,
+                  released,
+                  i.renewFlag(),
+                  i.autoRenewPeriodMonths(),
+                  i.bandwidthMbps(),
+                  i.version() + 1);
+          assertThat(mapper.update(changed)).isEqualTo(1);
+        });
   }
 
   /** Moves the clock past the instance's expiry and isolates it there. */
@@ -157,13 +169,19 @@ abstract class ServiceTestBase {
   // ---- reads ----
 
   long balance(TestAccount account) {
-    return fen(tenant(account).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance());
+    return fen(
+        tenant(account)
+            .describeAccount(DescribeAccountRequest.getDefaultInstance())
+            .getAccount()
+            .getBalance());
   }
 
   Instance describe(TestAccount account, String instanceId) {
-    List<Instance> found = tenant(account).describeInstances(
-        DescribeInstancesRequest.newBuilder().addInstanceIds(instanceId).build()).getInstancesList();
+    List<Instance> found =
+        tenant(account)
+            .describeInstances(
+                DescribeInstancesRequest.newBuilder().addInstanceIds(instanceId).build())
+            .getInstancesList();
     assertThat(found).hasSize(1);
     return found.get(0);
   }
@@ -172,8 +190,13 @@ abstract class ServiceTestBase {
     List<Instance> out = new ArrayList<>();
     String token = "";
     do {
-      var page = tenant(account).describeInstances(
-          DescribeInstancesRequest.newBuilder().setPageSize(100).setPageToken(token).build());
+      var page =
+          tenant(account)
+              .describeInstances(
+                  DescribeInstancesRequest.newBuilder()
+                      .setPageSize(100)
+                      .setPageToken(token)
+                      .build());
       out.addAll(page.getInstancesList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -185,8 +208,13 @@ abstract class ServiceTestBase {
     List<BillingRecord> out = new ArrayList<>();
     String token = "";
     do {
-      DescribeBillingRecordsResponse page = tenant(account).describeBillingRecords(
-          DescribeBillingRecordsRequest.newBuilder().setPageSize(100).setPageToken(token).build());
+      DescribeBillingRecordsResponse page =
+          tenant(account)
+              .describeBillingRecords(
+                  DescribeBillingRecordsRequest.newBuilder()
+                      .setPageSize(100)
+                      .setPageToken(token)
+                      .build());
       out.addAll(page.getRecordsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -198,8 +226,11 @@ abstract class ServiceTestBase {
     List<Event> out = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<Event> page = tenant(account).listEvents(
-          ListEventsRequest.newBuilder().setAfterEventId(after).setPageSize(100).build()).getEventsList();
+      List<Event> page =
+          tenant(account)
+              .listEvents(
+                  ListEventsRequest.newBuilder().setAfterEventId(after).setPageSize(100).build())
+              .getEventsList();
       if (page.isEmpty()) {
         return out;
       }
@@ -209,7 +240,8 @@ abstract class ServiceTestBase {
   }
 
   /** Everything a failed call must leave alone. */
-  record Snapshot(long balance, List<Instance> instances, List<BillingRecord> records, List<Event> events) {}
+  record Snapshot(
+      long balance, List<Instance> instances, List<BillingRecord> records, List<Event> events) {}
 
   Snapshot snapshot(TestAccount account) {
     return new Snapshot(balance(account), allInstances(account), records(account), events(account));
@@ -229,7 +261,8 @@ abstract class ServiceTestBase {
   }
 
   /** Asserts code, reason and a BadRequest field violation naming {@code field}. */
-  static ErrorInfo assertFieldError(Status.Code code, String reason, String field, ThrowingCallable call) {
+  static ErrorInfo assertFieldError(
+      Status.Code code, String reason, String field, ThrowingCallable call) {
     StatusRuntimeException e = failure(call);
     assertThat(e.getStatus().getCode()).as("status code (%s)", e.getStatus()).isEqualTo(code);
     ErrorInfo info = Errors.errorInfo(e);
@@ -237,7 +270,9 @@ abstract class ServiceTestBase {
     assertThat(info.getDomain()).isEqualTo("renewal.cvmbilling.com");
     BadRequest bad = Errors.badRequest(e);
     assertThat(bad).as("BadRequest detail in %s", e.getStatus()).isNotNull();
-    assertThat(bad.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField).contains(field);
+    assertThat(bad.getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField)
+        .contains(field);
     return info;
   }
 

@@ -56,6 +56,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IdempotencyTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+
   /** S5.SMALL2 (50.00) + 1 Mbps (10.00) per month. */
   private static final long MONTHLY_FEN = 6_000;
 
@@ -91,25 +92,39 @@ class IdempotencyTest {
 
   private List<String> prepaid(TestAccount account, int count) {
     return server.createPrepaid(account, "S5.SMALL2", 1, count, expiry()).stream()
-        .map(Instance::getInstanceId).toList();
+        .map(Instance::getInstanceId)
+        .toList();
   }
 
   private static RenewInstancesRequest renew(List<String> ids, int months, String token) {
     return RenewInstancesRequest.newBuilder()
-        .addAllInstanceIds(ids).setPeriodMonths(months).setClientToken(token).build();
+        .addAllInstanceIds(ids)
+        .setPeriodMonths(months)
+        .setClientToken(token)
+        .build();
   }
 
   private long balance(TestAccount account) {
-    return fen(server.tenant(account).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance());
+    return fen(
+        server
+            .tenant(account)
+            .describeAccount(DescribeAccountRequest.getDefaultInstance())
+            .getAccount()
+            .getBalance());
   }
 
   private List<BillingRecord> records(TestAccount account) {
     List<BillingRecord> all = new ArrayList<>();
     String token = "";
     do {
-      DescribeBillingRecordsResponse page = server.tenant(account).describeBillingRecords(
-          DescribeBillingRecordsRequest.newBuilder().setPageSize(100).setPageToken(token).build());
+      DescribeBillingRecordsResponse page =
+          server
+              .tenant(account)
+              .describeBillingRecords(
+                  DescribeBillingRecordsRequest.newBuilder()
+                      .setPageSize(100)
+                      .setPageToken(token)
+                      .build());
       all.addAll(page.getRecordsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -121,14 +136,21 @@ class IdempotencyTest {
   }
 
   private List<Event> events(TestAccount account, Event.Type type) {
-    return server.tenant(account)
+    return server
+        .tenant(account)
         .listEvents(ListEventsRequest.newBuilder().setPageSize(100).build())
-        .getEventsList().stream().filter(e -> e.getType() == type).toList();
+        .getEventsList()
+        .stream()
+        .filter(e -> e.getType() == type)
+        .toList();
   }
 
   private Instance describe(TestAccount account, String id) {
-    List<Instance> found = server.tenant(account).describeInstances(
-        DescribeInstancesRequest.newBuilder().addInstanceIds(id).build()).getInstancesList();
+    List<Instance> found =
+        server
+            .tenant(account)
+            .describeInstances(DescribeInstancesRequest.newBuilder().addInstanceIds(id).build())
+            .getInstancesList();
     assertThat(found).hasSize(1);
     return found.get(0);
   }
@@ -154,7 +176,8 @@ class IdempotencyTest {
     assertThat(renewRows.get(0).getOrderId()).isEqualTo(first.getOrderId());
     assertThat(events(acct, Event.Type.RENEWED)).hasSize(2);
     assertThat(describe(acct, ids.get(0)).getExpiredTime())
-        .as("renewed once, not twice").isEqualTo(first.getRenewals(0).getNewExpiredTime());
+        .as("renewed once, not twice")
+        .isEqualTo(first.getRenewals(0).getNewExpiredTime());
   }
 
   @ParameterizedTest
@@ -172,7 +195,9 @@ class IdempotencyTest {
     assertThat(balance(acct)).isEqualTo(100_000 - MONTHLY_FEN);
     assertThat(records(acct, BillingRecord.Type.RENEW)).hasSize(1);
     // The other idempotent rules still hold on the new server.
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
         () -> server.tenant(acct).renewInstances(renew(ids, 3, "survives-restart")));
   }
 
@@ -182,27 +207,41 @@ class IdempotencyTest {
     start(kind);
     TestAccount acct = server.createAccount(100_000);
     List<String> ids = prepaid(acct, 2);
-    RenewInstancesResponse first = server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 1, "tok"));
+    RenewInstancesResponse first =
+        server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 1, "tok"));
     long balanceAfterFirst = balance(acct);
 
-    StatusRuntimeException reused = org.assertj.core.api.Assertions.catchThrowableOfType(
-        StatusRuntimeException.class, () -> server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 2, "tok")));
+    StatusRuntimeException reused =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 2, "tok")));
     assertThat(Errors.errorInfo(reused).getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     assertThat(reused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     BadRequest bad = Errors.badRequest(reused);
     assertThat(bad).isNotNull();
-    assertThat(bad.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField).contains("client_token");
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
+    assertThat(bad.getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField)
+        .contains("client_token");
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
         () -> server.tenant(acct).renewInstances(renew(ids, 1, "tok")));
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
-        () -> server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 1, "tok").toBuilder()
-            .setBandwidthMbps(2).build()));
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
+        () ->
+            server
+                .tenant(acct)
+                .renewInstances(
+                    renew(ids.subList(0, 1), 1, "tok").toBuilder().setBandwidthMbps(2).build()));
 
     assertThat(balance(acct)).isEqualTo(balanceAfterFirst);
     assertThat(records(acct, BillingRecord.Type.RENEW)).hasSize(1);
-    assertThat(describe(acct, ids.get(1)).getExpiredTime()).isEqualTo(TestServer.timestamp(expiry()));
+    assertThat(describe(acct, ids.get(1)).getExpiredTime())
+        .isEqualTo(TestServer.timestamp(expiry()));
     // The original request still replays.
-    assertThat(server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 1, "tok"))).isEqualTo(first);
+    assertThat(server.tenant(acct).renewInstances(renew(ids.subList(0, 1), 1, "tok")))
+        .isEqualTo(first);
   }
 
   @ParameterizedTest
@@ -213,17 +252,28 @@ class IdempotencyTest {
     List<String> ids = prepaid(acct, 1);
     RenewInstancesRequest request = renew(ids, 1, "retry-me");
 
-    Errors.assertError(Status.Code.FAILED_PRECONDITION, "INSUFFICIENT_BALANCE",
+    Errors.assertError(
+        Status.Code.FAILED_PRECONDITION,
+        "INSUFFICIENT_BALANCE",
         () -> server.tenant(acct).renewInstances(request));
     // Still nothing stored: the same token fails the same way, not REQUEST_IN_PROGRESS or a replay.
-    Errors.assertError(Status.Code.FAILED_PRECONDITION, "INSUFFICIENT_BALANCE",
+    Errors.assertError(
+        Status.Code.FAILED_PRECONDITION,
+        "INSUFFICIENT_BALANCE",
         () -> server.tenant(acct).renewInstances(request));
     assertThat(balance(acct)).isEqualTo(MONTHLY_FEN - 1);
     assertThat(records(acct, BillingRecord.Type.RENEW)).isEmpty();
-    assertThat(describe(acct, ids.get(0)).getExpiredTime()).isEqualTo(TestServer.timestamp(expiry()));
+    assertThat(describe(acct, ids.get(0)).getExpiredTime())
+        .isEqualTo(TestServer.timestamp(expiry()));
 
-    server.admin().topUpBalance(TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(money(10_000)).setClientToken("top-up-1").build());
+    server
+        .admin()
+        .topUpBalance(
+            TopUpBalanceRequest.newBuilder()
+                .setAccountId(acct.accountId())
+                .setAmount(money(10_000))
+                .setClientToken("top-up-1")
+                .build());
     RenewInstancesResponse ok = server.tenant(acct).renewInstances(request);
     assertThat(ok.getOrderId()).isNotEmpty();
     assertThat(server.tenant(acct).renewInstances(request)).isEqualTo(ok);
@@ -250,7 +300,8 @@ class IdempotencyTest {
     assertThat(balance(b)).isEqualTo(100_000 - MONTHLY_FEN);
 
     // Admin calls are scoped to the target account as well.
-    TopUpBalanceRequest.Builder topUp = TopUpBalanceRequest.newBuilder().setAmount(money(500)).setClientToken("admin-tok");
+    TopUpBalanceRequest.Builder topUp =
+        TopUpBalanceRequest.newBuilder().setAmount(money(500)).setClientToken("admin-tok");
     server.admin().topUpBalance(topUp.setAccountId(a.accountId()).build());
     server.admin().topUpBalance(topUp.setAccountId(b.accountId()).build());
     assertThat(balance(a)).isEqualTo(100_000 - MONTHLY_FEN + 500);
@@ -265,15 +316,37 @@ class IdempotencyTest {
     List<String> ids = prepaid(acct, 1);
 
     RenewInstancesResponse renewed = server.tenant(acct).renewInstances(renew(ids, 1, "one-token"));
-    SetAutoRenewResponse flagged = server.tenant(acct).setAutoRenew(SetAutoRenewRequest.newBuilder()
-        .addAllInstanceIds(ids).setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW).setClientToken("one-token").build());
-    SetUnifiedExpiryResponse aligned = server.tenant(acct).setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder()
-        .addAllInstanceIds(ids).setExpiryDay(1).setClientToken("one-token").build());
-    TopUpBalanceResponse topped = server.admin().topUpBalance(TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(money(100)).setClientToken("one-token").build());
+    SetAutoRenewResponse flagged =
+        server
+            .tenant(acct)
+            .setAutoRenew(
+                SetAutoRenewRequest.newBuilder()
+                    .addAllInstanceIds(ids)
+                    .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW)
+                    .setClientToken("one-token")
+                    .build());
+    SetUnifiedExpiryResponse aligned =
+        server
+            .tenant(acct)
+            .setUnifiedExpiry(
+                SetUnifiedExpiryRequest.newBuilder()
+                    .addAllInstanceIds(ids)
+                    .setExpiryDay(1)
+                    .setClientToken("one-token")
+                    .build());
+    TopUpBalanceResponse topped =
+        server
+            .admin()
+            .topUpBalance(
+                TopUpBalanceRequest.newBuilder()
+                    .setAccountId(acct.accountId())
+                    .setAmount(money(100))
+                    .setClientToken("one-token")
+                    .build());
 
     assertThat(flagged.getInstances(0).getRenewFlag()).isEqualTo(RenewFlag.NOTIFY_AND_AUTO_RENEW);
-    assertThat(aligned.getRenewals(0).getOldExpiredTime()).isEqualTo(renewed.getRenewals(0).getNewExpiredTime());
+    assertThat(aligned.getRenewals(0).getOldExpiredTime())
+        .isEqualTo(renewed.getRenewals(0).getNewExpiredTime());
     assertThat(aligned.getOrderId()).isNotEmpty().isNotEqualTo(renewed.getOrderId());
     long expected = 100_000 - MONTHLY_FEN - fen(aligned.getTotalPrice()) + 100;
     assertThat(fen(topped.getAccount().getBalance())).isEqualTo(expected);
@@ -291,7 +364,8 @@ class IdempotencyTest {
     RenewInstancesResponse upper = server.tenant(acct).renewInstances(renew(ids, 1, "ABC"));
 
     assertThat(upper.getOrderId()).isNotEqualTo(lower.getOrderId());
-    assertThat(upper.getRenewals(0).getOldExpiredTime()).isEqualTo(lower.getRenewals(0).getNewExpiredTime());
+    assertThat(upper.getRenewals(0).getOldExpiredTime())
+        .isEqualTo(lower.getRenewals(0).getNewExpiredTime());
     assertThat(balance(acct)).isEqualTo(100_000 - 2 * MONTHLY_FEN);
     assertThat(records(acct, BillingRecord.Type.RENEW)).hasSize(2);
     // Each still replays its own response.
@@ -319,16 +393,18 @@ class IdempotencyTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Object>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-          futures.add(pool.submit(() -> {
-            var stub = server.tenant(acct).withDeadlineAfter(30, TimeUnit.SECONDS);
-            ready.countDown();
-            go.await();
-            try {
-              return stub.renewInstances(request);
-            } catch (StatusRuntimeException e) {
-              return e;
-            }
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    var stub = server.tenant(acct).withDeadlineAfter(30, TimeUnit.SECONDS);
+                    ready.countDown();
+                    go.await();
+                    try {
+                      return stub.renewInstances(request);
+                    } catch (StatusRuntimeException e) {
+                      return e;
+                    }
+                  }));
         }
         assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
         go.countDown();
@@ -352,7 +428,8 @@ class IdempotencyTest {
         assertThat(Errors.errorInfo(e).getReason()).isEqualTo("REQUEST_IN_PROGRESS");
       }
     }
-    System.out.printf("%s: %d of %d concurrent repeats replayed, the rest REQUEST_IN_PROGRESS%n",
+    System.out.printf(
+        "%s: %d of %d concurrent repeats replayed, the rest REQUEST_IN_PROGRESS%n",
         kind, successes, outcomes.size());
     assertThat(successes).isPositive();
     assertThat(balance(acct)).isEqualTo(100_000 - 3 * MONTHLY_FEN);
@@ -376,16 +453,18 @@ class IdempotencyTest {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<Object>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          var stub = server.tenant(acct).withDeadlineAfter(30, TimeUnit.SECONDS);
-          ready.countDown();
-          go.await();
-          try {
-            return stub.renewInstances(request);
-          } catch (StatusRuntimeException e) {
-            return e;
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  var stub = server.tenant(acct).withDeadlineAfter(30, TimeUnit.SECONDS);
+                  ready.countDown();
+                  go.await();
+                  try {
+                    return stub.renewInstances(request);
+                  } catch (StatusRuntimeException e) {
+                    return e;
+                  }
+                }));
       }
       assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
       go.countDown();
@@ -411,8 +490,13 @@ class IdempotencyTest {
     }
     assertThat(insufficient).isPositive();
     // No marker was left behind by any of them: after a top-up the key works at once.
-    server.admin().topUpBalance(TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(money(1)).build());
+    server
+        .admin()
+        .topUpBalance(
+            TopUpBalanceRequest.newBuilder()
+                .setAccountId(acct.accountId())
+                .setAmount(money(1))
+                .build());
     RenewInstancesResponse ok = server.tenant(acct).renewInstances(request);
     assertThat(ok.getOrderId()).isNotEmpty();
     assertThat(balance(acct)).isZero();
@@ -427,7 +511,8 @@ class IdempotencyTest {
     List<String> ids = prepaid(acct, 1);
     RenewInstancesRequest real = renew(ids, 1, "dry-then-real");
 
-    RenewInstancesResponse dry = server.tenant(acct).renewInstances(real.toBuilder().setDryRun(true).build());
+    RenewInstancesResponse dry =
+        server.tenant(acct).renewInstances(real.toBuilder().setDryRun(true).build());
     assertThat(dry.getOrderId()).isEmpty();
     RenewInstancesResponse done = server.tenant(acct).renewInstances(real);
 
@@ -435,7 +520,8 @@ class IdempotencyTest {
     assertThat(done.getTotalPrice()).isEqualTo(dry.getTotalPrice());
     assertThat(balance(acct)).isEqualTo(100_000 - MONTHLY_FEN);
     // A dry run after the real call is still only a dry run: it neither replays nor charges.
-    RenewInstancesResponse dryAgain = server.tenant(acct).renewInstances(real.toBuilder().setDryRun(true).build());
+    RenewInstancesResponse dryAgain =
+        server.tenant(acct).renewInstances(real.toBuilder().setDryRun(true).build());
     assertThat(dryAgain.getOrderId()).isEmpty();
     assertThat(balance(acct)).isEqualTo(100_000 - MONTHLY_FEN);
   }
@@ -447,11 +533,17 @@ class IdempotencyTest {
     TestAccount acct = server.createAccount(100_000);
     List<String> ids = prepaid(acct, 1);
 
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "INVALID_CLIENT_TOKEN",
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_CLIENT_TOKEN",
         () -> server.tenant(acct).renewInstances(renew(ids, 1, "x".repeat(65))));
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "INVALID_CLIENT_TOKEN",
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_CLIENT_TOKEN",
         () -> server.tenant(acct).renewInstances(renew(ids, 1, "caf\u00e9")));
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "INVALID_CLIENT_TOKEN",
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_CLIENT_TOKEN",
         () -> server.tenant(acct).renewInstances(renew(ids, 1, "tab\there")));
     assertThat(balance(acct)).isEqualTo(100_000);
 
@@ -468,21 +560,36 @@ class IdempotencyTest {
     start(kind);
     TestAccount acct = server.createAccount(100_000);
     List<String> ids = prepaid(acct, 2);
-    SetAutoRenewRequest auto = SetAutoRenewRequest.newBuilder().addAllInstanceIds(ids)
-        .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW).setAutoRenewPeriodMonths(3).setClientToken("auto-1").build();
+    SetAutoRenewRequest auto =
+        SetAutoRenewRequest.newBuilder()
+            .addAllInstanceIds(ids)
+            .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW)
+            .setAutoRenewPeriodMonths(3)
+            .setClientToken("auto-1")
+            .build();
 
     SetAutoRenewResponse first = server.tenant(acct).setAutoRenew(auto);
-    assertThat(first.getInstancesList()).extracting(Instance::getRenewFlag)
+    assertThat(first.getInstancesList())
+        .extracting(Instance::getRenewFlag)
         .containsOnly(RenewFlag.NOTIFY_AND_AUTO_RENEW);
-    server.tenant(acct).setAutoRenew(auto.toBuilder()
-        .setRenewFlag(RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW).setClientToken("manual-1").build());
+    server
+        .tenant(acct)
+        .setAutoRenew(
+            auto.toBuilder()
+                .setRenewFlag(RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW)
+                .setClientToken("manual-1")
+                .build());
 
     // The replay returns what the first call returned, and does not switch auto-renew back on.
     assertThat(server.tenant(acct).setAutoRenew(auto)).isEqualTo(first);
-    assertThat(describe(acct, ids.get(0)).getRenewFlag()).isEqualTo(RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW);
+    assertThat(describe(acct, ids.get(0)).getRenewFlag())
+        .isEqualTo(RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW);
     assertThat(events(acct, Event.Type.RENEW_FLAG_CHANGED)).hasSize(4);
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
-        () -> server.tenant(acct).setAutoRenew(auto.toBuilder().setAutoRenewPeriodMonths(2).build()));
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
+        () ->
+            server.tenant(acct).setAutoRenew(auto.toBuilder().setAutoRenewPeriodMonths(2).build()));
   }
 
   @ParameterizedTest
@@ -491,8 +598,12 @@ class IdempotencyTest {
     start(kind);
     TestAccount acct = server.createAccount(100_000);
     List<String> ids = prepaid(acct, 2);
-    SetUnifiedExpiryRequest align = SetUnifiedExpiryRequest.newBuilder()
-        .addAllInstanceIds(ids).setExpiryDay(1).setClientToken("align-1").build();
+    SetUnifiedExpiryRequest align =
+        SetUnifiedExpiryRequest.newBuilder()
+            .addAllInstanceIds(ids)
+            .setExpiryDay(1)
+            .setClientToken("align-1")
+            .build();
 
     SetUnifiedExpiryResponse first = server.tenant(acct).setUnifiedExpiry(align);
     long charged = fen(first.getTotalPrice());
@@ -524,8 +635,13 @@ class IdempotencyTest {
     assertThat(server.tenant(acct).terminateInstances(terminate)).isEqualTo(first);
     assertThat(events(acct, Event.Type.TERMINATED)).hasSize(1);
     // Without the token it is a new request, and the instance is gone by now.
-    Errors.assertError(Status.Code.FAILED_PRECONDITION, "INSTANCE_RELEASED",
-        () -> server.tenant(acct).terminateInstances(terminate.toBuilder().clearClientToken().build()));
+    Errors.assertError(
+        Status.Code.FAILED_PRECONDITION,
+        "INSTANCE_RELEASED",
+        () ->
+            server
+                .tenant(acct)
+                .terminateInstances(terminate.toBuilder().clearClientToken().build()));
   }
 
   @ParameterizedTest
@@ -533,8 +649,12 @@ class IdempotencyTest {
   void topUpBalanceCreditsOnce(Kind kind) {
     start(kind);
     TestAccount acct = server.createAccount(1_000);
-    TopUpBalanceRequest topUp = TopUpBalanceRequest.newBuilder()
-        .setAccountId(acct.accountId()).setAmount(money(12_345)).setClientToken("pay-1").build();
+    TopUpBalanceRequest topUp =
+        TopUpBalanceRequest.newBuilder()
+            .setAccountId(acct.accountId())
+            .setAmount(money(12_345))
+            .setClientToken("pay-1")
+            .build();
 
     TopUpBalanceResponse first = server.admin().topUpBalance(topUp);
     assertThat(fen(first.getAccount().getBalance())).isEqualTo(13_345);
@@ -543,8 +663,11 @@ class IdempotencyTest {
     assertThat(server.admin().topUpBalance(topUp)).isEqualTo(first);
 
     assertThat(balance(acct)).isEqualTo(13_345);
-    assertThat(records(acct, BillingRecord.Type.TOP_UP)).hasSize(2); // the initial balance and this one
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
+    assertThat(records(acct, BillingRecord.Type.TOP_UP))
+        .hasSize(2); // the initial balance and this one
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
         () -> server.admin().topUpBalance(topUp.toBuilder().setAmount(money(12_346)).build()));
     assertThat(balance(acct)).isEqualTo(13_345);
   }
@@ -554,25 +677,47 @@ class IdempotencyTest {
   void createInstancesTwiceReturnsTheSameInstances(Kind kind) {
     start(kind);
     TestAccount acct = server.createAccount(0);
-    CreateInstancesRequest create = CreateInstancesRequest.newBuilder()
-        .setAccountId(acct.accountId()).setInstanceType("S5.SMALL2").setChargeType(Instance.ChargeType.PREPAID)
-        .setBandwidthMbps(1).setCount(3).setPeriodMonths(1).setClientToken("provision-1").build();
+    CreateInstancesRequest create =
+        CreateInstancesRequest.newBuilder()
+            .setAccountId(acct.accountId())
+            .setInstanceType("S5.SMALL2")
+            .setChargeType(Instance.ChargeType.PREPAID)
+            .setBandwidthMbps(1)
+            .setCount(3)
+            .setPeriodMonths(1)
+            .setClientToken("provision-1")
+            .build();
 
     CreateInstancesResponse first = server.admin().createInstances(create);
     CreateInstancesResponse second = server.admin().createInstances(create);
 
     assertThat(first.getInstancesCount()).isEqualTo(3);
     assertThat(second).isEqualTo(first);
-    List<Instance> all = server.tenant(acct).describeInstances(
-        DescribeInstancesRequest.newBuilder().setPageSize(100).build()).getInstancesList();
-    assertThat(all).extracting(Instance::getInstanceId)
-        .containsExactlyInAnyOrderElementsOf(first.getInstancesList().stream().map(Instance::getInstanceId).toList());
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
+    List<Instance> all =
+        server
+            .tenant(acct)
+            .describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(100).build())
+            .getInstancesList();
+    assertThat(all)
+        .extracting(Instance::getInstanceId)
+        .containsExactlyInAnyOrderElementsOf(
+            first.getInstancesList().stream().map(Instance::getInstanceId).toList());
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
         () -> server.admin().createInstances(create.toBuilder().setCount(4).build()));
     // Another token provisions anew.
-    assertThat(server.admin().createInstances(create.toBuilder().setClientToken("provision-2").build())
-        .getInstancesCount()).isEqualTo(3);
-    assertThat(server.tenant(acct).describeInstances(
-        DescribeInstancesRequest.newBuilder().setPageSize(100).build()).getInstancesCount()).isEqualTo(6);
+    assertThat(
+            server
+                .admin()
+                .createInstances(create.toBuilder().setClientToken("provision-2").build())
+                .getInstancesCount())
+        .isEqualTo(3);
+    assertThat(
+            server
+                .tenant(acct)
+                .describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(100).build())
+                .getInstancesCount())
+        .isEqualTo(6);
   }
 }

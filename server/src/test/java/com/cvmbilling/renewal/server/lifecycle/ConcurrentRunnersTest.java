@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three replicas (separate injectors and pools) run the lifecycle job at the same instant over
- * one MariaDB database with 10,000 due instances: every due step is done exactly once, money and
- * ledger agree, and the per-cycle charge key, the events and the billing records all match.
+ * Three replicas (separate injectors and pools) run the lifecycle job at the same instant over one
+ * MariaDB database with 10,000 due instances: every due step is done exactly once, money and ledger
+ * agree, and the per-cycle charge key, the events and the billing records all match.
  */
 class ConcurrentRunnersTest {
   private static final Logger log = LoggerFactory.getLogger(ConcurrentRunnersTest.class);
@@ -71,7 +71,8 @@ class ConcurrentRunnersTest {
   @Test
   void threeReplicasProcessEveryDueStepExactlyOnce() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        TestServer first = new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
+        TestServer first =
+            new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
       // Accounts: half can pay every auto-renewal, half only POOR_AFFORDS of their 80.
       int autos = Kind.AUTO_WINDOW.perAccount + Kind.AUTO_EXPIRED.perAccount;
       List<Spec> specs = new ArrayList<>();
@@ -100,19 +101,26 @@ class ConcurrentRunnersTest {
       LifecycleFixtures.insertInstances(first, rows);
       log.info("inserted {} instances in {} ms", rows.size(), (System.nanoTime() - t0) / 1_000_000);
 
-      try (TestServer second = new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW));
-          TestServer third = new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
-        List<LifecycleService> runners = List.of(
-            LifecycleFixtures.lifecycle(first), LifecycleFixtures.lifecycle(second), LifecycleFixtures.lifecycle(third));
+      try (TestServer second =
+              new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW));
+          TestServer third =
+              new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
+        List<LifecycleService> runners =
+            List.of(
+                LifecycleFixtures.lifecycle(first),
+                LifecycleFixtures.lifecycle(second),
+                LifecycleFixtures.lifecycle(third));
         CyclicBarrier start = new CyclicBarrier(runners.size());
         ExecutorService pool = Executors.newFixedThreadPool(runners.size());
         List<Future<Integer>> results = new ArrayList<>();
         t0 = System.nanoTime();
         for (LifecycleService runner : runners) {
-          results.add(pool.submit(() -> {
-            start.await();
-            return runner.runDue(NOW);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return runner.runDue(NOW);
+                  }));
         }
         List<Integer> steps = new ArrayList<>();
         for (Future<Integer> f : results) {
@@ -122,11 +130,17 @@ class ConcurrentRunnersTest {
         log.info("three runners: steps {} in {} ms", steps, (System.nanoTime() - t0) / 1_000_000);
 
         // Steps: remind + attempt (AUTO_WINDOW), one each for the other due kinds, none for QUIET.
-        int perAccount = 2 * Kind.AUTO_WINDOW.perAccount + Kind.AUTO_EXPIRED.perAccount
-            + Kind.MANUAL_EXPIRED.perAccount + Kind.ISOLATED_OLD.perAccount + Kind.REMIND.perAccount;
-        assertThat(steps.stream().mapToInt(Integer::intValue).sum()).isEqualTo(ACCOUNTS * perAccount);
+        int perAccount =
+            2 * Kind.AUTO_WINDOW.perAccount
+                + Kind.AUTO_EXPIRED.perAccount
+                + Kind.MANUAL_EXPIRED.perAccount
+                + Kind.ISOLATED_OLD.perAccount
+                + Kind.REMIND.perAccount;
+        assertThat(steps.stream().mapToInt(Integer::intValue).sum())
+            .isEqualTo(ACCOUNTS * perAccount);
         assertThat(steps.stream().filter(s -> s > 0).count())
-            .as("runners that got work: %s", steps).isGreaterThanOrEqualTo(2);
+            .as("runners that got work: %s", steps)
+            .isGreaterThanOrEqualTo(2);
         // Nothing is left due at NOW, for any replica.
         for (LifecycleService runner : runners) {
           assertThat(runner.runDue(NOW)).isZero();
@@ -145,10 +159,14 @@ class ConcurrentRunnersTest {
   @Test
   void runnersAndTenantRenewalsAtTheSameTime() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        TestServer first = new TestServer(LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
-            new TestClock(NOW));
-        TestServer second = new TestServer(LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
-            new TestClock(NOW))) {
+        TestServer first =
+            new TestServer(
+                LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
+                new TestClock(NOW));
+        TestServer second =
+            new TestServer(
+                LifecycleFixtures.config(db.settings()).lifecycleBatchSize(50).build(),
+                new TestClock(NOW))) {
       ZoneId zone = ZoneId.of("Asia/Shanghai");
       List<TestAccount> accounts = new ArrayList<>();
       Map<String, List<String>> idsOf = new HashMap<>();
@@ -162,10 +180,16 @@ class ConcurrentRunnersTest {
           boolean auto = k % 2 == 0;
           Instant expiry = NOW.minus(Duration.ofMinutes(auto ? 60 : 120));
           String id = LifecycleFixtures.instanceId("r", n++);
-          rows.add(LifecycleFixtures.prepaid(id, acct.accountId(), InstanceState.RUNNING, expiry,
-              BillingCalendar.anchorDayOf(expiry, zone),
-              null, auto ? RenewFlag.NOTIFY_AND_AUTO_RENEW : RenewFlag.NOTIFY_AND_MANUAL_RENEW,
-              NOW.minus(Duration.ofDays(40))));
+          rows.add(
+              LifecycleFixtures.prepaid(
+                  id,
+                  acct.accountId(),
+                  InstanceState.RUNNING,
+                  expiry,
+                  BillingCalendar.anchorDayOf(expiry, zone),
+                  null,
+                  auto ? RenewFlag.NOTIFY_AND_AUTO_RENEW : RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+                  NOW.minus(Duration.ofDays(40))));
           idsOf.computeIfAbsent(acct.accountId(), x -> new ArrayList<>()).add(id);
           expiryOf.put(id, expiry);
         }
@@ -177,27 +201,35 @@ class ConcurrentRunnersTest {
       List<Future<Integer>> runs = new ArrayList<>();
       for (TestServer s : List.of(first, second)) {
         LifecycleService runner = LifecycleFixtures.lifecycle(s);
-        runs.add(pool.submit(() -> {
-          start.await();
-          return runner.runDue(NOW);
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return runner.runDue(NOW);
+                }));
       }
       List<Future<Integer>> tenants = new ArrayList<>();
       for (TestServer s : List.of(first, second)) {
         java.util.Random random = new java.util.Random(s == first ? 7 : 8);
-        tenants.add(pool.submit(() -> {
-          start.await();
-          int calls = 0;
-          while (calls < 150) {
-            TestAccount acct = accounts.get(random.nextInt(accounts.size()));
-            List<String> ids = new ArrayList<>(idsOf.get(acct.accountId()));
-            java.util.Collections.shuffle(ids, random);
-            s.tenant(acct).renewInstances(com.cvmbilling.renewal.v1.RenewInstancesRequest.newBuilder()
-                .addAllInstanceIds(ids.subList(0, 5)).setPeriodMonths(1).build());
-            calls++;
-          }
-          return calls;
-        }));
+        tenants.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int calls = 0;
+                  while (calls < 150) {
+                    TestAccount acct = accounts.get(random.nextInt(accounts.size()));
+                    List<String> ids = new ArrayList<>(idsOf.get(acct.accountId()));
+                    java.util.Collections.shuffle(ids, random);
+                    s.tenant(acct)
+                        .renewInstances(
+                            com.cvmbilling.renewal.v1.RenewInstancesRequest.newBuilder()
+                                .addAllInstanceIds(ids.subList(0, 5))
+                                .setPeriodMonths(1)
+                                .build());
+                    calls++;
+                  }
+                  return calls;
+                }));
       }
       int steps = 0;
       for (Future<Integer> f : runs) {
@@ -213,24 +245,41 @@ class ConcurrentRunnersTest {
 
       DataSource ds = LifecycleFixtures.dataSource(first);
       Map<String, List<String>> eventsOf = new HashMap<>();
-      query(ds, "SELECT instance_id, event_type FROM instance_event ORDER BY event_id",
-          rs -> Map.entry(rs.getString(1), rs.getString(2)))
-          .forEach(e -> eventsOf.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+      query(
+              ds,
+              "SELECT instance_id, event_type FROM instance_event ORDER BY event_id",
+              rs -> Map.entry(rs.getString(1), rs.getString(2)))
+          .forEach(
+              e -> eventsOf.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
       Map<String, Map.Entry<String, Long>> rowsNow = new HashMap<>();
-      query(ds, "SELECT instance_id, state, expired_time_ms FROM instance",
-          rs -> Map.entry(rs.getString(1), Map.entry(rs.getString(2), rs.getLong(3))))
+      query(
+              ds,
+              "SELECT instance_id, state, expired_time_ms FROM instance",
+              rs -> Map.entry(rs.getString(1), Map.entry(rs.getString(2), rs.getLong(3))))
           .forEach(e -> rowsNow.put(e.getKey(), e.getValue()));
       int lifecycleEvents = 0;
       int autoRenewed = 0;
       int renewedEvents = 0;
       for (Instance row : rows) {
         List<String> got = eventsOf.getOrDefault(row.instanceId(), List.of());
-        String context = row.instanceId() + " " + row.renewFlag() + " " + got + " " + rowsNow.get(row.instanceId());
-        long renewals = got.stream().filter(t -> t.equals("RENEWED") || t.equals("AUTO_RENEWED")).count();
+        String context =
+            row.instanceId()
+                + " "
+                + row.renewFlag()
+                + " "
+                + got
+                + " "
+                + rowsNow.get(row.instanceId());
+        long renewals =
+            got.stream().filter(t -> t.equals("RENEWED") || t.equals("AUTO_RENEWED")).count();
         long isolations = got.stream().filter(t -> t.equals("ISOLATED")).count();
-        assertThat(got).as(context).isNotEmpty()
+        assertThat(got)
+            .as(context)
+            .isNotEmpty()
             .allMatch(t -> List.of("RENEWED", "AUTO_RENEWED", "ISOLATED").contains(t));
-        assertThat(got.stream().filter(t -> t.equals("AUTO_RENEWED")).count()).as(context).isLessThanOrEqualTo(1);
+        assertThat(got.stream().filter(t -> t.equals("AUTO_RENEWED")).count())
+            .as(context)
+            .isLessThanOrEqualTo(1);
         assertThat(isolations).as(context).isLessThanOrEqualTo(1);
         if (isolations == 1) {
           assertThat(got.get(0)).as(context).isEqualTo("ISOLATED");
@@ -240,10 +289,14 @@ class ConcurrentRunnersTest {
         } else {
           assertThat(got).as(context).doesNotContain("AUTO_RENEWED");
         }
-        Instant expected = BillingCalendar.addMonths(expiryOf.get(row.instanceId()), (int) renewals,
-            row.expiryAnchorDay(), zone);
-        assertThat(rowsNow.get(row.instanceId()).getValue()).as(context).isEqualTo(expected.toEpochMilli());
-        assertThat(rowsNow.get(row.instanceId()).getKey()).as(context)
+        Instant expected =
+            BillingCalendar.addMonths(
+                expiryOf.get(row.instanceId()), (int) renewals, row.expiryAnchorDay(), zone);
+        assertThat(rowsNow.get(row.instanceId()).getValue())
+            .as(context)
+            .isEqualTo(expected.toEpochMilli());
+        assertThat(rowsNow.get(row.instanceId()).getKey())
+            .as(context)
             .isEqualTo(renewals > 0 ? "RUNNING" : "ISOLATED");
         lifecycleEvents += (int) isolations + (got.contains("AUTO_RENEWED") ? 1 : 0);
         autoRenewed += got.contains("AUTO_RENEWED") ? 1 : 0;
@@ -251,101 +304,189 @@ class ConcurrentRunnersTest {
       }
       assertThat(steps).isEqualTo(lifecycleEvents);
       assertThat(renewedEvents).isEqualTo(calls * 5);
-      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM auto_renew_charge")).isEqualTo(autoRenewed);
-      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'AUTO_RENEW'"))
+      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM auto_renew_charge"))
           .isEqualTo(autoRenewed);
-      assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'RENEW'"))
+      assertThat(
+              LifecycleFixtures.count(
+                  ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'AUTO_RENEW'"))
+          .isEqualTo(autoRenewed);
+      assertThat(
+              LifecycleFixtures.count(
+                  ds, "SELECT COUNT(*) FROM billing_record WHERE record_type = 'RENEW'"))
           .isEqualTo(calls);
-      long spent = -LifecycleFixtures.count(ds,
-          "SELECT COALESCE(SUM(amount_fen), 0) FROM billing_record WHERE record_type <> 'TOP_UP'");
+      long spent =
+          -LifecycleFixtures.count(
+              ds,
+              "SELECT COALESCE(SUM(amount_fen), 0) FROM billing_record WHERE record_type <> 'TOP_UP'");
       assertThat(spent).isEqualTo((autoRenewed + renewedEvents) * PRICE);
-      assertThat(LifecycleFixtures.count(ds, "SELECT SUM(balance_fen) FROM account")).isEqualTo(10 * 100_000_000L - spent);
+      assertThat(LifecycleFixtures.count(ds, "SELECT SUM(balance_fen) FROM account"))
+          .isEqualTo(10 * 100_000_000L - spent);
     }
   }
 
   static Spec spec(String id, String accountId, ZoneId zone, Kind kind, boolean rich) {
-    Instant expiry = switch (kind) {
-      case AUTO_WINDOW -> NOW.plus(Duration.ofHours(12));
-      case AUTO_EXPIRED -> NOW.minus(Duration.ofHours(1));
-      case MANUAL_EXPIRED -> NOW.minus(Duration.ofHours(2));
-      case ISOLATED_OLD -> NOW.minus(Duration.ofDays(10));
-      case REMIND, QUIET -> NOW.plus(Duration.ofHours(60));
-    };
+    Instant expiry =
+        switch (kind) {
+          case AUTO_WINDOW -> NOW.plus(Duration.ofHours(12));
+          case AUTO_EXPIRED -> NOW.minus(Duration.ofHours(1));
+          case MANUAL_EXPIRED -> NOW.minus(Duration.ofHours(2));
+          case ISOLATED_OLD -> NOW.minus(Duration.ofDays(10));
+          case REMIND, QUIET -> NOW.plus(Duration.ofHours(60));
+        };
     return new Spec(id, accountId, zone, kind, expiry, rich);
   }
 
   static Instance row(Spec s) {
-    RenewFlag flag = switch (s.kind()) {
-      case AUTO_WINDOW, AUTO_EXPIRED -> RenewFlag.NOTIFY_AND_AUTO_RENEW;
-      case QUIET -> RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW;
-      default -> RenewFlag.NOTIFY_AND_MANUAL_RENEW;
-    };
-    InstanceState state = s.kind() == Kind.ISOLATED_OLD ? InstanceState.ISOLATED : InstanceState.RUNNING;
+    RenewFlag flag =
+        switch (s.kind()) {
+          case AUTO_WINDOW, AUTO_EXPIRED -> RenewFlag.NOTIFY_AND_AUTO_RENEW;
+          case QUIET -> RenewFlag.DISABLE_NOTIFY_AND_MANUAL_RENEW;
+          default -> RenewFlag.NOTIFY_AND_MANUAL_RENEW;
+        };
+    InstanceState state =
+        s.kind() == Kind.ISOLATED_OLD ? InstanceState.ISOLATED : InstanceState.RUNNING;
     Instant isolated = s.kind() == Kind.ISOLATED_OLD ? NOW.minus(Duration.ofDays(8)) : null;
-    return LifecycleFixtures.prepaid(s.id(), s.accountId(), state, s.expiry(),
-        BillingCalendar.anchorDayOf(s.expiry(), s.zone()), isolated, flag, NOW.minus(Duration.ofDays(40)));
+    return LifecycleFixtures.prepaid(
+        s.id(),
+        s.accountId(),
+        state,
+        s.expiry(),
+        BillingCalendar.anchorDayOf(s.expiry(), s.zone()),
+        isolated,
+        flag,
+        NOW.minus(Duration.ofDays(40)));
   }
 
-  record EventRow(long eventId, String accountId, String instanceId, String type, int daysBefore, String orderId,
-      long occurred, Long expiry) {}
+  record EventRow(
+      long eventId,
+      String accountId,
+      String instanceId,
+      String type,
+      int daysBefore,
+      String orderId,
+      long occurred,
+      Long expiry) {}
 
-  record InstanceRow(String id, String state, long expiry, Long isolated, Long released, Long nextDue,
+  record InstanceRow(
+      String id,
+      String state,
+      long expiry,
+      Long isolated,
+      Long released,
+      Long nextDue,
       Integer remindedDays) {}
 
-  record RecordRow(long recordId, String accountId, String orderId, String type, long amount, long balanceAfter,
+  record RecordRow(
+      long recordId,
+      String accountId,
+      String orderId,
+      String type,
+      long amount,
+      long balanceAfter,
       String instanceIds) {}
 
   record ChargeRow(String instanceId, long oldExpiry, String orderId) {}
 
-  static void verify(DataSource ds, List<Spec> specs, Map<String, Long> initial, Map<String, Boolean> rich) {
-    List<EventRow> events = query(ds,
-        "SELECT event_id, account_id, instance_id, event_type, days_before, order_id, occurred_time_ms, expired_time_ms"
-            + " FROM instance_event ORDER BY event_id",
-        rs -> new EventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-            rs.getString(6), rs.getLong(7), (Long) rs.getObject(8, Long.class)));
+  static void verify(
+      DataSource ds, List<Spec> specs, Map<String, Long> initial, Map<String, Boolean> rich) {
+    List<EventRow> events =
+        query(
+            ds,
+            "SELECT event_id, account_id, instance_id, event_type, days_before, order_id, occurred_time_ms, expired_time_ms"
+                + " FROM instance_event ORDER BY event_id",
+            rs ->
+                new EventRow(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getInt(5),
+                    rs.getString(6),
+                    rs.getLong(7),
+                    (Long) rs.getObject(8, Long.class)));
     Map<String, List<EventRow>> eventsOf = new HashMap<>();
     events.forEach(e -> eventsOf.computeIfAbsent(e.instanceId(), k -> new ArrayList<>()).add(e));
     Map<String, InstanceRow> instances = new HashMap<>();
-    query(ds, "SELECT instance_id, state, expired_time_ms, isolated_time_ms, released_time_ms, next_due_ms,"
-            + " reminded_days_before FROM instance",
-        rs -> new InstanceRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getObject(4, Long.class),
-            rs.getObject(5, Long.class), rs.getObject(6, Long.class), rs.getObject(7, Integer.class)))
+    query(
+            ds,
+            "SELECT instance_id, state, expired_time_ms, isolated_time_ms, released_time_ms, next_due_ms,"
+                + " reminded_days_before FROM instance",
+            rs ->
+                new InstanceRow(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getObject(4, Long.class),
+                    rs.getObject(5, Long.class),
+                    rs.getObject(6, Long.class),
+                    rs.getObject(7, Integer.class)))
         .forEach(r -> instances.put(r.id(), r));
-    List<RecordRow> records = query(ds,
-        "SELECT record_id, account_id, order_id, record_type, amount_fen, balance_after_fen, instance_ids"
-            + " FROM billing_record ORDER BY record_id",
-        rs -> new RecordRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-            rs.getLong(6), rs.getString(7)));
+    List<RecordRow> records =
+        query(
+            ds,
+            "SELECT record_id, account_id, order_id, record_type, amount_fen, balance_after_fen, instance_ids"
+                + " FROM billing_record ORDER BY record_id",
+            rs ->
+                new RecordRow(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getString(7)));
     Map<String, ChargeRow> charges = new HashMap<>();
-    query(ds, "SELECT instance_id, old_expired_time_ms, order_id FROM auto_renew_charge",
-        rs -> new ChargeRow(rs.getString(1), rs.getLong(2), rs.getString(3)))
-        .forEach(c -> assertThat(charges.put(c.instanceId(), c)).as("second charge of " + c.instanceId()).isNull());
+    query(
+            ds,
+            "SELECT instance_id, old_expired_time_ms, order_id FROM auto_renew_charge",
+            rs -> new ChargeRow(rs.getString(1), rs.getLong(2), rs.getString(3)))
+        .forEach(
+            c ->
+                assertThat(charges.put(c.instanceId(), c))
+                    .as("second charge of " + c.instanceId())
+                    .isNull());
     Map<String, RecordRow> autoRecordByOrder = new HashMap<>();
-    records.stream().filter(r -> r.type().equals("AUTO_RENEW"))
-        .forEach(r -> assertThat(autoRecordByOrder.put(r.orderId(), r)).as("order " + r.orderId()).isNull());
+    records.stream()
+        .filter(r -> r.type().equals("AUTO_RENEW"))
+        .forEach(
+            r ->
+                assertThat(autoRecordByOrder.put(r.orderId(), r))
+                    .as("order " + r.orderId())
+                    .isNull());
     Map<String, Long> balances = new HashMap<>();
-    query(ds, "SELECT account_id, balance_fen FROM account", rs -> Map.entry(rs.getString(1), rs.getLong(2)))
+    query(
+            ds,
+            "SELECT account_id, balance_fen FROM account",
+            rs -> Map.entry(rs.getString(1), rs.getLong(2)))
         .forEach(e -> balances.put(e.getKey(), e.getValue()));
 
-    long retryAt = NOW.plus(Duration.ofSeconds(60)).toEpochMilli(); // retry interval = lifecycle interval (60 s)
+    long retryAt =
+        NOW.plus(Duration.ofSeconds(60))
+            .toEpochMilli(); // retry interval = lifecycle interval (60 s)
     long releaseAt = NOW.plus(Duration.ofDays(7)).toEpochMilli();
     Map<String, Integer> renewedPerAccount = new HashMap<>();
     int autoRenewedEvents = 0;
     for (Spec s : specs) {
-      List<String> got = eventsOf.getOrDefault(s.id(), List.of()).stream()
-          .map(e -> e.type() + (e.type().equals("REMINDER") ? " " + e.daysBefore() : "")).toList();
+      List<String> got =
+          eventsOf.getOrDefault(s.id(), List.of()).stream()
+              .map(e -> e.type() + (e.type().equals("REMINDER") ? " " + e.daysBefore() : ""))
+              .toList();
       InstanceRow row = instances.get(s.id());
       String context = s + " events " + got + " row " + row;
-      Instant renewedTo = BillingCalendar.addMonths(s.expiry(), 1, BillingCalendar.anchorDayOf(s.expiry(), s.zone()),
-          s.zone());
+      Instant renewedTo =
+          BillingCalendar.addMonths(
+              s.expiry(), 1, BillingCalendar.anchorDayOf(s.expiry(), s.zone()), s.zone());
       boolean renewed = got.contains("AUTO_RENEWED");
       switch (s.kind()) {
         case AUTO_WINDOW -> {
-          assertThat(got).as(context).isIn(List.of("REMINDER 1", "AUTO_RENEWED"), List.of("REMINDER 1"));
+          assertThat(got)
+              .as(context)
+              .isIn(List.of("REMINDER 1", "AUTO_RENEWED"), List.of("REMINDER 1"));
           assertThat(row.state()).as(context).isEqualTo("RUNNING");
           if (renewed) {
             assertThat(row.expiry()).as(context).isEqualTo(renewedTo.toEpochMilli());
-            assertThat(row.nextDue()).as(context)
+            assertThat(row.nextDue())
+                .as(context)
                 .isEqualTo(LifecycleSchedule.reminderTime(renewedTo, 7, s.zone()).toEpochMilli());
           } else {
             assertThat(s.rich()).as(context).isFalse();
@@ -354,7 +495,9 @@ class ConcurrentRunnersTest {
           }
         }
         case AUTO_EXPIRED -> {
-          assertThat(got).as(context).isIn(List.of("AUTO_RENEWED"), List.of("AUTO_RENEW_FAILED", "ISOLATED"));
+          assertThat(got)
+              .as(context)
+              .isIn(List.of("AUTO_RENEWED"), List.of("AUTO_RENEW_FAILED", "ISOLATED"));
           if (renewed) {
             assertThat(row.state()).as(context).isEqualTo("RUNNING");
             assertThat(row.expiry()).as(context).isEqualTo(renewedTo.toEpochMilli());
@@ -380,7 +523,8 @@ class ConcurrentRunnersTest {
         case REMIND -> {
           assertThat(got).as(context).containsExactly("REMINDER 3");
           assertThat(row.remindedDays()).as(context).isEqualTo(3);
-          assertThat(row.nextDue()).as(context)
+          assertThat(row.nextDue())
+              .as(context)
               .isEqualTo(LifecycleSchedule.reminderTime(s.expiry(), 1, s.zone()).toEpochMilli());
         }
         case QUIET -> {
@@ -391,8 +535,11 @@ class ConcurrentRunnersTest {
       if (renewed) {
         autoRenewedEvents++;
         renewedPerAccount.merge(s.accountId(), 1, Integer::sum);
-        EventRow e = eventsOf.get(s.id()).stream().filter(x -> x.type().equals("AUTO_RENEWED")).findFirst()
-            .orElseThrow();
+        EventRow e =
+            eventsOf.get(s.id()).stream()
+                .filter(x -> x.type().equals("AUTO_RENEWED"))
+                .findFirst()
+                .orElseThrow();
         assertThat(e.expiry()).as(context).isEqualTo(renewedTo.toEpochMilli());
         ChargeRow charge = charges.get(s.id());
         assertThat(charge).as(context).isNotNull();
@@ -406,7 +553,8 @@ class ConcurrentRunnersTest {
       } else {
         assertThat(charges).as(context).doesNotContainKey(s.id());
       }
-      assertThat(eventsOf.getOrDefault(s.id(), List.of())).as(context)
+      assertThat(eventsOf.getOrDefault(s.id(), List.of()))
+          .as(context)
           .allSatisfy(e -> assertThat(e.occurred()).isEqualTo(NOW.toEpochMilli()));
     }
     assertThat(charges).hasSize(autoRenewedEvents);
@@ -427,7 +575,9 @@ class ConcurrentRunnersTest {
       assertThat(balances.get(account)).as(account).isEqualTo(running.get(account));
       boolean isRich = rich.get(account);
       assertThat(renewedPerAccount.get(account)).as(account).isEqualTo(isRich ? 80 : POOR_AFFORDS);
-      assertThat(balances.get(account)).as(account).isEqualTo(isRich ? RICH_LEFTOVER : POOR_LEFTOVER);
+      assertThat(balances.get(account))
+          .as(account)
+          .isEqualTo(isRich ? RICH_LEFTOVER : POOR_LEFTOVER);
     }
   }
 }

@@ -49,7 +49,10 @@ final class LifecycleFixtures {
   }
 
   static DataSource dataSource(TestServer server) {
-    return server.server().injector().getInstance(Key.get(DataSource.class, PersistenceModule.Pooled.class));
+    return server
+        .server()
+        .injector()
+        .getInstance(Key.get(DataSource.class, PersistenceModule.Pooled.class));
   }
 
   /**
@@ -79,25 +82,53 @@ final class LifecycleFixtures {
   }
 
   static Instance prepaid(
-      String id, String accountId, InstanceState state, Instant expiry, int anchorDay, Instant isolatedTime,
-      RenewFlag flag, Instant createdTime) {
-    return new Instance(id, accountId, "S5.SMALL2", ChargeType.PREPAID, state, createdTime, expiry, anchorDay,
-        isolatedTime, null, flag, 1, 1, 1);
+      String id,
+      String accountId,
+      InstanceState state,
+      Instant expiry,
+      int anchorDay,
+      Instant isolatedTime,
+      RenewFlag flag,
+      Instant createdTime) {
+    return new Instance(
+        id,
+        accountId,
+        "S5.SMALL2",
+        ChargeType.PREPAID,
+        state,
+        createdTime,
+        expiry,
+        anchorDay,
+        isolatedTime,
+        null,
+        flag,
+        1,
+        1,
+        1);
   }
 
   static List<com.cvmbilling.renewal.v1.Instance> create(
-      TestServer server, TestAccount account, String type, int bandwidth, com.cvmbilling.renewal.v1.RenewFlag flag,
-      int autoRenewMonths, int count, Instant expiry) {
-    return server.admin().createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(account.accountId())
-            .setInstanceType(type)
-            .setChargeType(com.cvmbilling.renewal.v1.Instance.ChargeType.PREPAID)
-            .setBandwidthMbps(bandwidth)
-            .setRenewFlag(flag)
-            .setAutoRenewPeriodMonths(autoRenewMonths)
-            .setCount(count)
-            .setExpiredTime(TestServer.timestamp(expiry))
-            .build())
+      TestServer server,
+      TestAccount account,
+      String type,
+      int bandwidth,
+      com.cvmbilling.renewal.v1.RenewFlag flag,
+      int autoRenewMonths,
+      int count,
+      Instant expiry) {
+    return server
+        .admin()
+        .createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(account.accountId())
+                .setInstanceType(type)
+                .setChargeType(com.cvmbilling.renewal.v1.Instance.ChargeType.PREPAID)
+                .setBandwidthMbps(bandwidth)
+                .setRenewFlag(flag)
+                .setAutoRenewPeriodMonths(autoRenewMonths)
+                .setCount(count)
+                .setExpiredTime(TestServer.timestamp(expiry))
+                .build())
         .getInstancesList();
   }
 
@@ -106,8 +137,11 @@ final class LifecycleFixtures {
     List<Event> all = new ArrayList<>();
     long after = 0;
     while (true) {
-      List<Event> page = tenant.listEvents(
-          ListEventsRequest.newBuilder().setAfterEventId(after).setPageSize(100).build()).getEventsList();
+      List<Event> page =
+          tenant
+              .listEvents(
+                  ListEventsRequest.newBuilder().setAfterEventId(after).setPageSize(100).build())
+              .getEventsList();
       all.addAll(page);
       if (page.isEmpty()) {
         return all;
@@ -125,8 +159,12 @@ final class LifecycleFixtures {
     List<BillingRecord> all = new ArrayList<>();
     String token = "";
     do {
-      DescribeBillingRecordsResponse page = tenant.describeBillingRecords(
-          DescribeBillingRecordsRequest.newBuilder().setPageSize(100).setPageToken(token).build());
+      DescribeBillingRecordsResponse page =
+          tenant.describeBillingRecords(
+              DescribeBillingRecordsRequest.newBuilder()
+                  .setPageSize(100)
+                  .setPageToken(token)
+                  .build());
       all.addAll(page.getRecordsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -134,14 +172,19 @@ final class LifecycleFixtures {
     return all;
   }
 
-  static com.cvmbilling.renewal.v1.Instance describe(RenewalServiceBlockingStub tenant, String instanceId) {
-    return tenant.describeInstances(DescribeInstancesRequest.newBuilder().addInstanceIds(instanceId).build())
+  static com.cvmbilling.renewal.v1.Instance describe(
+      RenewalServiceBlockingStub tenant, String instanceId) {
+    return tenant
+        .describeInstances(DescribeInstancesRequest.newBuilder().addInstanceIds(instanceId).build())
         .getInstances(0);
   }
 
   static long balance(RenewalServiceBlockingStub tenant) {
-    return TestServer.fen(tenant.describeAccount(DescribeAccountRequest.getDefaultInstance()).getAccount()
-        .getBalance());
+    return TestServer.fen(
+        tenant
+            .describeAccount(DescribeAccountRequest.getDefaultInstance())
+            .getAccount()
+            .getBalance());
   }
 
   static Instant at(com.google.protobuf.Timestamp ts) {

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * pools); here three {@code Main} processes (-Xmx256m, test clock frozen at the same instant, job
  * every 500 ms) are running when the same 10,000 due instances appear in one commit, and the same
  * verification ({@link ConcurrentRunnersTest#verify}) runs on the result. The steps the three
- * processes report in their logs add up to exactly the due steps, and at least two of them got work.
+ * processes report in their logs add up to exactly the due steps, and at least two of them got
+ * work.
  */
 class ReplicaProcessesLifecycleTest {
   private static final Logger log = LoggerFactory.getLogger(ReplicaProcessesLifecycleTest.class);
@@ -49,7 +50,8 @@ class ReplicaProcessesLifecycleTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void threeServerProcessesProcessEveryDueStepExactlyOnce() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        TestServer seed = new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
+        TestServer seed =
+            new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
       // The data of ConcurrentRunnersTest: 50 accounts x 200 instances of six kinds.
       int autos = Kind.AUTO_WINDOW.perAccount + Kind.AUTO_EXPIRED.perAccount;
       List<Spec> specs = new ArrayList<>();
@@ -66,28 +68,50 @@ class ReplicaProcessesLifecycleTest {
         richAccounts.put(acct.accountId(), rich);
         for (Kind kind : Kind.values()) {
           for (int k = 0; k < kind.perAccount; k++) {
-            Spec s = ConcurrentRunnersTest.spec(LifecycleFixtures.instanceId("p", n++), acct.accountId(), zone, kind,
-                rich);
+            Spec s =
+                ConcurrentRunnersTest.spec(
+                    LifecycleFixtures.instanceId("p", n++), acct.accountId(), zone, kind, rich);
             specs.add(s);
             rows.add(ConcurrentRunnersTest.row(s));
           }
         }
       }
       assertThat(specs).hasSize(10_000);
-      int perAccount = 2 * Kind.AUTO_WINDOW.perAccount + Kind.AUTO_EXPIRED.perAccount
-          + Kind.MANUAL_EXPIRED.perAccount + Kind.ISOLATED_OLD.perAccount + Kind.REMIND.perAccount;
+      int perAccount =
+          2 * Kind.AUTO_WINDOW.perAccount
+              + Kind.AUTO_EXPIRED.perAccount
+              + Kind.MANUAL_EXPIRED.perAccount
+              + Kind.ISOLATED_OLD.perAccount
+              + Kind.REMIND.perAccount;
       long dueSteps = (long) ACCOUNTS * perAccount;
 
-      List<String> args = List.of("--port", "0", "--db-url", db.settings().url(), "--admin-key", "lc-replica-admin",
-          "--test-clock=" + NOW, "--lifecycle-interval", "500ms", "--auto-renew-retry-interval", "60s",
-          "--lifecycle-batch-size", "100");
-      Map<String, String> env = Map.of("RENEWAL_DB_USER", TestDatabases.mariaDbUser(),
-          "RENEWAL_DB_PASSWORD", TestDatabases.mariaDbPassword());
+      List<String> args =
+          List.of(
+              "--port",
+              "0",
+              "--db-url",
+              db.settings().url(),
+              "--admin-key",
+              "lc-replica-admin",
+              "--test-clock=" + NOW,
+              "--lifecycle-interval",
+              "500ms",
+              "--auto-renew-retry-interval",
+              "60s",
+              "--lifecycle-batch-size",
+              "100");
+      Map<String, String> env =
+          Map.of(
+              "RENEWAL_DB_USER",
+              TestDatabases.mariaDbUser(),
+              "RENEWAL_DB_PASSWORD",
+              TestDatabases.mariaDbPassword());
       ExecutorService starter = Executors.newFixedThreadPool(3);
       List<Future<ServerProcess>> starting = new ArrayList<>();
       for (int r = 0; r < 3; r++) {
         String name = "lc-replica-" + r;
-        starting.add(starter.submit(() -> ServerProcess.start(name, List.of("-Xmx256m"), args, env)));
+        starting.add(
+            starter.submit(() -> ServerProcess.start(name, List.of("-Xmx256m"), args, env)));
       }
       List<ServerProcess> replicas = new ArrayList<>();
       try {
@@ -104,16 +128,25 @@ class ReplicaProcessesLifecycleTest {
         do {
           Thread.sleep(200);
           steps = replicas.stream().map(ReplicaProcessesLifecycleTest::steps).toList();
-        } while (steps.stream().mapToLong(Long::longValue).sum() < dueSteps && System.nanoTime() < deadline);
-        log.info("three processes: steps {} ({} due) in {} ms", steps, dueSteps, (System.nanoTime() - t0) / 1_000_000);
+        } while (steps.stream().mapToLong(Long::longValue).sum() < dueSteps
+            && System.nanoTime() < deadline);
+        log.info(
+            "three processes: steps {} ({} due) in {} ms",
+            steps,
+            dueSteps,
+            (System.nanoTime() - t0) / 1_000_000);
         Thread.sleep(1_500); // a few more runs of each job: nothing more may happen
         steps = replicas.stream().map(ReplicaProcessesLifecycleTest::steps).toList();
-        assertThat(steps.stream().mapToLong(Long::longValue).sum()).as("steps per process %s", steps)
+        assertThat(steps.stream().mapToLong(Long::longValue).sum())
+            .as("steps per process %s", steps)
             .isEqualTo(dueSteps);
-        assertThat(steps.stream().filter(s -> s > 0).count()).as("processes that got work: %s", steps)
+        assertThat(steps.stream().filter(s -> s > 0).count())
+            .as("processes that got work: %s", steps)
             .isGreaterThanOrEqualTo(2);
-        assertThat(LifecycleFixtures.count(ds, "SELECT COUNT(*) FROM instance WHERE next_due_ms <= ?",
-            NOW.toEpochMilli())).isZero();
+        assertThat(
+                LifecycleFixtures.count(
+                    ds, "SELECT COUNT(*) FROM instance WHERE next_due_ms <= ?", NOW.toEpochMilli()))
+            .isZero();
         for (ServerProcess p : replicas) {
           assertThat(p.output()).doesNotContain("OutOfMemoryError", "lifecycle job run failed");
         }
@@ -121,11 +154,14 @@ class ReplicaProcessesLifecycleTest {
         replicas.forEach(ServerProcess::close);
         starter.shutdownNow();
       }
-      ConcurrentRunnersTest.verify(LifecycleFixtures.dataSource(seed), specs, initial, richAccounts);
+      ConcurrentRunnersTest.verify(
+          LifecycleFixtures.dataSource(seed), specs, initial, richAccounts);
     }
   }
 
-  /** The steps a process has logged ("lifecycle job: N steps" after each run that did something). */
+  /**
+   * The steps a process has logged ("lifecycle job: N steps" after each run that did something).
+   */
   static long steps(ServerProcess p) {
     Matcher m = STEPS.matcher(p.output());
     long sum = 0;

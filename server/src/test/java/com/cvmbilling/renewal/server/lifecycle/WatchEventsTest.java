@@ -92,21 +92,59 @@ class WatchEventsTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
-  void aConsumerThatResumesWithItsLastIdOnAnotherReplicaGetsEveryEventOnceInOrder(Kind kind) throws Exception {
+  void aConsumerThatResumesWithItsLastIdOnAnotherReplicaGetsEveryEventOnceInOrder(Kind kind)
+      throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.create(kind);
-        TestServer a = new TestServer(LifecycleFixtures.config(db.settings())
-            .eventsPollInterval(Duration.ofMillis(20)).build(), new TestClock(T));
-        TestServer b = new TestServer(LifecycleFixtures.config(db.settings())
-            .eventsPollInterval(Duration.ofMillis(20)).build(), new TestClock(T))) {
+        TestServer a =
+            new TestServer(
+                LifecycleFixtures.config(db.settings())
+                    .eventsPollInterval(Duration.ofMillis(20))
+                    .build(),
+                new TestClock(T));
+        TestServer b =
+            new TestServer(
+                LifecycleFixtures.config(db.settings())
+                    .eventsPollInterval(Duration.ofMillis(20))
+                    .build(),
+                new TestClock(T))) {
       TestAccount acct = a.createAccount(100_000_000);
-      List<String> renewable = create(a, acct, "S5.SMALL2", 1, RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 20,
-          T.plus(Duration.ofDays(60))).stream().map(Instance::getInstanceId).toList();
+      List<String> renewable =
+          create(
+                  a,
+                  acct,
+                  "S5.SMALL2",
+                  1,
+                  RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+                  1,
+                  20,
+                  T.plus(Duration.ofDays(60)))
+              .stream()
+              .map(Instance::getInstanceId)
+              .toList();
       // Their 7-day reminder is already due: the lifecycle job will write one event each.
-      create(a, acct, "S5.SMALL2", 1, RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 10, T.plus(Duration.ofDays(5)));
+      create(
+          a,
+          acct,
+          "S5.SMALL2",
+          1,
+          RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+          1,
+          10,
+          T.plus(Duration.ofDays(5)));
       // Another account's events must never show up.
       TestAccount other = b.createAccount(1_000_000);
-      String otherInstance = create(b, other, "S5.SMALL2", 1, RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 1,
-          T.plus(Duration.ofDays(60))).get(0).getInstanceId();
+      String otherInstance =
+          create(
+                  b,
+                  other,
+                  "S5.SMALL2",
+                  1,
+                  RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+                  1,
+                  1,
+                  T.plus(Duration.ofDays(60)))
+              .get(0)
+              .getInstanceId();
 
       for (int n = 0; n < 10; n++) {
         renew(a, acct, renewable.get(n));
@@ -119,17 +157,21 @@ class WatchEventsTest {
       List<Future<?>> writing = new ArrayList<>();
       for (TestServer server : List.of(a, b)) {
         Random random = new Random(server == a ? 1 : 2);
-        writing.add(writers.submit(() -> {
-          for (int n = 0; n < 15; n++) {
-            renew(server, acct, renewable.get(random.nextInt(renewable.size())));
-          }
-        }));
+        writing.add(
+            writers.submit(
+                () -> {
+                  for (int n = 0; n < 15; n++) {
+                    renew(server, acct, renewable.get(random.nextInt(renewable.size())));
+                  }
+                }));
       }
-      writing.add(writers.submit(() -> {
-        for (int n = 0; n < 5; n++) {
-          renew(b, other, otherInstance);
-        }
-      }));
+      writing.add(
+          writers.submit(
+              () -> {
+                for (int n = 0; n < 5; n++) {
+                  renew(b, other, otherInstance);
+                }
+              }));
       await(() -> first.received.size() >= 18, "some live events");
       first.call.cancel("consumer goes away", null);
       assertThat(first.ended.get(10, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
@@ -137,7 +179,8 @@ class WatchEventsTest {
       EventStreams streamsOfA = a.server().injector().getInstance(EventStreams.class);
       await(() -> streamsOfA.activeWatches() == 0, "the cancelled watch to be dropped");
 
-      // While it is away: the rest of the writes, the lifecycle job on replica b, more renewals on a.
+      // While it is away: the rest of the writes, the lifecycle job on replica b, more renewals on
+      // a.
       for (Future<?> f : writing) {
         f.get(60, TimeUnit.SECONDS);
       }
@@ -157,27 +200,43 @@ class WatchEventsTest {
 
       List<Event> all = new ArrayList<>(first.received);
       all.addAll(second.received);
-      assertThat(all).extracting(Event::getEventId)
+      assertThat(all)
+          .extracting(Event::getEventId)
           .containsExactlyElementsOf(expected.stream().map(Event::getEventId).toList());
       assertThat(all).containsExactlyElementsOf(expected);
       assertThat(all).allSatisfy(e -> assertThat(e.getAccountId()).isEqualTo(acct.accountId()));
-      assertThat(second.received).extracting(Event::getType).contains(Event.Type.REMINDER, Event.Type.RENEWED);
+      assertThat(second.received)
+          .extracting(Event::getType)
+          .contains(Event.Type.REMINDER, Event.Type.RENEWED);
     }
   }
 
   @Test
   void serverShutdownEndsStreamsWithUnavailable() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.h2()) {
-      RenewalServer server = RenewalServer.create(
-          LifecycleFixtures.config(db.settings()).port(0).eventsPollInterval(Duration.ofMillis(20)).build(),
-          new TestClock(T)).start();
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      RenewalServer server =
+          RenewalServer.create(
+                  LifecycleFixtures.config(db.settings())
+                      .port(0)
+                      .eventsPollInterval(Duration.ofMillis(20))
+                      .build(),
+                  new TestClock(T))
+              .start();
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       boolean closed = false;
       try {
-        CreateAccountResponse created = AdminServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(TestServer.ADMIN_KEY)))
-            .createAccount(CreateAccountRequest.newBuilder().setDisplayName("watcher").setBillingTimeZone("UTC")
-                .setInitialBalance(TestServer.money(100)).build());
+        CreateAccountResponse created =
+            AdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(
+                    MetadataUtils.newAttachHeadersInterceptor(
+                        TestServer.bearer(TestServer.ADMIN_KEY)))
+                .createAccount(
+                    CreateAccountRequest.newBuilder()
+                        .setDisplayName("watcher")
+                        .setBillingTimeZone("UTC")
+                        .setInitialBalance(TestServer.money(100))
+                        .build());
         Watch one = Watch.start(channel, created.getApiKey(), 0);
         Watch two = Watch.start(channel, created.getApiKey(), 0);
         EventStreams streams = server.injector().getInstance(EventStreams.class);
@@ -186,7 +245,8 @@ class WatchEventsTest {
         long closing = System.nanoTime();
         server.close();
         closed = true;
-        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - closing))
+            .isLessThan(Duration.ofSeconds(10));
         for (Watch w : List.of(one, two)) {
           Status status = w.ended.get(10, TimeUnit.SECONDS);
           assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -202,8 +262,13 @@ class WatchEventsTest {
   }
 
   static void renew(TestServer server, TestAccount acct, String instanceId) {
-    server.tenant(acct).renewInstances(
-        RenewInstancesRequest.newBuilder().addInstanceIds(instanceId).setPeriodMonths(1).build());
+    server
+        .tenant(acct)
+        .renewInstances(
+            RenewInstancesRequest.newBuilder()
+                .addInstanceIds(instanceId)
+                .setPeriodMonths(1)
+                .build());
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -15,8 +15,13 @@ class AccountMapperTest extends RepositoryTestBase {
 
   @Test
   void insertThenFindReturnsEqualAccount() {
-    Account a = new Account("acc-1", "Zhang San 张三", 123_456L, "America/New_York",
-        java.time.Instant.parse("2027-01-31T15:59:59.123Z"));
+    Account a =
+        new Account(
+            "acc-1",
+            "Zhang San 张三",
+            123_456L,
+            "America/New_York",
+            java.time.Instant.parse("2027-01-31T15:59:59.123Z"));
     inTx(() -> mapper(AccountMapper.class).insert(a));
 
     assertThat(inTx(() -> mapper(AccountMapper.class).find("acc-1"))).isEqualTo(a);
@@ -97,17 +102,18 @@ class AccountMapperTest extends RepositoryTestBase {
     Account a = insertAccount("acc-1", 10_000);
     AccountMapper accounts = mapper(AccountMapper.class);
 
-    inTx(() -> {
-      assertThat(accounts.findForUpdate("acc-1")).isEqualTo(a);
-      // Another connection cannot change the locked row while this transaction is open.
-      // It times out with an error that Transactions retries (and otherwise reports as
-      // CONCURRENT_MODIFICATION), on H2 as on MariaDB.
-      assertThatThrownBy(() -> updateFromOtherConnection("acc-1"))
-          .isInstanceOf(SQLException.class)
-          .matches(Transactions::isRetryableConflict, "is a retryable conflict");
-      // ... but this transaction can.
-      assertThat(accounts.debit("acc-1", 1_000)).isEqualTo(1);
-    });
+    inTx(
+        () -> {
+          assertThat(accounts.findForUpdate("acc-1")).isEqualTo(a);
+          // Another connection cannot change the locked row while this transaction is open.
+          // It times out with an error that Transactions retries (and otherwise reports as
+          // CONCURRENT_MODIFICATION), on H2 as on MariaDB.
+          assertThatThrownBy(() -> updateFromOtherConnection("acc-1"))
+              .isInstanceOf(SQLException.class)
+              .matches(Transactions::isRetryableConflict, "is a retryable conflict");
+          // ... but this transaction can.
+          assertThat(accounts.debit("acc-1", 1_000)).isEqualTo(1);
+        });
 
     assertThat(inTx(() -> accounts.balance("acc-1"))).isEqualTo(9_000L);
     // Once committed, the lock is gone.
@@ -119,10 +125,12 @@ class AccountMapperTest extends RepositoryTestBase {
   private int updateFromOtherConnection(String accountId) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       try (Statement s = c.createStatement()) {
-        s.execute(kind == Kind.H2 ? "SET LOCK_TIMEOUT 500" : "SET SESSION innodb_lock_wait_timeout = 1");
+        s.execute(
+            kind == Kind.H2 ? "SET LOCK_TIMEOUT 500" : "SET SESSION innodb_lock_wait_timeout = 1");
       }
       try (PreparedStatement ps =
-          c.prepareStatement("UPDATE account SET balance_fen = balance_fen + 1 WHERE account_id = ?")) {
+          c.prepareStatement(
+              "UPDATE account SET balance_fen = balance_fen + 1 WHERE account_id = ?")) {
         ps.setString(1, accountId);
         int n = ps.executeUpdate();
         c.commit();

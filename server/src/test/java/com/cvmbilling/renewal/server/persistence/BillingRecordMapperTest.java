@@ -14,30 +14,53 @@ import org.junit.jupiter.api.Test;
 class BillingRecordMapperTest extends RepositoryTestBase {
   private static final Instant AT = Instant.parse("2027-01-31T15:59:59.123Z");
 
-  private static BillingRecord record(String account, String order, BillingRecordType type, long amount,
-      long balanceAfter, String instanceIds, Instant at) {
+  private static BillingRecord record(
+      String account,
+      String order,
+      BillingRecordType type,
+      long amount,
+      long balanceAfter,
+      String instanceIds,
+      Instant at) {
     // The record id passed in is ignored: the database generates it.
     return new BillingRecord(999_999L, account, order, type, amount, balanceAfter, instanceIds, at);
   }
 
   private static BillingRecord withId(BillingRecord r, long id) {
-    return new BillingRecord(id, r.accountId(), r.orderId(), r.recordType(), r.amountFen(), r.balanceAfterFen(),
-        r.instanceIds(), r.createdTime());
+    return new BillingRecord(
+        id,
+        r.accountId(),
+        r.orderId(),
+        r.recordType(),
+        r.amountFen(),
+        r.balanceAfterFen(),
+        r.instanceIds(),
+        r.createdTime());
   }
 
   /** Inserts acc-1 and acc-2 records interleaved; returns acc-1's in insertion order. */
   private List<BillingRecord> insertInterleaved(int count) {
     BillingRecordMapper records = mapper(BillingRecordMapper.class);
     List<BillingRecord> mine = new ArrayList<>();
-    inTx(() -> {
-      for (int i = 0; i < count; i++) {
-        BillingRecord r = record("acc-1", "ord-" + i, BillingRecordType.RENEW, -100L * (i + 1), 10_000 - i,
-            "ins-a000000" + i, AT.plusMillis(i));
-        records.insert(r);
-        mine.add(r);
-        records.insert(record("acc-2", "ord-x" + i, BillingRecordType.TOP_UP, 500, 500L * (i + 1), "", AT));
-      }
-    });
+    inTx(
+        () -> {
+          for (int i = 0; i < count; i++) {
+            BillingRecord r =
+                record(
+                    "acc-1",
+                    "ord-" + i,
+                    BillingRecordType.RENEW,
+                    -100L * (i + 1),
+                    10_000 - i,
+                    "ins-a000000" + i,
+                    AT.plusMillis(i));
+            records.insert(r);
+            mine.add(r);
+            records.insert(
+                record(
+                    "acc-2", "ord-x" + i, BillingRecordType.TOP_UP, 500, 500L * (i + 1), "", AT));
+          }
+        });
     return mine;
   }
 
@@ -45,7 +68,8 @@ class BillingRecordMapperTest extends RepositoryTestBase {
   void pageReturnsTheAccountsRecordsNewestFirstWithGeneratedIds() {
     List<BillingRecord> inserted = insertInterleaved(5);
 
-    List<BillingRecord> page = inTx(() -> mapper(BillingRecordMapper.class).page("acc-1", null, 100));
+    List<BillingRecord> page =
+        inTx(() -> mapper(BillingRecordMapper.class).page("acc-1", null, 100));
 
     assertThat(page).hasSize(5);
     assertThat(page).extracting(BillingRecord::accountId).containsOnly("acc-1");
@@ -89,16 +113,32 @@ class BillingRecordMapperTest extends RepositoryTestBase {
   @Test
   void findByOrderReturnsThatOrdersRecordsInIdOrder() {
     BillingRecordMapper records = mapper(BillingRecordMapper.class);
-    BillingRecord renew = record("acc-1", "ord-7", BillingRecordType.RENEW, -12_000, 88_000,
-        "ins-a0000001,ins-a0000002", AT);
-    BillingRecord upgrade = record("acc-1", "ord-7", BillingRecordType.BANDWIDTH_UPGRADE, -340, 87_660,
-        "ins-a0000002", AT.plusMillis(1));
-    BillingRecord other = record("acc-1", "ord-8", BillingRecordType.UNIFIED_EXPIRY, -1, 87_659, "ins-a0000001", AT);
-    inTx(() -> {
-      records.insert(renew);
-      records.insert(other);
-      records.insert(upgrade);
-    });
+    BillingRecord renew =
+        record(
+            "acc-1",
+            "ord-7",
+            BillingRecordType.RENEW,
+            -12_000,
+            88_000,
+            "ins-a0000001,ins-a0000002",
+            AT);
+    BillingRecord upgrade =
+        record(
+            "acc-1",
+            "ord-7",
+            BillingRecordType.BANDWIDTH_UPGRADE,
+            -340,
+            87_660,
+            "ins-a0000002",
+            AT.plusMillis(1));
+    BillingRecord other =
+        record("acc-1", "ord-8", BillingRecordType.UNIFIED_EXPIRY, -1, 87_659, "ins-a0000001", AT);
+    inTx(
+        () -> {
+          records.insert(renew);
+          records.insert(other);
+          records.insert(upgrade);
+        });
 
     List<BillingRecord> found = inTx(() -> records.findByOrder("ord-7"));
 
@@ -113,9 +153,19 @@ class BillingRecordMapperTest extends RepositoryTestBase {
   void longInstanceListAndLargeAmountsRoundTrip() {
     BillingRecordMapper records = mapper(BillingRecordMapper.class);
     // 100 ids, the largest batch: 100 * 12 + 99 commas = 1299 characters.
-    String ids = IntStream.range(0, 100).mapToObj(i -> "ins-%08d".formatted(i)).collect(Collectors.joining(","));
-    BillingRecord big = record("acc-1", "ord-big", BillingRecordType.AUTO_RENEW, -4_000_000_000_000L,
-        Long.MAX_VALUE, ids, Instant.parse("9999-12-31T23:59:59.999Z"));
+    String ids =
+        IntStream.range(0, 100)
+            .mapToObj(i -> "ins-%08d".formatted(i))
+            .collect(Collectors.joining(","));
+    BillingRecord big =
+        record(
+            "acc-1",
+            "ord-big",
+            BillingRecordType.AUTO_RENEW,
+            -4_000_000_000_000L,
+            Long.MAX_VALUE,
+            ids,
+            Instant.parse("9999-12-31T23:59:59.999Z"));
     inTx(() -> records.insert(big));
 
     List<BillingRecord> found = inTx(() -> records.findByOrder("ord-big"));

@@ -13,27 +13,62 @@ class EventMapperTest extends RepositoryTestBase {
   private static final Instant AT = Instant.parse("2027-01-31T15:59:59.123Z");
 
   private static Event withId(Event e, long id) {
-    return new Event(id, e.accountId(), e.eventType(), e.instanceId(), e.occurredTime(), e.expiredTime(),
-        e.daysBefore(), e.orderId());
+    return new Event(
+        id,
+        e.accountId(),
+        e.eventType(),
+        e.instanceId(),
+        e.occurredTime(),
+        e.expiredTime(),
+        e.daysBefore(),
+        e.orderId());
   }
 
   /** Inserts events of acc-1 and acc-2 interleaved; returns acc-1's in insertion order. */
   private List<Event> insertInterleaved() {
     EventMapper events = mapper(EventMapper.class);
-    List<Event> mine = List.of(
-        new Event(0, "acc-1", EventType.REMINDER, "ins-a0000001", AT, AT.plusSeconds(7 * 86_400), 7, null),
-        new Event(0, "acc-1", EventType.RENEWED, "ins-a0000001", AT.plusMillis(1), AT.plusSeconds(40 * 86_400), 0,
-            "ord-1"),
-        // An account-level event: no instance, no expiry, no order.
-        new Event(0, "acc-1", EventType.RENEW_FLAG_CHANGED, null, AT.plusMillis(2), null, 0, null),
-        new Event(0, "acc-1", EventType.AUTO_RENEW_FAILED, "ins-a0000002", AT.plusMillis(3), AT, 0, null),
-        new Event(0, "acc-1", EventType.ISOLATED, "ins-a0000002", AT.plusMillis(3), AT, 0, null));
-    inTx(() -> {
-      for (Event e : mine) {
-        events.insert(e);
-        events.insert(new Event(0, "acc-2", EventType.TERMINATED, "ins-b0000001", AT, null, 0, null));
-      }
-    });
+    List<Event> mine =
+        List.of(
+            new Event(
+                0,
+                "acc-1",
+                EventType.REMINDER,
+                "ins-a0000001",
+                AT,
+                AT.plusSeconds(7 * 86_400),
+                7,
+                null),
+            new Event(
+                0,
+                "acc-1",
+                EventType.RENEWED,
+                "ins-a0000001",
+                AT.plusMillis(1),
+                AT.plusSeconds(40 * 86_400),
+                0,
+                "ord-1"),
+            // An account-level event: no instance, no expiry, no order.
+            new Event(
+                0, "acc-1", EventType.RENEW_FLAG_CHANGED, null, AT.plusMillis(2), null, 0, null),
+            new Event(
+                0,
+                "acc-1",
+                EventType.AUTO_RENEW_FAILED,
+                "ins-a0000002",
+                AT.plusMillis(3),
+                AT,
+                0,
+                null),
+            new Event(
+                0, "acc-1", EventType.ISOLATED, "ins-a0000002", AT.plusMillis(3), AT, 0, null));
+    inTx(
+        () -> {
+          for (Event e : mine) {
+            events.insert(e);
+            events.insert(
+                new Event(0, "acc-2", EventType.TERMINATED, "ins-b0000001", AT, null, 0, null));
+          }
+        });
     return mine;
   }
 
@@ -88,7 +123,8 @@ class EventMapperTest extends RepositoryTestBase {
     EventMapper events = mapper(EventMapper.class);
     long lastId = inTx(() -> events.after("acc-1", 0, 100)).get(4).eventId();
 
-    Event late = new Event(0, "acc-1", EventType.RELEASED, "ins-a0000002", AT.plusSeconds(1), AT, 0, null);
+    Event late =
+        new Event(0, "acc-1", EventType.RELEASED, "ins-a0000002", AT.plusSeconds(1), AT, 0, null);
     inTx(() -> events.insert(late));
 
     List<Event> fresh = inTx(() -> events.after("acc-1", lastId, 10));

@@ -16,8 +16,10 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   private static final String TOKEN = "7".repeat(64);
   private static final String REQUEST = "f".repeat(64);
 
-  private static IdempotencyRow inProgress(String account, String method, String token, Instant started, Instant expires) {
-    return new IdempotencyRow(account, method, token, REQUEST, "IN_PROGRESS", null, started, expires);
+  private static IdempotencyRow inProgress(
+      String account, String method, String token, Instant started, Instant expires) {
+    return new IdempotencyRow(
+        account, method, token, REQUEST, "IN_PROGRESS", null, started, expires);
   }
 
   private IdempotencyMapper records() {
@@ -54,8 +56,16 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   @Test
   void duplicateKeyIsRecognisedAndKeepsTheFirstRow() {
     inTx(() -> records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES)));
-    IdempotencyRow again = new IdempotencyRow("acc-1", METHOD, TOKEN, "0".repeat(64), "IN_PROGRESS", null,
-        STARTED.plusSeconds(5), EXPIRES.plusSeconds(5));
+    IdempotencyRow again =
+        new IdempotencyRow(
+            "acc-1",
+            METHOD,
+            TOKEN,
+            "0".repeat(64),
+            "IN_PROGRESS",
+            null,
+            STARTED.plusSeconds(5),
+            EXPIRES.plusSeconds(5));
 
     assertThatThrownBy(() -> inTx(() -> records().insert(again)))
         .matches(Transactions::isDuplicateKey, "is recognised as a duplicate key");
@@ -68,11 +78,12 @@ class IdempotencyMapperTest extends RepositoryTestBase {
 
   @Test
   void theSameTokenIsFreeForAnotherAccountOrMethod() {
-    inTx(() -> {
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
-      records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, EXPIRES));
-      records().insert(inProgress("acc-1", "SetAutoRenew", TOKEN, STARTED, EXPIRES));
-    });
+    inTx(
+        () -> {
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
+          records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, EXPIRES));
+          records().insert(inProgress("acc-1", "SetAutoRenew", TOKEN, STARTED, EXPIRES));
+        });
 
     assertThat(count()).isEqualTo(3L);
   }
@@ -123,32 +134,51 @@ class IdempotencyMapperTest extends RepositoryTestBase {
     Instant now = STARTED.plus(Duration.ofMinutes(10));
     Instant newExpiry = now.plus(Duration.ofHours(24));
 
-    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED.plusMillis(1), now, newExpiry)))
+    assertThat(
+            inTx(
+                () ->
+                    records()
+                        .restart("acc-1", METHOD, TOKEN, STARTED.plusMillis(1), now, newExpiry)))
         .isZero();
-    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED.minusMillis(1), now, newExpiry)))
+    assertThat(
+            inTx(
+                () ->
+                    records()
+                        .restart("acc-1", METHOD, TOKEN, STARTED.minusMillis(1), now, newExpiry)))
         .isZero();
     assertThat(find("acc-1", METHOD, TOKEN).startedTime()).isEqualTo(STARTED);
 
-    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED, now, newExpiry))).isEqualTo(1);
+    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED, now, newExpiry)))
+        .isEqualTo(1);
     IdempotencyRow row = find("acc-1", METHOD, TOKEN);
     assertThat(row.startedTime()).isEqualTo(now);
     assertThat(row.expiresTime()).isEqualTo(newExpiry);
     assertThat(row.state()).isEqualTo("IN_PROGRESS");
 
     // A second taker that read the old marker loses.
-    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED, now.plusSeconds(1), newExpiry)))
+    assertThat(
+            inTx(
+                () ->
+                    records()
+                        .restart("acc-1", METHOD, TOKEN, STARTED, now.plusSeconds(1), newExpiry)))
         .isZero();
     assertThat(find("acc-1", METHOD, TOKEN).startedTime()).isEqualTo(now);
   }
 
   @Test
   void restartDoesNotTouchACompletedRow() {
-    inTx(() -> {
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
-      records().complete("acc-1", METHOD, TOKEN, new byte[] {7});
-    });
+    inTx(
+        () -> {
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
+          records().complete("acc-1", METHOD, TOKEN, new byte[] {7});
+        });
 
-    assertThat(inTx(() -> records().restart("acc-1", METHOD, TOKEN, STARTED, STARTED.plusSeconds(60), EXPIRES)))
+    assertThat(
+            inTx(
+                () ->
+                    records()
+                        .restart(
+                            "acc-1", METHOD, TOKEN, STARTED, STARTED.plusSeconds(60), EXPIRES)))
         .isZero();
     assertThat(find("acc-1", METHOD, TOKEN).startedTime()).isEqualTo(STARTED);
   }
@@ -156,11 +186,12 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   @Test
   void deleteInProgressRemovesOnlyAnInProgressRow() {
     String other = "9".repeat(64);
-    inTx(() -> {
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
-      records().insert(inProgress("acc-1", METHOD, other, STARTED, EXPIRES));
-      records().complete("acc-1", METHOD, other, new byte[] {1});
-    });
+    inTx(
+        () -> {
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
+          records().insert(inProgress("acc-1", METHOD, other, STARTED, EXPIRES));
+          records().complete("acc-1", METHOD, other, new byte[] {1});
+        });
 
     assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, other, STARTED))).isZero();
     assertThat(find("acc-1", METHOD, other)).isNotNull();
@@ -168,8 +199,11 @@ class IdempotencyMapperTest extends RepositoryTestBase {
 
     assertThat(inTx(() -> records().deleteInProgress("acc-2", METHOD, TOKEN, STARTED))).isZero();
     // A marker taken over by a later attempt (another start time) is not ours to delete.
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED.plusMillis(1)))).isZero();
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED))).isEqualTo(1);
+    assertThat(
+            inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED.plusMillis(1))))
+        .isZero();
+    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED)))
+        .isEqualTo(1);
     assertThat(find("acc-1", METHOD, TOKEN)).isNull();
     assertThat(count()).isEqualTo(1L);
   }
@@ -177,13 +211,15 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   @Test
   void deleteExpiredRemovesTheKeyOnlyOnceItExpired() {
     String other = "9".repeat(64);
-    inTx(() -> {
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
-      records().insert(inProgress("acc-1", METHOD, other, STARTED, STARTED.plusSeconds(1)));
-      records().complete("acc-1", METHOD, TOKEN, new byte[] {1});
-    });
+    inTx(
+        () -> {
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
+          records().insert(inProgress("acc-1", METHOD, other, STARTED, STARTED.plusSeconds(1)));
+          records().complete("acc-1", METHOD, TOKEN, new byte[] {1});
+        });
 
-    assertThat(inTx(() -> records().deleteExpired("acc-1", METHOD, TOKEN, EXPIRES.minusMillis(1)))).isZero();
+    assertThat(inTx(() -> records().deleteExpired("acc-1", METHOD, TOKEN, EXPIRES.minusMillis(1))))
+        .isZero();
     assertThat(find("acc-1", METHOD, TOKEN)).isNotNull();
     // Expiry is inclusive: at the instant itself the key is gone. Completed keys expire too.
     assertThat(inTx(() -> records().deleteExpired("acc-1", METHOD, TOKEN, EXPIRES))).isEqualTo(1);
@@ -195,14 +231,19 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   @Test
   void purgeExpiredDeletesAtMostLimitExpiredRows() {
     Instant now = EXPIRES;
-    inTx(() -> {
-      for (int i = 0; i < 5; i++) {
-        records().insert(inProgress("acc-1", METHOD, "%064d".formatted(i), STARTED, now.minusSeconds(i + 1)));
-      }
-      records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, now)); // expires exactly now
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, now.plusMillis(1)));
-      records().insert(inProgress("acc-3", METHOD, TOKEN, STARTED, now.plus(Duration.ofDays(1))));
-    });
+    inTx(
+        () -> {
+          for (int i = 0; i < 5; i++) {
+            records()
+                .insert(
+                    inProgress(
+                        "acc-1", METHOD, "%064d".formatted(i), STARTED, now.minusSeconds(i + 1)));
+          }
+          records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, now)); // expires exactly now
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, now.plusMillis(1)));
+          records()
+              .insert(inProgress("acc-3", METHOD, TOKEN, STARTED, now.plus(Duration.ofDays(1))));
+        });
     assertThat(count()).isEqualTo(8L);
 
     assertThat(inTx(() -> records().purgeExpired(now, 4))).isEqualTo(4);
@@ -217,10 +258,11 @@ class IdempotencyMapperTest extends RepositoryTestBase {
 
   @Test
   void purgeExpiredWithLimitOne() {
-    inTx(() -> {
-      records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, STARTED));
-      records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, STARTED));
-    });
+    inTx(
+        () -> {
+          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, STARTED));
+          records().insert(inProgress("acc-2", METHOD, TOKEN, STARTED, STARTED));
+        });
 
     assertThat(inTx(() -> records().purgeExpired(EXPIRES, 1))).isEqualTo(1);
     assertThat(count()).isEqualTo(1L);

@@ -27,38 +27,82 @@ class InstanceMapperTest extends RepositoryTestBase {
   private static final Instant T3 = Instant.parse("2026-05-31T16:00:00.250Z");
 
   // Account acc-1, inserted out of id order on purpose.
-  private static final Instance RUN_MANUAL = prepaid("ins-a0000001", "acc-1", RUNNING, T1, NOTIFY_AND_MANUAL_RENEW);
-  private static final Instance RUN_AUTO = prepaid("ins-a0000002", "acc-1", RUNNING, T2, NOTIFY_AND_AUTO_RENEW);
-  private static final Instance ISOLATED_MANUAL = isolated(prepaid("ins-a0000003", "acc-1", ISOLATED, CREATED.plusSeconds(1), NOTIFY_AND_MANUAL_RENEW));
-  private static final Instance RELEASED_DISABLED = prepaid("ins-a0000004", "acc-1", RELEASED, T1, DISABLE_NOTIFY_AND_MANUAL_RENEW);
+  private static final Instance RUN_MANUAL =
+      prepaid("ins-a0000001", "acc-1", RUNNING, T1, NOTIFY_AND_MANUAL_RENEW);
+  private static final Instance RUN_AUTO =
+      prepaid("ins-a0000002", "acc-1", RUNNING, T2, NOTIFY_AND_AUTO_RENEW);
+  private static final Instance ISOLATED_MANUAL =
+      isolated(
+          prepaid(
+              "ins-a0000003", "acc-1", ISOLATED, CREATED.plusSeconds(1), NOTIFY_AND_MANUAL_RENEW));
+  private static final Instance RELEASED_DISABLED =
+      prepaid("ins-a0000004", "acc-1", RELEASED, T1, DISABLE_NOTIFY_AND_MANUAL_RENEW);
   private static final Instance POSTPAID_RUNNING = postpaid("ins-a0000005", "acc-1", RUNNING);
-  private static final Instance RUN_AUTO_LATE = prepaid("ins-a0000006", "acc-1", RUNNING, T3, NOTIFY_AND_AUTO_RENEW);
+  private static final Instance RUN_AUTO_LATE =
+      prepaid("ins-a0000006", "acc-1", RUNNING, T3, NOTIFY_AND_AUTO_RENEW);
   private static final Instance POSTPAID_RELEASED = postpaid("ins-a0000007", "acc-1", RELEASED);
-  private static final List<Instance> ACC1 = List.of(RUN_MANUAL, RUN_AUTO, ISOLATED_MANUAL, RELEASED_DISABLED,
-      POSTPAID_RUNNING, RUN_AUTO_LATE, POSTPAID_RELEASED);
+  private static final List<Instance> ACC1 =
+      List.of(
+          RUN_MANUAL,
+          RUN_AUTO,
+          ISOLATED_MANUAL,
+          RELEASED_DISABLED,
+          POSTPAID_RUNNING,
+          RUN_AUTO_LATE,
+          POSTPAID_RELEASED);
 
   // Account acc-2: ids sort before, between and after acc-1's.
-  private static final Instance OTHER_FIRST = prepaid("ins-a0000000", "acc-2", RUNNING, T1, NOTIFY_AND_AUTO_RENEW);
-  private static final Instance OTHER_MIDDLE = prepaid("ins-a0000003x", "acc-2", RUNNING, T1, NOTIFY_AND_AUTO_RENEW);
+  private static final Instance OTHER_FIRST =
+      prepaid("ins-a0000000", "acc-2", RUNNING, T1, NOTIFY_AND_AUTO_RENEW);
+  private static final Instance OTHER_MIDDLE =
+      prepaid("ins-a0000003x", "acc-2", RUNNING, T1, NOTIFY_AND_AUTO_RENEW);
   private static final Instance OTHER_LAST = postpaid("ins-a0000009", "acc-2", RUNNING);
 
-  private static Instance prepaid(String id, String account, InstanceState state, Instant expired, RenewFlag flag) {
-    return new Instance(id, account, "S5.SMALL2", PREPAID, state, CREATED, expired, 31, null, null, flag, 1, 5, 1);
+  private static Instance prepaid(
+      String id, String account, InstanceState state, Instant expired, RenewFlag flag) {
+    return new Instance(
+        id, account, "S5.SMALL2", PREPAID, state, CREATED, expired, 31, null, null, flag, 1, 5, 1);
   }
 
   private static Instance postpaid(String id, String account, InstanceState state) {
-    return new Instance(id, account, "S5.MEDIUM4", POSTPAID_BY_HOUR, state, CREATED, null, null, null,
-        state == RELEASED ? CREATED.plusSeconds(60) : null, NOTIFY_AND_MANUAL_RENEW, 1, 1, 1);
+    return new Instance(
+        id,
+        account,
+        "S5.MEDIUM4",
+        POSTPAID_BY_HOUR,
+        state,
+        CREATED,
+        null,
+        null,
+        null,
+        state == RELEASED ? CREATED.plusSeconds(60) : null,
+        NOTIFY_AND_MANUAL_RENEW,
+        1,
+        1,
+        1);
   }
 
   private static Instance isolated(Instance i) {
     return withState(i, ISOLATED, i.expiredTime(), i.version());
   }
 
-  private static Instance withState(Instance i, InstanceState state, Instant expired, long version) {
-    return new Instance(i.instanceId(), i.accountId(), i.instanceType(), i.chargeType(), state, i.createdTime(),
-        expired, i.expiryAnchorDay(), state == ISOLATED ? expired : null, null, i.renewFlag(),
-        i.autoRenewPeriodMonths(), i.bandwidthMbps(), version);
+  private static Instance withState(
+      Instance i, InstanceState state, Instant expired, long version) {
+    return new Instance(
+        i.instanceId(),
+        i.accountId(),
+        i.instanceType(),
+        i.chargeType(),
+        state,
+        i.createdTime(),
+        expired,
+        i.expiryAnchorDay(),
+        state == ISOLATED ? expired : null,
+        null,
+        i.renewFlag(),
+        i.autoRenewPeriodMonths(),
+        i.bandwidthMbps(),
+        version);
   }
 
   private void insertAll() {
@@ -72,7 +116,11 @@ class InstanceMapperTest extends RepositoryTestBase {
   }
 
   private List<Instance> search(
-      List<String> ids, List<InstanceState> states, ChargeType chargeType, RenewFlag flag, Instant before) {
+      List<String> ids,
+      List<InstanceState> states,
+      ChargeType chargeType,
+      RenewFlag flag,
+      Instant before) {
     InstanceQuery q = new InstanceQuery("acc-1", ids, states, chargeType, flag, before, null, 100);
     return inTx(() -> mapper(InstanceMapper.class).search(q));
   }
@@ -81,8 +129,14 @@ class InstanceMapperTest extends RepositoryTestBase {
   void findByIdsReturnsTheAccountsRowsInIdOrder() {
     insertAll();
     InstanceMapper instances = mapper(InstanceMapper.class);
-    List<String> ids = List.of("ins-a0000006", "ins-a0000001", OTHER_FIRST.instanceId(),
-        "ins-a0000003", "ins-nothere", OTHER_MIDDLE.instanceId());
+    List<String> ids =
+        List.of(
+            "ins-a0000006",
+            "ins-a0000001",
+            OTHER_FIRST.instanceId(),
+            "ins-a0000003",
+            "ins-nothere",
+            OTHER_MIDDLE.instanceId());
 
     assertThat(inTx(() -> instances.findByIds("acc-1", ids)))
         .containsExactly(RUN_MANUAL, ISOLATED_MANUAL, RUN_AUTO_LATE);
@@ -120,18 +174,34 @@ class InstanceMapperTest extends RepositoryTestBase {
 
     assertThatThrownBy(() -> inTx(() -> instances.insert(clash)))
         .matches(Transactions::isDuplicateKey, "is a duplicate key");
-    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(RUN_MANUAL.instanceId())))).containsExactly(RUN_MANUAL);
+    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(RUN_MANUAL.instanceId()))))
+        .containsExactly(RUN_MANUAL);
   }
 
   @Test
   void updateSucceedsOnlyFromThePreviousVersion() {
     insertAll();
     InstanceMapper instances = mapper(InstanceMapper.class);
-    Instance renewed = new Instance(RUN_MANUAL.instanceId(), RUN_MANUAL.accountId(), RUN_MANUAL.instanceType(),
-        PREPAID, RUNNING, CREATED, T3, 30, null, null, NOTIFY_AND_AUTO_RENEW, 12, 100, 2);
+    Instance renewed =
+        new Instance(
+            RUN_MANUAL.instanceId(),
+            RUN_MANUAL.accountId(),
+            RUN_MANUAL.instanceType(),
+            PREPAID,
+            RUNNING,
+            CREATED,
+            T3,
+            30,
+            null,
+            null,
+            NOTIFY_AND_AUTO_RENEW,
+            12,
+            100,
+            2);
 
     assertThat(inTx(() -> instances.update(renewed))).isEqualTo(1);
-    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId())))).containsExactly(renewed);
+    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId()))))
+        .containsExactly(renewed);
 
     // A writer that also read version 1 now loses: nothing changes.
     Instance stale = withState(RUN_MANUAL, ISOLATED, T1, 2);
@@ -139,25 +209,43 @@ class InstanceMapperTest extends RepositoryTestBase {
     // Skipping a version does not work either.
     Instance skipping = withState(RUN_MANUAL, ISOLATED, T1, 4);
     assertThat(inTx(() -> instances.update(skipping))).isZero();
-    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId())))).containsExactly(renewed);
+    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId()))))
+        .containsExactly(renewed);
 
     Instance next = withState(renewed, ISOLATED, T3, 3);
     assertThat(inTx(() -> instances.update(next))).isEqualTo(1);
-    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId())))).containsExactly(next);
+    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(renewed.instanceId()))))
+        .containsExactly(next);
     // Other rows are untouched.
-    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(RUN_AUTO.instanceId())))).containsExactly(RUN_AUTO);
+    assertThat(inTx(() -> instances.findByIds("acc-1", List.of(RUN_AUTO.instanceId()))))
+        .containsExactly(RUN_AUTO);
   }
 
   @Test
   void updateLeavesImmutableColumnsAlone() {
     insertAll();
     InstanceMapper instances = mapper(InstanceMapper.class);
-    Instance tampered = new Instance(RUN_MANUAL.instanceId(), "acc-2", "S5.LARGE8", POSTPAID_BY_HOUR, RUNNING,
-        Instant.EPOCH, T2, 30, null, null, NOTIFY_AND_MANUAL_RENEW, 1, 5, 2);
+    Instance tampered =
+        new Instance(
+            RUN_MANUAL.instanceId(),
+            "acc-2",
+            "S5.LARGE8",
+            POSTPAID_BY_HOUR,
+            RUNNING,
+            Instant.EPOCH,
+            T2,
+            30,
+            null,
+            null,
+            NOTIFY_AND_MANUAL_RENEW,
+            1,
+            5,
+            2);
 
     assertThat(inTx(() -> instances.update(tampered))).isEqualTo(1);
 
-    Instance read = inTx(() -> instances.findByIds("acc-1", List.of(RUN_MANUAL.instanceId()))).get(0);
+    Instance read =
+        inTx(() -> instances.findByIds("acc-1", List.of(RUN_MANUAL.instanceId()))).get(0);
     assertThat(read.accountId()).isEqualTo("acc-1");
     assertThat(read.instanceType()).isEqualTo("S5.SMALL2");
     assertThat(read.chargeType()).isEqualTo(PREPAID);
@@ -178,8 +266,13 @@ class InstanceMapperTest extends RepositoryTestBase {
   void searchByIds() {
     insertAll();
 
-    assertThat(search(List.of("ins-a0000007", "ins-a0000002", OTHER_FIRST.instanceId(), "ins-zzzzzzzz"),
-        null, null, null, null))
+    assertThat(
+            search(
+                List.of("ins-a0000007", "ins-a0000002", OTHER_FIRST.instanceId(), "ins-zzzzzzzz"),
+                null,
+                null,
+                null,
+                null))
         .containsExactly(RUN_AUTO, POSTPAID_RELEASED);
   }
 
@@ -197,7 +290,8 @@ class InstanceMapperTest extends RepositoryTestBase {
   void searchByChargeType() {
     insertAll();
 
-    assertThat(search(null, null, POSTPAID_BY_HOUR, null, null)).containsExactly(POSTPAID_RUNNING, POSTPAID_RELEASED);
+    assertThat(search(null, null, POSTPAID_BY_HOUR, null, null))
+        .containsExactly(POSTPAID_RUNNING, POSTPAID_RELEASED);
     assertThat(search(null, null, PREPAID, null, null))
         .containsExactly(RUN_MANUAL, RUN_AUTO, ISOLATED_MANUAL, RELEASED_DISABLED, RUN_AUTO_LATE);
   }
@@ -206,8 +300,10 @@ class InstanceMapperTest extends RepositoryTestBase {
   void searchByRenewFlag() {
     insertAll();
 
-    assertThat(search(null, null, null, NOTIFY_AND_AUTO_RENEW, null)).containsExactly(RUN_AUTO, RUN_AUTO_LATE);
-    assertThat(search(null, null, null, DISABLE_NOTIFY_AND_MANUAL_RENEW, null)).containsExactly(RELEASED_DISABLED);
+    assertThat(search(null, null, null, NOTIFY_AND_AUTO_RENEW, null))
+        .containsExactly(RUN_AUTO, RUN_AUTO_LATE);
+    assertThat(search(null, null, null, DISABLE_NOTIFY_AND_MANUAL_RENEW, null))
+        .containsExactly(RELEASED_DISABLED);
   }
 
   @Test
@@ -226,8 +322,15 @@ class InstanceMapperTest extends RepositoryTestBase {
   void searchCombinesFilters() {
     insertAll();
 
-    assertThat(search(null, List.of(RUNNING), PREPAID, NOTIFY_AND_AUTO_RENEW, T3)).containsExactly(RUN_AUTO);
-    assertThat(search(List.of("ins-a0000001", "ins-a0000006"), List.of(RUNNING), null, NOTIFY_AND_AUTO_RENEW, null))
+    assertThat(search(null, List.of(RUNNING), PREPAID, NOTIFY_AND_AUTO_RENEW, T3))
+        .containsExactly(RUN_AUTO);
+    assertThat(
+            search(
+                List.of("ins-a0000001", "ins-a0000006"),
+                List.of(RUNNING),
+                null,
+                NOTIFY_AND_AUTO_RENEW,
+                null))
         .containsExactly(RUN_AUTO_LATE);
   }
 
@@ -262,15 +365,25 @@ class InstanceMapperTest extends RepositoryTestBase {
     InstanceMapper instances = mapper(InstanceMapper.class);
     List<InstanceState> running = List.of(RUNNING);
 
-    List<Instance> first = inTx(() -> instances.search(
-        new InstanceQuery("acc-1", null, running, null, null, null, null, 3)));
+    List<Instance> first =
+        inTx(
+            () ->
+                instances.search(
+                    new InstanceQuery("acc-1", null, running, null, null, null, null, 3)));
     assertThat(first).containsExactly(RUN_MANUAL, RUN_AUTO, POSTPAID_RUNNING);
-    List<Instance> second = inTx(() -> instances.search(
-        new InstanceQuery("acc-1", null, running, null, null, null, "ins-a0000005", 3)));
+    List<Instance> second =
+        inTx(
+            () ->
+                instances.search(
+                    new InstanceQuery(
+                        "acc-1", null, running, null, null, null, "ins-a0000005", 3)));
     assertThat(second).containsExactly(RUN_AUTO_LATE);
     // A cursor that is not an existing id still works: it is just a position.
-    List<Instance> fromGap = inTx(() -> instances.search(
-        new InstanceQuery("acc-1", null, null, null, null, null, "ins-a0000003a", 2)));
+    List<Instance> fromGap =
+        inTx(
+            () ->
+                instances.search(
+                    new InstanceQuery("acc-1", null, null, null, null, null, "ins-a0000003a", 2)));
     assertThat(fromGap).containsExactly(RELEASED_DISABLED, POSTPAID_RUNNING);
   }
 
@@ -279,12 +392,25 @@ class InstanceMapperTest extends RepositoryTestBase {
     insertAll();
     InstanceMapper instances = mapper(InstanceMapper.class);
 
-    List<Instance> acc2 = inTx(() -> instances.search(new InstanceQuery("acc-2",
-        List.of(RUN_MANUAL.instanceId(), OTHER_LAST.instanceId()), null, null, null, null, null, 10)));
+    List<Instance> acc2 =
+        inTx(
+            () ->
+                instances.search(
+                    new InstanceQuery(
+                        "acc-2",
+                        List.of(RUN_MANUAL.instanceId(), OTHER_LAST.instanceId()),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        10)));
     assertThat(acc2).containsExactly(OTHER_LAST);
-    List<Instance> allAcc2 = inTx(() -> instances.search(
-        new InstanceQuery("acc-2", null, null, null, null, null, null, 10)));
+    List<Instance> allAcc2 =
+        inTx(
+            () ->
+                instances.search(
+                    new InstanceQuery("acc-2", null, null, null, null, null, null, 10)));
     assertThat(allAcc2).containsExactly(OTHER_FIRST, OTHER_MIDDLE, OTHER_LAST);
   }
-
 }

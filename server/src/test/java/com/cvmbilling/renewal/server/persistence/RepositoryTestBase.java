@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every subclass runs all its tests once on H2 and once on MariaDB, each test on a fresh,
- * migrated database with the production stack: Hikari pool, Flyway, mybatis-guice.
+ * Every subclass runs all its tests once on H2 and once on MariaDB, each test on a fresh, migrated
+ * database with the production stack: Hikari pool, Flyway, mybatis-guice.
  */
 @ParameterizedClass(name = "[{0}]")
 @EnumSource(Kind.class)
@@ -106,7 +106,12 @@ abstract class RepositoryTestBase {
   }
 
   static Account account(String id, long balanceFen) {
-    return new Account(id, "Account " + id, balanceFen, "Asia/Shanghai", Instant.parse("2026-01-01T00:00:00.001Z"));
+    return new Account(
+        id,
+        "Account " + id,
+        balanceFen,
+        "Asia/Shanghai",
+        Instant.parse("2026-01-01T00:00:00.001Z"));
   }
 
   /** Inserts an account in its own transaction. */

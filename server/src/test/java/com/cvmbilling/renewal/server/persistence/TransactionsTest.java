@@ -23,8 +23,21 @@ class TransactionsTest extends RepositoryTestBase {
   private static final Instant AT = Instant.parse("2027-01-31T15:59:59.123Z");
 
   private static Instance instance(String id, String account) {
-    return new Instance(id, account, "S5.SMALL2", ChargeType.PREPAID, InstanceState.RUNNING, AT,
-        AT.plusSeconds(86_400), 1, null, null, RenewFlag.NOTIFY_AND_MANUAL_RENEW, 1, 1, 1);
+    return new Instance(
+        id,
+        account,
+        "S5.SMALL2",
+        ChargeType.PREPAID,
+        InstanceState.RUNNING,
+        AT,
+        AT.plusSeconds(86_400),
+        1,
+        null,
+        null,
+        RenewFlag.NOTIFY_AND_MANUAL_RENEW,
+        1,
+        1,
+        1);
   }
 
   private long rows(String table) {
@@ -40,20 +53,51 @@ class TransactionsTest extends RepositoryTestBase {
     insertAccount("acc-1", 10_000);
     IllegalStateException boom = new IllegalStateException("boom");
 
-    assertThatThrownBy(() -> inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-2", 500));
-      assertThat(mapper(AccountMapper.class).debit("acc-1", 4_000)).isEqualTo(1);
-      mapper(InstanceMapper.class).insert(instance("ins-a0000001", "acc-1"));
-      mapper(BillingRecordMapper.class).insert(
-          new BillingRecord(0, "acc-1", "ord-1", BillingRecordType.RENEW, -4_000, 6_000, "ins-a0000001", AT));
-      mapper(EventMapper.class).insert(
-          new Event(0, "acc-1", EventType.RENEWED, "ins-a0000001", AT, AT, 0, "ord-1"));
-      mapper(IdempotencyMapper.class).insert(
-          new IdempotencyRow("acc-1", "RenewInstances", "a".repeat(64), "b".repeat(64), "IN_PROGRESS", null, AT, AT));
-      // Inside the transaction the writes are visible...
-      assertThat(mapper(AccountMapper.class).balance("acc-1")).isEqualTo(6_000L);
-      throw boom;
-    })).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      mapper(AccountMapper.class).insert(account("acc-2", 500));
+                      assertThat(mapper(AccountMapper.class).debit("acc-1", 4_000)).isEqualTo(1);
+                      mapper(InstanceMapper.class).insert(instance("ins-a0000001", "acc-1"));
+                      mapper(BillingRecordMapper.class)
+                          .insert(
+                              new BillingRecord(
+                                  0,
+                                  "acc-1",
+                                  "ord-1",
+                                  BillingRecordType.RENEW,
+                                  -4_000,
+                                  6_000,
+                                  "ins-a0000001",
+                                  AT));
+                      mapper(EventMapper.class)
+                          .insert(
+                              new Event(
+                                  0,
+                                  "acc-1",
+                                  EventType.RENEWED,
+                                  "ins-a0000001",
+                                  AT,
+                                  AT,
+                                  0,
+                                  "ord-1"));
+                      mapper(IdempotencyMapper.class)
+                          .insert(
+                              new IdempotencyRow(
+                                  "acc-1",
+                                  "RenewInstances",
+                                  "a".repeat(64),
+                                  "b".repeat(64),
+                                  "IN_PROGRESS",
+                                  null,
+                                  AT,
+                                  AT));
+                      // Inside the transaction the writes are visible...
+                      assertThat(mapper(AccountMapper.class).balance("acc-1")).isEqualTo(6_000L);
+                      throw boom;
+                    }))
+        .isSameAs(boom);
 
     // ...after the rollback none of them is.
     assertThat(balance("acc-1")).isEqualTo(10_000L);
@@ -68,11 +112,16 @@ class TransactionsTest extends RepositoryTestBase {
   void aFailedStatementRollsBackTheEarlierWritesToo() {
     insertAccount("acc-1", 10_000);
 
-    assertThatThrownBy(() -> inTx(() -> {
-      assertThat(mapper(AccountMapper.class).debit("acc-1", 1_000)).isEqualTo(1);
-      mapper(InstanceMapper.class).insert(instance("ins-a0000001", "acc-1"));
-      mapper(InstanceMapper.class).insert(instance("ins-a0000001", "acc-1")); // duplicate key
-    })).matches(Transactions::isDuplicateKey, "is a duplicate key");
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      assertThat(mapper(AccountMapper.class).debit("acc-1", 1_000)).isEqualTo(1);
+                      mapper(InstanceMapper.class).insert(instance("ins-a0000001", "acc-1"));
+                      mapper(InstanceMapper.class)
+                          .insert(instance("ins-a0000001", "acc-1")); // duplicate key
+                    }))
+        .matches(Transactions::isDuplicateKey, "is a duplicate key");
 
     assertThat(balance("acc-1")).isEqualTo(10_000L);
     assertThat(rows("instance")).isZero();
@@ -80,54 +129,70 @@ class TransactionsTest extends RepositoryTestBase {
 
   @Test
   void apiExceptionsPassThroughUnchanged() {
-    ApiException notFound = ApiException.of(ErrorReason.ACCOUNT_NOT_FOUND, "no such account").build();
+    ApiException notFound =
+        ApiException.of(ErrorReason.ACCOUNT_NOT_FOUND, "no such account").build();
 
-    assertThatThrownBy(() -> inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1));
-      throw notFound;
-    })).isSameAs(notFound);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      mapper(AccountMapper.class).insert(account("acc-1", 1));
+                      throw notFound;
+                    }))
+        .isSameAs(notFound);
     assertThat(rows("account")).isZero();
   }
 
   @Test
   void writesBecomeVisibleToOtherConnectionsOnlyAtCommit() {
-    inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1));
-      assertThat(rows("account")).as("uncommitted, seen from another connection").isZero();
-    });
+    inTx(
+        () -> {
+          mapper(AccountMapper.class).insert(account("acc-1", 1));
+          assertThat(rows("account")).as("uncommitted, seen from another connection").isZero();
+        });
 
     assertThat(rows("account")).isEqualTo(1L);
   }
 
   @Test
   void nestedCallsJoinTheOuterTransaction() {
-    assertThatThrownBy(() -> inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1_000));
-      String inner = inTx(() -> {
-        // The inner call sees the outer, uncommitted write: same connection.
-        assertThat(mapper(AccountMapper.class).find("acc-1")).isNotNull();
-        mapper(AccountMapper.class).insert(account("acc-2", 2_000));
-        assertThat(mapper(AccountMapper.class).debit("acc-1", 400)).isEqualTo(1);
-        return "inner done";
-      });
-      assertThat(inner).isEqualTo("inner done");
-      // The inner call returning did not commit anything.
-      assertThat(rows("account")).isZero();
-      throw new IllegalStateException("outer fails after the inner call returned");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      mapper(AccountMapper.class).insert(account("acc-1", 1_000));
+                      String inner =
+                          inTx(
+                              () -> {
+                                // The inner call sees the outer, uncommitted write: same
+                                // connection.
+                                assertThat(mapper(AccountMapper.class).find("acc-1")).isNotNull();
+                                mapper(AccountMapper.class).insert(account("acc-2", 2_000));
+                                assertThat(mapper(AccountMapper.class).debit("acc-1", 400))
+                                    .isEqualTo(1);
+                                return "inner done";
+                              });
+                      assertThat(inner).isEqualTo("inner done");
+                      // The inner call returning did not commit anything.
+                      assertThat(rows("account")).isZero();
+                      throw new IllegalStateException("outer fails after the inner call returned");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
 
     assertThat(rows("account")).isZero();
   }
 
   @Test
   void nestedCallsCommitWithTheOuterTransaction() {
-    inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1_000));
-      inTx(() -> {
-        mapper(AccountMapper.class).insert(account("acc-2", 2_000));
-      });
-      assertThat(mapper(AccountMapper.class).debit("acc-2", 500)).isEqualTo(1);
-    });
+    inTx(
+        () -> {
+          mapper(AccountMapper.class).insert(account("acc-1", 1_000));
+          inTx(
+              () -> {
+                mapper(AccountMapper.class).insert(account("acc-2", 2_000));
+              });
+          assertThat(mapper(AccountMapper.class).debit("acc-2", 500)).isEqualTo(1);
+        });
 
     assertThat(balance("acc-1")).isEqualTo(1_000L);
     assertThat(balance("acc-2")).isEqualTo(1_500L);
@@ -137,23 +202,32 @@ class TransactionsTest extends RepositoryTestBase {
   void anInnerExceptionPropagatesAndRollsBackTheOuterWork() {
     IllegalArgumentException inner = new IllegalArgumentException("inner");
 
-    assertThatThrownBy(() -> inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1_000));
-      inTx(() -> {
-        mapper(AccountMapper.class).insert(account("acc-2", 2_000));
-        throw inner;
-      });
-    })).isSameAs(inner);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      mapper(AccountMapper.class).insert(account("acc-1", 1_000));
+                      inTx(
+                          () -> {
+                            mapper(AccountMapper.class).insert(account("acc-2", 2_000));
+                            throw inner;
+                          });
+                    }))
+        .isSameAs(inner);
 
     assertThat(rows("account")).isZero();
   }
 
   @Test
   void theNextTransactionOnTheThreadStartsCleanAfterAFailure() {
-    assertThatThrownBy(() -> inTx(() -> {
-      mapper(AccountMapper.class).insert(account("acc-1", 1));
-      throw new IllegalStateException();
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      mapper(AccountMapper.class).insert(account("acc-1", 1));
+                      throw new IllegalStateException();
+                    }))
+        .isInstanceOf(IllegalStateException.class);
 
     inTx(() -> mapper(AccountMapper.class).insert(account("acc-2", 2)));
 
@@ -165,10 +239,15 @@ class TransactionsTest extends RepositoryTestBase {
   void theCheckConstraintRejectsADirectNegativeBalance() {
     insertAccount("acc-1", 100);
 
-    assertThatThrownBy(() -> rawUpdate("UPDATE account SET balance_fen = -1 WHERE account_id = ?", "acc-1"))
+    assertThatThrownBy(
+            () -> rawUpdate("UPDATE account SET balance_fen = -1 WHERE account_id = ?", "acc-1"))
         .isInstanceOf(SQLException.class);
-    assertThatThrownBy(() -> rawUpdate("UPDATE account SET balance_fen = balance_fen - 101 WHERE account_id = ?",
-        "acc-1")).isInstanceOf(SQLException.class);
+    assertThatThrownBy(
+            () ->
+                rawUpdate(
+                    "UPDATE account SET balance_fen = balance_fen - 101 WHERE account_id = ?",
+                    "acc-1"))
+        .isInstanceOf(SQLException.class);
     assertThat(balance("acc-1")).isEqualTo(100L);
   }
 
@@ -177,10 +256,14 @@ class TransactionsTest extends RepositoryTestBase {
     insertAccount("acc-1", 100);
 
     // credit() has no guard of its own: a negative "credit" is stopped only by the constraint.
-    assertThatThrownBy(() -> inTx(() -> {
-      assertThat(mapper(AccountMapper.class).debit("acc-1", 50)).isEqualTo(1);
-      mapper(AccountMapper.class).credit("acc-1", -51);
-    })).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      assertThat(mapper(AccountMapper.class).debit("acc-1", 50)).isEqualTo(1);
+                      mapper(AccountMapper.class).credit("acc-1", -51);
+                    }))
+        .isInstanceOf(RuntimeException.class);
     assertThatThrownBy(() -> inTx(() -> mapper(AccountMapper.class).insert(account("acc-2", -1))))
         .isInstanceOf(RuntimeException.class);
 

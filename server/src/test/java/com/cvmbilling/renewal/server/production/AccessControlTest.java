@@ -63,9 +63,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who may call what: every RPC refuses a missing or bad key, tenant keys cannot call the admin
- * API, another tenant's instance looks exactly like an unknown one, health and reflection need
- * no key, and keys are stored hashed and never logged.
+ * Who may call what: every RPC refuses a missing or bad key, tenant keys cannot call the admin API,
+ * another tenant's instance looks exactly like an unknown one, health and reflection need no key,
+ * and keys are stored hashed and never logged.
  */
 class AccessControlTest {
   private static TestDatabases.TestDatabase db;
@@ -97,7 +97,8 @@ class AccessControlTest {
     return md;
   }
 
-  private static void assertReason(RawCalls.Result r, Status.Code code, String reason, String what) throws Exception {
+  private static void assertReason(RawCalls.Result r, Status.Code code, String reason, String what)
+      throws Exception {
     assertThat(r.code()).as("%s: %s", what, r.status()).isEqualTo(code);
     com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(r.status(), r.trailers());
     assertThat(details).as("%s: google.rpc.Status", what).isNotNull();
@@ -117,62 +118,103 @@ class AccessControlTest {
     assertThat(methods).hasSize(12 + 4 + 2);
     for (MethodDescriptor<?, ?> m : methods) {
       String name = m.getFullMethodName();
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], authorization(null)),
-          Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS", name + " without a key");
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], authorization("Bearer rk_not_a_key_00000000000000")),
-          Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS", name + " with an unknown key");
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], authorization("Basic " + alice.apiKey())),
-          Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS", name + " with a non-Bearer scheme");
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], authorization("Bearer ")),
-          Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS", name + " with an empty key");
+      assertReason(
+          RawCalls.call(server.channel(), m, new byte[0], authorization(null)),
+          Status.Code.UNAUTHENTICATED,
+          "MISSING_CREDENTIALS",
+          name + " without a key");
+      assertReason(
+          RawCalls.call(
+              server.channel(),
+              m,
+              new byte[0],
+              authorization("Bearer rk_not_a_key_00000000000000")),
+          Status.Code.UNAUTHENTICATED,
+          "INVALID_CREDENTIALS",
+          name + " with an unknown key");
+      assertReason(
+          RawCalls.call(server.channel(), m, new byte[0], authorization("Basic " + alice.apiKey())),
+          Status.Code.UNAUTHENTICATED,
+          "INVALID_CREDENTIALS",
+          name + " with a non-Bearer scheme");
+      assertReason(
+          RawCalls.call(server.channel(), m, new byte[0], authorization("Bearer ")),
+          Status.Code.UNAUTHENTICATED,
+          "INVALID_CREDENTIALS",
+          name + " with an empty key");
     }
   }
 
   @Test
   void tenantKeysCannotCallTheAdminApiAndAdminKeysCannotActAsATenant() throws Exception {
-    List<MethodDescriptor<?, ?>> admin = new ArrayList<>(AdminServiceGrpc.getServiceDescriptor().getMethods());
+    List<MethodDescriptor<?, ?>> admin =
+        new ArrayList<>(AdminServiceGrpc.getServiceDescriptor().getMethods());
     admin.addAll(TestClockServiceGrpc.getServiceDescriptor().getMethods());
     for (MethodDescriptor<?, ?> m : admin) {
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], TestServer.bearer(alice.apiKey())),
-          Status.Code.PERMISSION_DENIED, "ADMIN_REQUIRED", m.getFullMethodName() + " with a tenant key");
+      assertReason(
+          RawCalls.call(server.channel(), m, new byte[0], TestServer.bearer(alice.apiKey())),
+          Status.Code.PERMISSION_DENIED,
+          "ADMIN_REQUIRED",
+          m.getFullMethodName() + " with a tenant key");
     }
     for (MethodDescriptor<?, ?> m : RenewalServiceGrpc.getServiceDescriptor().getMethods()) {
-      assertReason(RawCalls.call(server.channel(), m, new byte[0], TestServer.bearer(TcpTestServer.ADMIN_KEY)),
-          Status.Code.PERMISSION_DENIED, "TENANT_KEY_REQUIRED", m.getFullMethodName() + " with an admin key");
+      assertReason(
+          RawCalls.call(
+              server.channel(), m, new byte[0], TestServer.bearer(TcpTestServer.ADMIN_KEY)),
+          Status.Code.PERMISSION_DENIED,
+          "TENANT_KEY_REQUIRED",
+          m.getFullMethodName() + " with an admin key");
     }
   }
 
   @Test
   void healthAndReflectionAreTheOnlyServicesWithoutAKey() throws Exception {
-    assertThat(HealthGrpc.newBlockingStub(server.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            HealthGrpc.newBlockingStub(server.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(server.channel())
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override
-          public void onNext(ServerReflectionResponse value) {
-            answer.complete(value);
-          }
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(server.channel())
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse value) {
+                    answer.complete(value);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
+                  @Override
+                  public void onCompleted() {}
+                });
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-        .map(ServiceResponse::getName).toList();
+    List<String> services =
+        answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+            .map(ServiceResponse::getName)
+            .toList();
     requests.onCompleted();
-    assertThat(services).containsExactlyInAnyOrder(
-        "cvm.renewal.v1.RenewalService", "cvm.renewal.v1.AdminService", "cvm.renewal.v1.TestClockService",
-        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+    assertThat(services)
+        .containsExactlyInAnyOrder(
+            "cvm.renewal.v1.RenewalService",
+            "cvm.renewal.v1.AdminService",
+            "cvm.renewal.v1.TestClockService",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection");
     // Everything but health and reflection needs a key (checked method by method above).
-    Stream.of("cvm.renewal.v1.RenewalService", "cvm.renewal.v1.AdminService", "cvm.renewal.v1.TestClockService")
-        .forEach(s -> assertThat(RawCalls.keyedMethods()).anyMatch(m -> m.getServiceName().equals(s)));
+    Stream.of(
+            "cvm.renewal.v1.RenewalService",
+            "cvm.renewal.v1.AdminService",
+            "cvm.renewal.v1.TestClockService")
+        .forEach(
+            s -> assertThat(RawCalls.keyedMethods()).anyMatch(m -> m.getServiceName().equals(s)));
   }
 
   /** Another account's instance and an unknown one give the same error, with the id named. */
@@ -181,52 +223,126 @@ class AccessControlTest {
     String foreign = aliceInstances.get(0).getInstanceId();
     String unknown = "ins-zz999999";
     RenewalServiceGrpc.RenewalServiceBlockingStub asBob = server.tenant(bob.apiKey());
-    List<Function<String, ThrowingCallable>> calls = List.of(
-        id -> () -> asBob.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(id).setPeriodMonths(1).build()),
-        id -> () -> asBob.renewInstances(RenewInstancesRequest.newBuilder().addInstanceIds(id).setPeriodMonths(1)
-            .setDryRun(true).build()),
-        id -> () -> asBob.inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest.newBuilder().addInstanceIds(id)
-            .setPeriodMonths(1).build()),
-        id -> () -> asBob.setAutoRenew(SetAutoRenewRequest.newBuilder().addInstanceIds(id)
-            .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW).build()),
-        id -> () -> asBob.setUnifiedExpiry(SetUnifiedExpiryRequest.newBuilder().addInstanceIds(id).setExpiryDay(5).build()),
-        id -> () -> asBob.inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest.newBuilder().addInstanceIds(id)
-            .setExpiryDay(5).build()),
-        id -> () -> asBob.terminateInstances(TerminateInstancesRequest.newBuilder().addInstanceIds(id).build()));
+    List<Function<String, ThrowingCallable>> calls =
+        List.of(
+            id ->
+                () ->
+                    asBob.renewInstances(
+                        RenewInstancesRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setPeriodMonths(1)
+                            .build()),
+            id ->
+                () ->
+                    asBob.renewInstances(
+                        RenewInstancesRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setPeriodMonths(1)
+                            .setDryRun(true)
+                            .build()),
+            id ->
+                () ->
+                    asBob.inquiryPriceRenewInstances(
+                        InquiryPriceRenewInstancesRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setPeriodMonths(1)
+                            .build()),
+            id ->
+                () ->
+                    asBob.setAutoRenew(
+                        SetAutoRenewRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW)
+                            .build()),
+            id ->
+                () ->
+                    asBob.setUnifiedExpiry(
+                        SetUnifiedExpiryRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setExpiryDay(5)
+                            .build()),
+            id ->
+                () ->
+                    asBob.inquiryPriceUnifiedExpiry(
+                        InquiryPriceUnifiedExpiryRequest.newBuilder()
+                            .addInstanceIds(id)
+                            .setExpiryDay(5)
+                            .build()),
+            id ->
+                () ->
+                    asBob.terminateInstances(
+                        TerminateInstancesRequest.newBuilder().addInstanceIds(id).build()));
     for (Function<String, ThrowingCallable> call : calls) {
-      ErrorInfo foreignInfo = Errors.assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND", call.apply(foreign));
-      ErrorInfo unknownInfo = Errors.assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND", call.apply(unknown));
+      ErrorInfo foreignInfo =
+          Errors.assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND", call.apply(foreign));
+      ErrorInfo unknownInfo =
+          Errors.assertError(Status.Code.NOT_FOUND, "INSTANCE_NOT_FOUND", call.apply(unknown));
       assertThat(foreignInfo.getMetadataMap().get("instanceIds")).isEqualTo(foreign);
       assertThat(foreignInfo.getMetadataMap().toString().replace(foreign, unknown))
           .isEqualTo(unknownInfo.getMetadataMap().toString());
-      assertThat(message(call.apply(foreign)).replace(foreign, unknown)).isEqualTo(message(call.apply(unknown)));
+      assertThat(message(call.apply(foreign)).replace(foreign, unknown))
+          .isEqualTo(message(call.apply(unknown)));
     }
     // Lists and filters never show another account's data.
-    DescribeInstancesResponse filtered = asBob.describeInstances(DescribeInstancesRequest.newBuilder()
-        .addInstanceIds(foreign).addInstanceIds(aliceInstances.get(1).getInstanceId()).build());
+    DescribeInstancesResponse filtered =
+        asBob.describeInstances(
+            DescribeInstancesRequest.newBuilder()
+                .addInstanceIds(foreign)
+                .addInstanceIds(aliceInstances.get(1).getInstanceId())
+                .build());
     assertThat(filtered.getInstancesList()).isEmpty();
-    assertThat(asBob.describeInstances(DescribeInstancesRequest.getDefaultInstance()).getInstancesList()).isEmpty();
+    assertThat(
+            asBob
+                .describeInstances(DescribeInstancesRequest.getDefaultInstance())
+                .getInstancesList())
+        .isEmpty();
     assertThat(asBob.listEvents(ListEventsRequest.getDefaultInstance()).getEventsList())
         .allMatch(e -> e.getAccountId().equals(bob.accountId()));
-    assertThat(asBob.describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance()).getRecordsList())
-        .allMatch(r -> r.getInstanceIdsList().stream().noneMatch(aliceInstances.stream()
-            .map(Instance::getInstanceId).toList()::contains));
-    assertThat(asBob.describeAccount(DescribeAccountRequest.getDefaultInstance()).getAccount().getAccountId())
+    assertThat(
+            asBob
+                .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
+                .getRecordsList())
+        .allMatch(
+            r ->
+                r.getInstanceIdsList().stream()
+                    .noneMatch(
+                        aliceInstances.stream().map(Instance::getInstanceId).toList()::contains));
+    assertThat(
+            asBob
+                .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                .getAccount()
+                .getAccountId())
         .isEqualTo(bob.accountId());
     // Alice's instances are untouched.
-    assertThat(server.tenant(alice.apiKey()).describeInstances(DescribeInstancesRequest.getDefaultInstance())
-        .getInstancesList()).containsAll(aliceInstances);
+    assertThat(
+            server
+                .tenant(alice.apiKey())
+                .describeInstances(DescribeInstancesRequest.getDefaultInstance())
+                .getInstancesList())
+        .containsAll(aliceInstances);
   }
 
   @Test
   void aPageTokenOfAnotherAccountIsRefused() {
     List<Instance> more = server.createPrepaid(alice, 3, Instant.now().plus(Duration.ofDays(20)));
     try {
-      String token = server.tenant(alice.apiKey()).describeInstances(DescribeInstancesRequest.newBuilder()
-          .setPageSize(1).build()).getNextPageToken();
+      String token =
+          server
+              .tenant(alice.apiKey())
+              .describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(1).build())
+              .getNextPageToken();
       assertThat(token).isNotEmpty();
-      Errors.assertError(Status.Code.INVALID_ARGUMENT, "INVALID_PAGE_TOKEN", () -> server.tenant(bob.apiKey())
-          .describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(1).setPageToken(token).build()));
+      Errors.assertError(
+          Status.Code.INVALID_ARGUMENT,
+          "INVALID_PAGE_TOKEN",
+          () ->
+              server
+                  .tenant(bob.apiKey())
+                  .describeInstances(
+                      DescribeInstancesRequest.newBuilder()
+                          .setPageSize(1)
+                          .setPageToken(token)
+                          .build()));
     } finally {
       assertThat(more).hasSize(3);
     }
@@ -246,19 +362,40 @@ class AccessControlTest {
   @Test
   void apiKeysAreStoredHashedAndNeverLogged() throws Exception {
     try (LogCapture logs = LogCapture.root()) {
-      var created = server.admin().createAccount(com.cvmbilling.renewal.v1.CreateAccountRequest.newBuilder()
-          .setDisplayName("key holder").build());
+      var created =
+          server
+              .admin()
+              .createAccount(
+                  com.cvmbilling.renewal.v1.CreateAccountRequest.newBuilder()
+                      .setDisplayName("key holder")
+                      .build());
       String key = created.getApiKey();
-      String second = server.admin().createApiKey(com.cvmbilling.renewal.v1.CreateApiKeyRequest.newBuilder()
-          .setAccountId(created.getAccount().getAccountId()).build()).getApiKey();
+      String second =
+          server
+              .admin()
+              .createApiKey(
+                  com.cvmbilling.renewal.v1.CreateApiKeyRequest.newBuilder()
+                      .setAccountId(created.getAccount().getAccountId())
+                      .build())
+              .getApiKey();
       server.tenant(key).describeAccount(DescribeAccountRequest.getDefaultInstance());
       String wrong = key.substring(0, key.length() - 4) + "zzzz";
-      Errors.assertError(Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS",
+      Errors.assertError(
+          Status.Code.UNAUTHENTICATED,
+          "INVALID_CREDENTIALS",
           () -> server.tenant(wrong).describeAccount(DescribeAccountRequest.getDefaultInstance()));
-      Errors.assertError(Status.Code.PERMISSION_DENIED, "ADMIN_REQUIRED",
-          () -> AdminServiceGrpc.newBlockingStub(server.channel())
-              .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(second)))
-              .createApiKey(com.cvmbilling.renewal.v1.CreateApiKeyRequest.newBuilder().setAccountId("x").build()));
+      Errors.assertError(
+          Status.Code.PERMISSION_DENIED,
+          "ADMIN_REQUIRED",
+          () ->
+              AdminServiceGrpc.newBlockingStub(server.channel())
+                  .withInterceptors(
+                      io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+                          TestServer.bearer(second)))
+                  .createApiKey(
+                      com.cvmbilling.renewal.v1.CreateApiKeyRequest.newBuilder()
+                          .setAccountId("x")
+                          .build()));
 
       // Stored: only the SHA-256 (and a short prefix), never the key.
       List<String> rows = new ArrayList<>();
@@ -269,8 +406,11 @@ class AccessControlTest {
           rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
         }
       }
-      String hash = HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+      String hash =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(key.getBytes(StandardCharsets.UTF_8)));
       assertThat(rows).anyMatch(r -> r.startsWith(hash + "|"));
       assertThat(String.join("\n", rows)).doesNotContain(key).doesNotContain(second);
 
@@ -286,8 +426,12 @@ class AccessControlTest {
   /** Every SQL value is bound: no ${...} text substitution in any mapper. */
   @Test
   void mappersBindEverySqlValue() throws IOException, URISyntaxException {
-    Path dir = Path.of(getClass().getResource("/com/cvmbilling/renewal/server/persistence/AccountMapper.xml").toURI())
-        .getParent();
+    Path dir =
+        Path.of(
+                getClass()
+                    .getResource("/com/cvmbilling/renewal/server/persistence/AccountMapper.xml")
+                    .toURI())
+            .getParent();
     List<Path> mappers;
     try (Stream<Path> files = Files.list(dir)) {
       mappers = files.filter(f -> f.toString().endsWith(".xml")).toList();

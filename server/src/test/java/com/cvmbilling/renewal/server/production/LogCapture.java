@@ -32,9 +32,16 @@ final class LogCapture implements AutoCloseable {
 
   /** Every event as text: message, arguments and exception, as far as they can leak anything. */
   List<String> lines() {
-    return events().stream().map(e -> e.getFormattedMessage()
-            + (e.getArgumentArray() == null ? "" : " " + Arrays.toString(e.getArgumentArray()))
-            + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+    return events().stream()
+        .map(
+            e ->
+                e.getFormattedMessage()
+                    + (e.getArgumentArray() == null
+                        ? ""
+                        : " " + Arrays.toString(e.getArgumentArray()))
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " " + e.getThrowableProxy().getMessage()))
         .collect(Collectors.toList());
   }
 

@@ -43,7 +43,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Metrics over HTTP, the access log line with its request id, request ids in responses and errors, JSON logs. */
+/**
+ * Metrics over HTTP, the access log line with its request id, request ids in responses and errors,
+ * JSON logs.
+ */
 class ObservabilityTest {
   @TempDir Path dir;
 
@@ -56,16 +59,19 @@ class ObservabilityTest {
   }
 
   private static String scrape(int port) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }
 
   /** A sample line of this metric whose labels include all of these. */
   private static Optional<String> sample(String metrics, String name, String... labels) {
-    return metrics.lines()
+    return metrics
+        .lines()
         .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
         .filter(l -> List.of(labels).stream().allMatch(l::contains))
         .findFirst();
@@ -75,17 +81,31 @@ class ObservabilityTest {
   void theMetricsEndpointExposesTheNamedSeriesAfterTraffic() throws Exception {
     int metricsPort = TcpTestServer.freePort();
     try (TestDatabases.TestDatabase db = TestDatabases.h2();
-        TcpTestServer server = new TcpTestServer(db.settings(), b -> b
-            .metricsPort(metricsPort).metricsHost("127.0.0.1")
-            .runLifecycle(true).lifecycleInterval(Duration.ofMillis(200)))) {
+        TcpTestServer server =
+            new TcpTestServer(
+                db.settings(),
+                b ->
+                    b.metricsPort(metricsPort)
+                        .metricsHost("127.0.0.1")
+                        .runLifecycle(true)
+                        .lifecycleInterval(Duration.ofMillis(200)))) {
       TestAccount a = server.createAccount(1_000_000);
       // Expiring in 2 days: a reminder is due at once, so the lifecycle job has a step to count.
       server.createPrepaid(a, 1, Instant.now().plus(Duration.ofDays(2)));
       server.tenant(a.apiKey()).describeAccount(DescribeAccountRequest.getDefaultInstance());
-      RawCalls.call(server.channel(), RenewalServiceGrpc.getRenewInstancesMethod(),
-          RenewInstancesRequest.newBuilder().addInstanceIds("bad").build().toByteArray(), TestServer.bearer(a.apiKey()));
-      RawCalls.start(server.channel(), RawCalls.raw("cvm.renewal.v1.RenewalService/NoSuchMethod",
-          MethodDescriptor.MethodType.UNARY), new byte[0], new Metadata(), 5_000).join();
+      RawCalls.call(
+          server.channel(),
+          RenewalServiceGrpc.getRenewInstancesMethod(),
+          RenewInstancesRequest.newBuilder().addInstanceIds("bad").build().toByteArray(),
+          TestServer.bearer(a.apiKey()));
+      RawCalls.start(
+              server.channel(),
+              RawCalls.raw(
+                  "cvm.renewal.v1.RenewalService/NoSuchMethod", MethodDescriptor.MethodType.UNARY),
+              new byte[0],
+              new Metadata(),
+              5_000)
+          .join();
       HealthGrpc.newBlockingStub(server.channel()).check(HealthCheckRequest.getDefaultInstance());
 
       String metrics = "";
@@ -99,24 +119,72 @@ class ObservabilityTest {
         Thread.sleep(200);
       }
       String rs = "grpc_service=\"cvm.renewal.v1.RenewalService\"";
-      assertThat(sample(metrics, "grpc_server_started_total", rs, "grpc_method=\"DescribeAccount\"", "grpc_type=\"unary\""))
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_started_total",
+                  rs,
+                  "grpc_method=\"DescribeAccount\"",
+                  "grpc_type=\"unary\""))
           .isPresent();
-      assertThat(sample(metrics, "grpc_server_handled_total", rs, "grpc_method=\"DescribeAccount\"", "grpc_code=\"OK\""))
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handled_total",
+                  rs,
+                  "grpc_method=\"DescribeAccount\"",
+                  "grpc_code=\"OK\""))
           .isPresent();
-      assertThat(sample(metrics, "grpc_server_handled_total", rs, "grpc_method=\"RenewInstances\"",
-          "grpc_code=\"INVALID_ARGUMENT\"")).isPresent();
-      assertThat(sample(metrics, "grpc_server_handled_total", "grpc_method=\"CreateAccount\"",
-          "grpc_service=\"cvm.renewal.v1.AdminService\"", "grpc_code=\"OK\"")).isPresent();
-      assertThat(sample(metrics, "grpc_server_handled_total", "grpc_method=\"Check\"", "grpc_code=\"OK\"")).isPresent();
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handled_total",
+                  rs,
+                  "grpc_method=\"RenewInstances\"",
+                  "grpc_code=\"INVALID_ARGUMENT\""))
+          .isPresent();
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handled_total",
+                  "grpc_method=\"CreateAccount\"",
+                  "grpc_service=\"cvm.renewal.v1.AdminService\"",
+                  "grpc_code=\"OK\""))
+          .isPresent();
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handled_total",
+                  "grpc_method=\"Check\"",
+                  "grpc_code=\"OK\""))
+          .isPresent();
       // An unknown method is counted, but its name never becomes a label.
-      assertThat(sample(metrics, "grpc_server_handled_total", "grpc_method=\"unknown\"", "grpc_code=\"UNIMPLEMENTED\""))
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handled_total",
+                  "grpc_method=\"unknown\"",
+                  "grpc_code=\"UNIMPLEMENTED\""))
           .isPresent();
       assertThat(metrics).doesNotContain("NoSuchMethod");
-      assertThat(sample(metrics, "grpc_server_handling_seconds_bucket", rs, "grpc_method=\"DescribeAccount\"", "le=\"0.005\""))
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handling_seconds_bucket",
+                  rs,
+                  "grpc_method=\"DescribeAccount\"",
+                  "le=\"0.005\""))
           .isPresent();
-      assertThat(sample(metrics, "grpc_server_handling_seconds_count", rs, "grpc_method=\"DescribeAccount\"")).isPresent();
+      assertThat(
+              sample(
+                  metrics,
+                  "grpc_server_handling_seconds_count",
+                  rs,
+                  "grpc_method=\"DescribeAccount\""))
+          .isPresent();
       for (String state : List.of("active", "idle", "total")) {
-        assertThat(sample(metrics, "renewal_db_pool_connections", "state=\"" + state + "\"")).isPresent();
+        assertThat(sample(metrics, "renewal_db_pool_connections", "state=\"" + state + "\""))
+            .isPresent();
       }
       assertThat(sample(metrics, "renewal_db_pool_max_connections")).isPresent();
       assertThat(sample(metrics, "renewal_db_pool_pending_threads")).isPresent();
@@ -132,7 +200,8 @@ class ObservabilityTest {
     }
   }
 
-  private static ILoggingEvent awaitAccessLine(LogCapture logs, String requestId) throws InterruptedException {
+  private static ILoggingEvent awaitAccessLine(LogCapture logs, String requestId)
+      throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < until) {
       for (ILoggingEvent e : logs.events()) {
@@ -142,7 +211,8 @@ class ObservabilityTest {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no access log line with request_id=" + requestId + " in " + logs.lines());
+    throw new AssertionError(
+        "no access log line with request_id=" + requestId + " in " + logs.lines());
   }
 
   @Test
@@ -153,28 +223,45 @@ class ObservabilityTest {
       TestAccount a = server.createAccount(0);
 
       // A request id from the caller: in the response headers and in the one log line.
-      RawCalls.Result ok = RawCalls.call(server.channel(), RenewalServiceGrpc.getDescribeAccountMethod(), new byte[0],
-          requestId(a.apiKey(), "req-obs-0001"));
+      RawCalls.Result ok =
+          RawCalls.call(
+              server.channel(),
+              RenewalServiceGrpc.getDescribeAccountMethod(),
+              new byte[0],
+              requestId(a.apiKey(), "req-obs-0001"));
       assertThat(ok.code()).isEqualTo(Status.Code.OK);
       assertThat(ok.headers().get(CallInfo.REQUEST_ID_HEADER)).isEqualTo("req-obs-0001");
       String line = awaitAccessLine(logs, "req-obs-0001").getFormattedMessage();
-      assertThat(line).startsWith("call method=cvm.renewal.v1.RenewalService/DescribeAccount status=OK latency_ms=");
-      assertThat(line).contains("account=" + a.accountId(), "request_id=req-obs-0001", "peer=127.0.0.1:");
-      assertThat(logs.events().stream().filter(e -> e.getFormattedMessage().contains("req-obs-0001"))).hasSize(1);
+      assertThat(line)
+          .startsWith(
+              "call method=cvm.renewal.v1.RenewalService/DescribeAccount status=OK latency_ms=");
+      assertThat(line)
+          .contains("account=" + a.accountId(), "request_id=req-obs-0001", "peer=127.0.0.1:");
+      assertThat(
+              logs.events().stream().filter(e -> e.getFormattedMessage().contains("req-obs-0001")))
+          .hasSize(1);
 
       // A failed call: the id in the trailers, in RequestInfo, and the reason in the log line.
-      RawCalls.Result failed = RawCalls.call(server.channel(), RenewalServiceGrpc.getRenewInstancesMethod(),
-          RenewInstancesRequest.newBuilder().addInstanceIds("bad").build().toByteArray(),
-          requestId(a.apiKey(), "req-obs-0002"));
+      RawCalls.Result failed =
+          RawCalls.call(
+              server.channel(),
+              RenewalServiceGrpc.getRenewInstancesMethod(),
+              RenewInstancesRequest.newBuilder().addInstanceIds("bad").build().toByteArray(),
+              requestId(a.apiKey(), "req-obs-0002"));
       assertThat(failed.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(failed.trailers().get(CallInfo.REQUEST_ID_HEADER)).isEqualTo("req-obs-0002");
       assertThat(requestInfo(failed)).isEqualTo("req-obs-0002");
       assertThat(awaitAccessLine(logs, "req-obs-0002").getFormattedMessage())
-          .contains("status=INVALID_ARGUMENT", "reason=INVALID_INSTANCE_ID", "account=" + a.accountId());
+          .contains(
+              "status=INVALID_ARGUMENT", "reason=INVALID_INSTANCE_ID", "account=" + a.accountId());
 
       // Refused before authentication: still an id, and the line says who (nobody).
-      RawCalls.Result anonymous = RawCalls.call(server.channel(), RenewalServiceGrpc.getDescribeAccountMethod(),
-          new byte[0], requestId("rk_wrong", "req-obs-0003"));
+      RawCalls.Result anonymous =
+          RawCalls.call(
+              server.channel(),
+              RenewalServiceGrpc.getDescribeAccountMethod(),
+              new byte[0],
+              requestId("rk_wrong", "req-obs-0003"));
       assertThat(anonymous.code()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(requestInfo(anonymous)).isEqualTo("req-obs-0003");
       assertThat(awaitAccessLine(logs, "req-obs-0003").getFormattedMessage())
@@ -182,8 +269,12 @@ class ObservabilityTest {
 
       // No id, or one unfit for a log line: the server makes one.
       for (String given : new String[] {null, "has spaces and\nnewline", "x".repeat(200)}) {
-        RawCalls.Result r = RawCalls.call(server.channel(), RenewalServiceGrpc.getDescribeAccountMethod(), new byte[0],
-            requestId(a.apiKey(), given == null ? null : given.replace('\n', ' ')));
+        RawCalls.Result r =
+            RawCalls.call(
+                server.channel(),
+                RenewalServiceGrpc.getDescribeAccountMethod(),
+                new byte[0],
+                requestId(a.apiKey(), given == null ? null : given.replace('\n', ' ')));
         String generated = r.headers().get(CallInfo.REQUEST_ID_HEADER);
         assertThat(generated).matches("[0-9a-f-]{36}");
         awaitAccessLine(logs, generated);
@@ -204,25 +295,48 @@ class ObservabilityTest {
   /** --log-format json: every line a JSON object; the access line has its fields as keys. */
   @Test
   void jsonLogsCarryTheAccessLineFieldsAsKeys() throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--port", "0", "--host", "127.0.0.1", "--data-dir", dir.resolve("data").toString(), "--no-lifecycle",
-        "--log-format", "json"));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--no-lifecycle",
+                "--log-format",
+                "json"));
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("RENEWAL_"));
     Process process = pb.start();
     try {
-      BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String ready = stdout.readLine();
-      assertThat(ready).as("stderr: %s", Files.readString(dir.resolve("stderr.log"))).startsWith("renewal-server ready on port ");
+      assertThat(ready)
+          .as("stderr: %s", Files.readString(dir.resolve("stderr.log")))
+          .startsWith("renewal-server ready on port ");
       Matcher m = Pattern.compile("port (\\d+)").matcher(ready);
       assertThat(m.find()).isTrue();
       int port = Integer.parseInt(m.group(1));
       io.grpc.ManagedChannel channel =
-          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port)
+              .usePlaintext()
+              .build();
       try {
-        RawCalls.call(channel, RenewalServiceGrpc.getDescribePricesMethod(), new byte[0], requestId("rk_nobody", "req-json-1"));
+        RawCalls.call(
+            channel,
+            RenewalServiceGrpc.getDescribePricesMethod(),
+            new byte[0],
+            requestId("rk_nobody", "req-json-1"));
       } finally {
         channel.shutdownNow();
       }
@@ -238,9 +352,12 @@ class ObservabilityTest {
         }
         Thread.sleep(100);
       }
-      assertThat(access).as("access line in %s", Files.readString(dir.resolve("stderr.log"))).isNotNull();
+      assertThat(access)
+          .as("access line in %s", Files.readString(dir.resolve("stderr.log")))
+          .isNotNull();
       assertThat(access.path("logger_name").asText()).isEqualTo(CallObserver.ACCESS_LOGGER);
-      assertThat(access.path("method").asText()).isEqualTo("cvm.renewal.v1.RenewalService/DescribePrices");
+      assertThat(access.path("method").asText())
+          .isEqualTo("cvm.renewal.v1.RenewalService/DescribePrices");
       assertThat(access.path("status").asText()).isEqualTo("UNAUTHENTICATED");
       assertThat(access.path("account").asText()).isEqualTo("-");
       assertThat(access.path("latency_ms").isNumber()).isTrue();

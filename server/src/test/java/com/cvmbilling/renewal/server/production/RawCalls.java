@@ -22,21 +22,22 @@ import java.util.concurrent.TimeUnit;
 final class RawCalls {
   private RawCalls() {}
 
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
 
   /** Every method of every service that needs a key (test clock included). */
   static List<MethodDescriptor<?, ?>> keyedMethods() {
@@ -51,7 +52,8 @@ final class RawCalls {
     return raw(method.getFullMethodName(), method.getType());
   }
 
-  static MethodDescriptor<byte[], byte[]> raw(String fullMethodName, MethodDescriptor.MethodType type) {
+  static MethodDescriptor<byte[], byte[]> raw(
+      String fullMethodName, MethodDescriptor.MethodType type) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setFullMethodName(fullMethodName)
         .setType(type)
@@ -61,7 +63,8 @@ final class RawCalls {
   }
 
   /** How a call ended. */
-  record Result(Status status, Metadata headers, Metadata trailers, int messages, byte[] lastMessage) {
+  record Result(
+      Status status, Metadata headers, Metadata trailers, int messages, byte[] lastMessage) {
     Status.Code code() {
       return status.getCode();
     }
@@ -69,39 +72,47 @@ final class RawCalls {
 
   /** Starts the call; the future completes when it closes. */
   static CompletableFuture<Result> start(
-      Channel channel, MethodDescriptor<byte[], byte[]> method, byte[] body, Metadata headers, long deadlineMillis) {
+      Channel channel,
+      MethodDescriptor<byte[], byte[]> method,
+      byte[] body,
+      Metadata headers,
+      long deadlineMillis) {
     CompletableFuture<Result> done = new CompletableFuture<>();
     ClientCall<byte[], byte[]> call =
-        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
-    call.start(new ClientCall.Listener<>() {
-      private Metadata responseHeaders = new Metadata();
-      private int messages;
-      private byte[] last;
+        channel.newCall(
+            method, CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS));
+    call.start(
+        new ClientCall.Listener<>() {
+          private Metadata responseHeaders = new Metadata();
+          private int messages;
+          private byte[] last;
 
-      @Override
-      public void onHeaders(Metadata h) {
-        responseHeaders = h;
-      }
+          @Override
+          public void onHeaders(Metadata h) {
+            responseHeaders = h;
+          }
 
-      @Override
-      public void onMessage(byte[] message) {
-        messages++;
-        last = message;
-        call.request(1);
-      }
+          @Override
+          public void onMessage(byte[] message) {
+            messages++;
+            last = message;
+            call.request(1);
+          }
 
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        done.complete(new Result(status, responseHeaders, trailers, messages, last));
-      }
-    }, headers == null ? new Metadata() : headers);
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            done.complete(new Result(status, responseHeaders, trailers, messages, last));
+          }
+        },
+        headers == null ? new Metadata() : headers);
     call.request(1);
     call.sendMessage(body);
     call.halfClose();
     return done;
   }
 
-  static Result call(Channel channel, MethodDescriptor<?, ?> method, byte[] body, Metadata headers) {
+  static Result call(
+      Channel channel, MethodDescriptor<?, ?> method, byte[] body, Metadata headers) {
     return start(channel, raw(method), body, headers, 20_000).join();
   }
 }

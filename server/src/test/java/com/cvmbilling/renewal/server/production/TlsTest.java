@@ -52,12 +52,17 @@ class TlsTest {
   }
 
   private void startServer(Path clientCa) {
-    TransportSettings.Tls tls = new TransportSettings.Tls(serverCert.certFile(), serverCert.keyFile(), clientCa);
-    server = new TcpTestServer(db.settings(), b -> b.transport(TransportSettings.defaults().withHost("127.0.0.1").withTls(tls)));
+    TransportSettings.Tls tls =
+        new TransportSettings.Tls(serverCert.certFile(), serverCert.keyFile(), clientCa);
+    server =
+        new TcpTestServer(
+            db.settings(),
+            b -> b.transport(TransportSettings.defaults().withHost("127.0.0.1").withTls(tls)));
   }
 
   private ManagedChannel tlsChannel(TestCertificates.Issued client) throws IOException {
-    TlsChannelCredentials.Builder creds = TlsChannelCredentials.newBuilder().trustManager(ca.certFile().toFile());
+    TlsChannelCredentials.Builder creds =
+        TlsChannelCredentials.newBuilder().trustManager(ca.certFile().toFile());
     if (client != null) {
       creds.keyManager(client.certFile().toFile(), client.keyFile().toFile());
     }
@@ -70,8 +75,10 @@ class TlsTest {
 
   private static ServingStatus health(ManagedChannel channel) {
     try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+      return HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance())
+          .getStatus();
     } finally {
       channel.shutdownNow();
     }
@@ -79,9 +86,12 @@ class TlsTest {
 
   private static StatusRuntimeException healthFails(ManagedChannel channel) {
     try {
-      return catchThrowableOfType(StatusRuntimeException.class,
-          () -> HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance()));
+      return catchThrowableOfType(
+          StatusRuntimeException.class,
+          () ->
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance()));
     } finally {
       channel.shutdownNow();
     }
@@ -93,9 +103,13 @@ class TlsTest {
     assertThat(health(tlsChannel(null))).isEqualTo(ServingStatus.SERVING);
     ManagedChannel channel = tlsChannel(null);
     try {
-      var created = AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(TcpTestServer.ADMIN_KEY)))
-          .createAccount(CreateAccountRequest.newBuilder().setDisplayName("over tls").build());
+      var created =
+          AdminServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .withInterceptors(
+                  MetadataUtils.newAttachHeadersInterceptor(
+                      TestServer.bearer(TcpTestServer.ADMIN_KEY)))
+              .createAccount(CreateAccountRequest.newBuilder().setDisplayName("over tls").build());
       assertThat(created.getApiKey()).isNotEmpty();
     } finally {
       channel.shutdownNow();
@@ -105,8 +119,9 @@ class TlsTest {
   @Test
   void plaintextToTlsPortFails() throws Exception {
     startServer(null);
-    StatusRuntimeException e = healthFails(
-        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+    StatusRuntimeException e =
+        healthFails(
+            NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
     assertThat(e).as("a plaintext call to the TLS port").isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     // The port still serves TLS clients.
@@ -117,8 +132,12 @@ class TlsTest {
   void clientThatDoesNotTrustTheServerFails() throws Exception {
     startServer(null);
     TestCertificates.Issued otherCa = TestCertificates.ca(dir, "other-ca");
-    StatusRuntimeException e = healthFails(channel(
-        TlsChannelCredentials.newBuilder().trustManager(otherCa.certFile().toFile()).build()));
+    StatusRuntimeException e =
+        healthFails(
+            channel(
+                TlsChannelCredentials.newBuilder()
+                    .trustManager(otherCa.certFile().toFile())
+                    .build()));
     assertThat(e).isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
@@ -147,14 +166,16 @@ class TlsTest {
     assertThat(e).as("a client certificate issued by another CA").isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     // A proper client still gets in.
-    assertThat(health(tlsChannel(TestCertificates.client(dir, "client", ca)))).isEqualTo(ServingStatus.SERVING);
+    assertThat(health(tlsChannel(TestCertificates.client(dir, "client", ca))))
+        .isEqualTo(ServingStatus.SERVING);
   }
 
   @Test
   void mutualTlsRefusesPlaintext() {
     startServer(ca.certFile());
-    StatusRuntimeException e = healthFails(
-        NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+    StatusRuntimeException e =
+        healthFails(
+            NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
     assertThat(e).isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }

@@ -28,9 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The time-dependent parts of {@link IdempotencyService}, on a clock the test moves: a marker
- * left IN_PROGRESS by a process that died is honoured for the lease and then taken over (charging
- * once), and a completed key replays for the whole 24 h retention (SPEC 6: "kept at least 24 h").
+ * The time-dependent parts of {@link IdempotencyService}, on a clock the test moves: a marker left
+ * IN_PROGRESS by a process that died is honoured for the lease and then taken over (charging once),
+ * and a completed key replays for the whole 24 h retention (SPEC 6: "kept at least 24 h").
  */
 class IdempotencyRecoveryTest {
   private static final long MONTHLY_FEN = 6_000;
@@ -57,19 +57,30 @@ class IdempotencyRecoveryTest {
   }
 
   private List<String> prepaid(TestAccount account) {
-    return server.createPrepaid(account, "S5.SMALL2", 1, 1, clock.instant().plus(Duration.ofDays(10)))
-        .stream().map(Instance::getInstanceId).toList();
+    return server
+        .createPrepaid(account, "S5.SMALL2", 1, 1, clock.instant().plus(Duration.ofDays(10)))
+        .stream()
+        .map(Instance::getInstanceId)
+        .toList();
   }
 
   private long balance(TestAccount account) {
-    return fen(server.tenant(account).describeAccount(DescribeAccountRequest.getDefaultInstance())
-        .getAccount().getBalance());
+    return fen(
+        server
+            .tenant(account)
+            .describeAccount(DescribeAccountRequest.getDefaultInstance())
+            .getAccount()
+            .getBalance());
   }
 
   private long renewRecords(TestAccount account) {
-    return server.tenant(account).describeBillingRecords(DescribeBillingRecordsRequest.newBuilder()
-            .setPageSize(100).build())
-        .getRecordsList().stream().filter(r -> r.getType() == BillingRecord.Type.RENEW).count();
+    return server
+        .tenant(account)
+        .describeBillingRecords(DescribeBillingRecordsRequest.newBuilder().setPageSize(100).build())
+        .getRecordsList()
+        .stream()
+        .filter(r -> r.getType() == BillingRecord.Type.RENEW)
+        .count();
   }
 
   @ParameterizedTest
@@ -77,22 +88,47 @@ class IdempotencyRecoveryTest {
   void aMarkerLeftByACrashedProcessIsTakenOverAfterTheLease(Kind kind) {
     TestAccount acct = start(kind);
     List<String> ids = prepaid(acct);
-    RenewInstancesRequest request = RenewInstancesRequest.newBuilder()
-        .addAllInstanceIds(ids).setPeriodMonths(1).setClientToken("crashed").build();
+    RenewInstancesRequest request =
+        RenewInstancesRequest.newBuilder()
+            .addAllInstanceIds(ids)
+            .setPeriodMonths(1)
+            .setClientToken("crashed")
+            .build();
     // What a process that died between claiming the key and committing its work leaves behind.
     Instant crashedAt = clock.instant();
-    server.server().injector().getInstance(Transactions.class).inTransaction(() ->
-        server.server().injector().getInstance(IdempotencyMapper.class).insert(new IdempotencyRow(
-            acct.accountId(), "RenewInstances", Hashing.sha256Hex("crashed"),
-            IdempotencyService.fingerprint(request), IdempotencyService.IN_PROGRESS, null,
-            crashedAt, crashedAt.plus(Duration.ofHours(24)))));
+    server
+        .server()
+        .injector()
+        .getInstance(Transactions.class)
+        .inTransaction(
+            () ->
+                server
+                    .server()
+                    .injector()
+                    .getInstance(IdempotencyMapper.class)
+                    .insert(
+                        new IdempotencyRow(
+                            acct.accountId(),
+                            "RenewInstances",
+                            Hashing.sha256Hex("crashed"),
+                            IdempotencyService.fingerprint(request),
+                            IdempotencyService.IN_PROGRESS,
+                            null,
+                            crashedAt,
+                            crashedAt.plus(Duration.ofHours(24)))));
 
-    Errors.assertError(Status.Code.ABORTED, "REQUEST_IN_PROGRESS",
+    Errors.assertError(
+        Status.Code.ABORTED,
+        "REQUEST_IN_PROGRESS",
         () -> server.tenant(acct).renewInstances(request));
-    Errors.assertError(Status.Code.INVALID_ARGUMENT, "IDEMPOTENCY_KEY_REUSED",
+    Errors.assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "IDEMPOTENCY_KEY_REUSED",
         () -> server.tenant(acct).renewInstances(request.toBuilder().setPeriodMonths(2).build()));
     clock.advance(Duration.ofSeconds(119));
-    Errors.assertError(Status.Code.ABORTED, "REQUEST_IN_PROGRESS",
+    Errors.assertError(
+        Status.Code.ABORTED,
+        "REQUEST_IN_PROGRESS",
         () -> server.tenant(acct).renewInstances(request));
     assertThat(balance(acct)).isEqualTo(100_000);
 
@@ -109,20 +145,26 @@ class IdempotencyRecoveryTest {
   void aCompletedKeyReplaysForTheWholeRetention(Kind kind) {
     TestAccount acct = start(kind);
     List<String> ids = prepaid(acct);
-    RenewInstancesRequest request = RenewInstancesRequest.newBuilder()
-        .addAllInstanceIds(ids).setPeriodMonths(1).setClientToken("day-long").build();
+    RenewInstancesRequest request =
+        RenewInstancesRequest.newBuilder()
+            .addAllInstanceIds(ids)
+            .setPeriodMonths(1)
+            .setClientToken("day-long")
+            .build();
     RenewInstancesResponse first = server.tenant(acct).renewInstances(request);
 
     clock.advance(Duration.ofHours(24).minusSeconds(1));
     assertThat(server.tenant(acct).renewInstances(request)).isEqualTo(first);
     assertThat(server.server().injector().getInstance(IdempotencyService.class).purgeExpired(100))
-        .as("nothing is purged before its 24 h are up").isZero();
+        .as("nothing is purged before its 24 h are up")
+        .isZero();
     assertThat(server.tenant(acct).renewInstances(request)).isEqualTo(first);
     assertThat(balance(acct)).isEqualTo(100_000 - MONTHLY_FEN);
     assertThat(renewRecords(acct)).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(2));
     assertThat(server.server().injector().getInstance(IdempotencyService.class).purgeExpired(100))
-        .as("purged once expired").isEqualTo(1);
+        .as("purged once expired")
+        .isEqualTo(1);
   }
 }

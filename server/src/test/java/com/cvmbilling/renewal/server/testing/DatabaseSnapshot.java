@@ -17,17 +17,20 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Every row of every table, each table ordered by all its columns: two snapshots are equal
- * exactly when no data changed. For tests that must prove a request changed nothing.
+ * Every row of every table, each table ordered by all its columns: two snapshots are equal exactly
+ * when no data changed. For tests that must prove a request changed nothing.
  */
 public record DatabaseSnapshot(Map<String, List<String>> tables) {
 
   public static DatabaseSnapshot take(DatabaseSettings db) {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.effectiveUser(), db.effectivePassword())) {
+    try (Connection c =
+        DriverManager.getConnection(db.jdbcUrl(), db.effectiveUser(), db.effectivePassword())) {
       c.setReadOnly(true);
       List<String> names = new ArrayList<>();
       DatabaseMetaData meta = c.getMetaData();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "BASE TABLE"})) {
+      try (ResultSet rs =
+          meta.getTables(
+              c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "BASE TABLE"})) {
         while (rs.next()) {
           names.add(rs.getString("TABLE_NAME"));
         }
@@ -47,7 +50,8 @@ public record DatabaseSnapshot(Map<String, List<String>> tables) {
 
   private static List<String> rows(Connection c, String table) throws SQLException {
     int columns;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
       columns = rs.getMetaData().getColumnCount();
     }
     StringBuilder order = new StringBuilder();
@@ -72,7 +76,9 @@ public record DatabaseSnapshot(Map<String, List<String>> tables) {
           } else {
             text = String.valueOf(v);
           }
-          row.append(i == 1 ? "" : " | ").append(md.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT)).append('=')
+          row.append(i == 1 ? "" : " | ")
+              .append(md.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT))
+              .append('=')
               .append(text);
         }
         rows.add(row.toString());

@@ -16,7 +16,9 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 public final class Errors {
   private Errors() {}
 
-  /** Runs the call, asserts it failed with this code and ErrorInfo reason, returns the ErrorInfo. */
+  /**
+   * Runs the call, asserts it failed with this code and ErrorInfo reason, returns the ErrorInfo.
+   */
   public static ErrorInfo assertError(Status.Code code, String reason, ThrowingCallable call) {
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call);
     assertThat(e).as("expected the call to fail with %s/%s", code, reason).isNotNull();

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real server ({@code Main}) as a child process on this test JVM's class path, output in a
- * file under {@code target/server-processes/}. {@link #kill()} is SIGKILL; {@link #close()} is a
+ * The real server ({@code Main}) as a child process on this test JVM's class path, output in a file
+ * under {@code target/server-processes/}. {@link #kill()} is SIGKILL; {@link #close()} is a
  * graceful stop (SIGTERM, shutdown hook) that falls back to SIGKILL.
  */
 public final class ServerProcess implements AutoCloseable {
@@ -46,7 +46,8 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** The same with JVM options of the caller's choice (e.g. {@code -Xmx256m}, {@code -D...}). */
-  public static ServerProcess start(String name, List<String> jvmArgs, List<String> args, Map<String, String> env) {
+  public static ServerProcess start(
+      String name, List<String> jvmArgs, List<String> args, Map<String, String> env) {
     String classPath = System.getProperty("surefire.test.class.path");
     if (classPath == null || classPath.isBlank()) {
       classPath = System.getProperty("java.class.path");
@@ -78,7 +79,8 @@ public final class ServerProcess implements AutoCloseable {
     try {
       Path dir = Files.createDirectories(Path.of("target", "server-processes"));
       Path output = dir.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".log");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
       builder.environment().keySet().removeIf(k -> k.startsWith("RENEWAL_"));
       builder.environment().putAll(env);
       Process process = builder.start();
@@ -89,8 +91,13 @@ public final class ServerProcess implements AutoCloseable {
           return new ServerProcess(process, output, Integer.parseInt(m.group(1)));
         }
         if (!process.isAlive()) {
-          fail("server process " + name + " exited with " + process.exitValue() + " before it was ready:\n"
-              + tail(output));
+          fail(
+              "server process "
+                  + name
+                  + " exited with "
+                  + process.exitValue()
+                  + " before it was ready:\n"
+                  + tail(output));
         }
         Thread.sleep(50);
       }

@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The production transport (Netty on 127.0.0.1, an ephemeral port, TLS and limits as
- * configured) around a full server, for tests of what only a real socket shows: TLS, message and
- * metadata limits, keepalive, the metrics endpoint. Plaintext channels to it are created here.
+ * The production transport (Netty on 127.0.0.1, an ephemeral port, TLS and limits as configured)
+ * around a full server, for tests of what only a real socket shows: TLS, message and metadata
+ * limits, keepalive, the metrics endpoint. Plaintext channels to it are created here.
  */
 public final class TcpTestServer implements AutoCloseable {
   public static final String ADMIN_KEY = TestServer.ADMIN_KEY;
@@ -36,11 +36,12 @@ public final class TcpTestServer implements AutoCloseable {
 
   /** {@code customize} gets a test configuration (loopback, port 0, the admin key) to adjust. */
   public TcpTestServer(DatabaseSettings database, UnaryOperator<ServerConfig.Builder> customize) {
-    ServerConfig.Builder builder = ServerConfig.builder(database)
-        .port(0)
-        .adminKeys(List.of(ADMIN_KEY))
-        .runLifecycle(false)
-        .transport(TransportSettings.defaults().withHost("127.0.0.1"));
+    ServerConfig.Builder builder =
+        ServerConfig.builder(database)
+            .port(0)
+            .adminKeys(List.of(ADMIN_KEY))
+            .runLifecycle(false)
+            .transport(TransportSettings.defaults().withHost("127.0.0.1"));
     config = customize.apply(builder).build();
     server = RenewalServer.create(config);
     try {
@@ -72,34 +73,41 @@ public final class TcpTestServer implements AutoCloseable {
   }
 
   public AdminServiceGrpc.AdminServiceBlockingStub admin() {
-    return AdminServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+    return AdminServiceGrpc.newBlockingStub(channel())
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(ADMIN_KEY)));
   }
 
   public RenewalServiceGrpc.RenewalServiceBlockingStub tenant(String apiKey) {
-    return RenewalServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+    return RenewalServiceGrpc.newBlockingStub(channel())
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(apiKey)));
   }
 
   public TestServer.TestAccount createAccount(long balanceFen) {
-    CreateAccountResponse created = admin().createAccount(CreateAccountRequest.newBuilder()
-        .setDisplayName("tcp test account")
-        .setBillingTimeZone("Asia/Shanghai")
-        .setInitialBalance(TestServer.money(balanceFen))
-        .build());
+    CreateAccountResponse created =
+        admin()
+            .createAccount(
+                CreateAccountRequest.newBuilder()
+                    .setDisplayName("tcp test account")
+                    .setBillingTimeZone("Asia/Shanghai")
+                    .setInitialBalance(TestServer.money(balanceFen))
+                    .build());
     return new TestServer.TestAccount(created.getAccount().getAccountId(), created.getApiKey());
   }
 
   public List<Instance> createPrepaid(TestServer.TestAccount account, int count, Instant expiry) {
-    return admin().createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(account.accountId())
-            .setInstanceType("S5.SMALL2")
-            .setChargeType(Instance.ChargeType.PREPAID)
-            .setBandwidthMbps(1)
-            .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
-            .setCount(count)
-            .setExpiredTime(TestServer.timestamp(expiry))
-            .build())
+    return admin()
+        .createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(account.accountId())
+                .setInstanceType("S5.SMALL2")
+                .setChargeType(Instance.ChargeType.PREPAID)
+                .setBandwidthMbps(1)
+                .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
+                .setCount(count)
+                .setExpiredTime(TestServer.timestamp(expiry))
+                .build())
         .getInstancesList();
   }
 

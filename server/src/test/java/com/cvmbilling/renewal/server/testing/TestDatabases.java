@@ -12,10 +12,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Databases for tests. H2: a private in-memory database in MySQL mode. MariaDB: a fresh database
- * in the server at {@code RENEWAL_TEST_MARIADB_URL} (default 127.0.0.1:3306, user root, empty
- * password), dropped by {@link TestDatabase#close()}. If MariaDB is unreachable the test is
- * skipped locally, but fails when {@code CI=true}: CI must never silently skip these suites.
+ * Databases for tests. H2: a private in-memory database in MySQL mode. MariaDB: a fresh database in
+ * the server at {@code RENEWAL_TEST_MARIADB_URL} (default 127.0.0.1:3306, user root, empty
+ * password), dropped by {@link TestDatabase#close()}. If MariaDB is unreachable the test is skipped
+ * locally, but fails when {@code CI=true}: CI must never silently skip these suites.
  */
 public final class TestDatabases {
   public static final String DEFAULT_MARIADB_URL = "jdbc:mysql://127.0.0.1:3306/";
@@ -43,7 +43,10 @@ public final class TestDatabases {
 
   public static TestDatabase h2() {
     String name = "test_" + UUID.randomUUID().toString().replace("-", "");
-    String url = "jdbc:h2:mem:" + name + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    String url =
+        "jdbc:h2:mem:"
+            + name
+            + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     DatabaseSettings settings = new DatabaseSettings(url, "sa", "", Path.of("target"), 16);
     return new TestDatabase() {
       @Override

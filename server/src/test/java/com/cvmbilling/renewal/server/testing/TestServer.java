@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A full server (real Guice graph, real database, all interceptors) behind an in-process
- * transport, with helpers to create accounts and instances through the admin API.
+ * A full server (real Guice graph, real database, all interceptors) behind an in-process transport,
+ * with helpers to create accounts and instances through the admin API.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_KEY = "test-admin-key";
@@ -44,9 +44,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * With a configuration of the test's own (e.g. {@code ServerConfig.forTests(db, List.of(ADMIN_KEY))
-   * .toBuilder().retention(...).build()}); it should accept {@link #ADMIN_KEY}. The port is ignored:
-   * the server is in-process.
+   * With a configuration of the test's own (e.g. {@code ServerConfig.forTests(db,
+   * List.of(ADMIN_KEY)) .toBuilder().retention(...).build()}); it should accept {@link #ADMIN_KEY}.
+   * The port is ignored: the server is in-process.
    */
   public TestServer(ServerConfig config, Clock clock) {
     String name = "renewal-" + UUID.randomUUID();
@@ -97,42 +97,52 @@ public final class TestServer implements AutoCloseable {
 
   public TestAccount createAccount(long balanceFen, String timeZone) {
     CreateAccountResponse created =
-        admin().createAccount(CreateAccountRequest.newBuilder()
-            .setDisplayName("test account")
-            .setBillingTimeZone(timeZone)
-            .setInitialBalance(money(balanceFen))
-            .build());
+        admin()
+            .createAccount(
+                CreateAccountRequest.newBuilder()
+                    .setDisplayName("test account")
+                    .setBillingTimeZone(timeZone)
+                    .setInitialBalance(money(balanceFen))
+                    .build());
     return new TestAccount(created.getAccount().getAccountId(), created.getApiKey());
   }
 
   /** Prepaid instances of a type expiring at {@code expiry}. */
   public List<Instance> createPrepaid(
       TestAccount account, String instanceType, int bandwidthMbps, int count, Instant expiry) {
-    return admin().createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(account.accountId())
-            .setInstanceType(instanceType)
-            .setChargeType(Instance.ChargeType.PREPAID)
-            .setBandwidthMbps(bandwidthMbps)
-            .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
-            .setCount(count)
-            .setExpiredTime(timestamp(expiry))
-            .build())
+    return admin()
+        .createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(account.accountId())
+                .setInstanceType(instanceType)
+                .setChargeType(Instance.ChargeType.PREPAID)
+                .setBandwidthMbps(bandwidthMbps)
+                .setRenewFlag(RenewFlag.NOTIFY_AND_MANUAL_RENEW)
+                .setCount(count)
+                .setExpiredTime(timestamp(expiry))
+                .build())
         .getInstancesList();
   }
 
   public List<Instance> createPostpaid(TestAccount account, String instanceType, int count) {
-    return admin().createInstances(CreateInstancesRequest.newBuilder()
-            .setAccountId(account.accountId())
-            .setInstanceType(instanceType)
-            .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
-            .setBandwidthMbps(1)
-            .setCount(count)
-            .build())
+    return admin()
+        .createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(account.accountId())
+                .setInstanceType(instanceType)
+                .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
+                .setBandwidthMbps(1)
+                .setCount(count)
+                .build())
         .getInstancesList();
   }
 
   public static Money money(long fen) {
-    return Money.newBuilder().setCurrencyCode("CNY").setUnits(fen / 100).setNanos((int) (fen % 100) * 10_000_000).build();
+    return Money.newBuilder()
+        .setCurrencyCode("CNY")
+        .setUnits(fen / 100)
+        .setNanos((int) (fen % 100) * 10_000_000)
+        .build();
   }
 
   public static long fen(Money money) {
@@ -140,7 +150,10 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 
   public static Instant instant(Timestamp ts) {

@@ -35,14 +35,16 @@ public final class RenewExample {
     String instanceId = opts.get("instance");
     int months = Integer.parseInt(opts.getOrDefault("months", "1"));
     if (apiKey == null || instanceId == null) {
-      System.err.println("usage: -target host:port -api-key KEY -instance ins-xxxxxxxx [-months N] [-plaintext | -ca ca.pem]");
+      System.err.println(
+          "usage: -target host:port -api-key KEY -instance ins-xxxxxxxx [-months N] [-plaintext | -ca ca.pem]");
       System.exit(64);
     }
 
-    ClientBuilder<RenewalClient> builder = RenewalClient.newBuilder()
-        .target(target)
-        .apiKey(apiKey)
-        .defaultDeadline(Duration.ofSeconds(10));
+    ClientBuilder<RenewalClient> builder =
+        RenewalClient.newBuilder()
+            .target(target)
+            .apiKey(apiKey)
+            .defaultDeadline(Duration.ofSeconds(10));
     if (opts.containsKey("plaintext")) {
       builder.plaintext();
     } else if (opts.containsKey("ca")) {
@@ -51,30 +53,65 @@ public final class RenewExample {
 
     try (RenewalClient client = builder.build()) {
       PriceQuote quote = client.inquiryPriceRenewInstances(List.of(instanceId), months);
-      System.out.println("Price of " + months + " month(s) for " + instanceId + ": " + quote.totalPrice());
+      System.out.println(
+          "Price of " + months + " month(s) for " + instanceId + ": " + quote.totalPrice());
 
       // The SDK puts a client token on the request and reuses it on every retry: the renewal is
       // charged once, however many attempts it takes.
-      RenewalOrder order = client.renewInstances(RenewInstancesRequest.newBuilder()
-          .addInstanceIds(instanceId)
-          .setPeriodMonths(months)
-          .build());
+      RenewalOrder order =
+          client.renewInstances(
+              RenewInstancesRequest.newBuilder()
+                  .addInstanceIds(instanceId)
+                  .setPeriodMonths(months)
+                  .build());
       RenewalLine line = order.line(instanceId).orElseThrow();
-      System.out.println("Renewed " + instanceId + " for " + months + " month(s): expiry "
-          + line.oldExpiredTime() + " -> " + line.newExpiredTime());
-      System.out.println("  charged " + order.totalPrice() + ", balance now " + order.balance()
-          + ", order " + order.orderId().orElse("-") + ", client token " + order.clientToken());
+      System.out.println(
+          "Renewed "
+              + instanceId
+              + " for "
+              + months
+              + " month(s): expiry "
+              + line.oldExpiredTime()
+              + " -> "
+              + line.newExpiredTime());
+      System.out.println(
+          "  charged "
+              + order.totalPrice()
+              + ", balance now "
+              + order.balance()
+              + ", order "
+              + order.orderId().orElse("-")
+              + ", client token "
+              + order.clientToken());
     } catch (InsufficientBalanceException e) {
-      System.err.println("Not renewed: the balance does not cover it " + e.metadata() + " (request id " + e.requestId() + ")");
+      System.err.println(
+          "Not renewed: the balance does not cover it "
+              + e.metadata()
+              + " (request id "
+              + e.requestId()
+              + ")");
       System.exit(2);
     } catch (InstanceNotFoundException e) {
-      System.err.println("Not renewed: no such instance " + e.instanceIds() + " (request id " + e.requestId() + ")");
+      System.err.println(
+          "Not renewed: no such instance "
+              + e.instanceIds()
+              + " (request id "
+              + e.requestId()
+              + ")");
       System.exit(3);
     } catch (RenewalException e) {
       // Every failure carries the status code, the service's reason, the request id and, for a
       // call that changes something, the client token that makes repeating it safe.
-      System.err.println("Not renewed: " + e.statusCode() + "/" + e.reason() + " (request id " + e.requestId()
-          + e.clientToken().map(t -> ", retry safely with client token " + t).orElse("") + "): " + e.description());
+      System.err.println(
+          "Not renewed: "
+              + e.statusCode()
+              + "/"
+              + e.reason()
+              + " (request id "
+              + e.requestId()
+              + e.clientToken().map(t -> ", retry safely with client token " + t).orElse("")
+              + "): "
+              + e.description());
       System.exit(1);
     }
   }
