@@ -11,6 +11,8 @@ import com.cvmbilling.renewal.server.persistence.AccountMapper;
 import com.cvmbilling.renewal.server.persistence.BillingRecordMapper;
 import com.cvmbilling.renewal.server.persistence.EventMapper;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.IdGenerator;
+import com.cvmbilling.renewal.server.support.PageTokens;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;

@@ -5,6 +5,8 @@ import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.ApiKeyMapper;
 import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.Hashing;
+import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;

@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.Hashing;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;

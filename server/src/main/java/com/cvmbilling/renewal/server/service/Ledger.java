@@ -5,6 +5,7 @@ import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.Event;
 import com.cvmbilling.renewal.server.domain.EventType;
 import com.cvmbilling.renewal.server.domain.Instance;
+import com.cvmbilling.renewal.server.domain.Money;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.AccountMapper;

@@ -15,6 +15,7 @@ import com.cvmbilling.renewal.server.domain.Pricing;
 import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
 import com.cvmbilling.renewal.server.persistence.LifecycleMapper.DueInstance;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;

@@ -11,6 +11,7 @@ import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.InstanceMapper;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.bench;
 
-import com.cvmbilling.renewal.server.RenewalServer;
-import com.cvmbilling.renewal.server.ServerConfig;
+import com.cvmbilling.renewal.server.app.RenewalServer;
+import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real server ({@code com.cvmbilling.renewal.server.Main}) in its own JVM, started with the
+ * The real server ({@code com.cvmbilling.renewal.server.app.Main}) in its own JVM, started with the
  * test classpath, its stdout and stderr in a file under {@code target/e2e-logs}.
  */
 final class ServerProcess implements AutoCloseable {
@@ -54,7 +54,7 @@ final class ServerProcess implements AutoCloseable {
     command.add("-Xmx256m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("com.cvmbilling.renewal.server.Main");
+    command.add("com.cvmbilling.renewal.server.app.Main");
     command.addAll(args);
     return command;
   }

@@ -2,8 +2,8 @@ package com.cvmbilling.renewal.server.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cvmbilling.renewal.server.RenewalServer;
-import com.cvmbilling.renewal.server.ServerConfig;
+import com.cvmbilling.renewal.server.app.RenewalServer;
+import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;

@@ -1,6 +1,6 @@
 package com.cvmbilling.renewal.server.lifecycle;
 
-import com.cvmbilling.renewal.server.ServerConfig;
+import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;

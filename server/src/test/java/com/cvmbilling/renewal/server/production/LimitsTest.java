@@ -3,8 +3,8 @@ package com.cvmbilling.renewal.server.production;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.cvmbilling.renewal.server.RateLimitSettings;
-import com.cvmbilling.renewal.server.TransportSettings;
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
+import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.AccountMapper;
 import com.cvmbilling.renewal.server.persistence.Transactions;

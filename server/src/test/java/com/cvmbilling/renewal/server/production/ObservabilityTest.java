@@ -3,7 +3,7 @@ package com.cvmbilling.renewal.server.production;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.cvmbilling.renewal.server.Main;
+import com.cvmbilling.renewal.server.app.Main;
 import com.cvmbilling.renewal.server.grpc.CallInfo;
 import com.cvmbilling.renewal.server.grpc.CallObserver;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;

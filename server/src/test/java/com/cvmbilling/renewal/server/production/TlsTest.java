@@ -3,7 +3,7 @@ package com.cvmbilling.renewal.server.production;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.cvmbilling.renewal.server.TransportSettings;
+import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;

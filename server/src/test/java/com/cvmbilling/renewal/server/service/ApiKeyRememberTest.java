@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
+import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.google.inject.Key;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.MutableClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;

@@ -55,7 +55,7 @@ public final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", classPath, "com.cvmbilling.renewal.server.Main"));
+    command.addAll(List.of("-cp", classPath, "com.cvmbilling.renewal.server.app.Main"));
     command.addAll(args);
     return launch(name, command, env);
   }

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.testing;
 
-import com.cvmbilling.renewal.server.RenewalServer;
-import com.cvmbilling.renewal.server.ServerConfig;
+import com.cvmbilling.renewal.server.app.RenewalServer;
+import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;

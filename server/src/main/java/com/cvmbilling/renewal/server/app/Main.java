@@ -1,5 +1,11 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.ConfigSources;
+import com.cvmbilling.renewal.server.config.DurationConverter;
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
+import com.cvmbilling.renewal.server.config.ServerConfig;
+import com.cvmbilling.renewal.server.config.SizeConverter;
+import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,12 @@
-package com.cvmbilling.renewal.server.service;
+package com.cvmbilling.renewal.server.domain;
 
 import java.math.BigDecimal;
 
 /** Formatting of fen amounts for messages and metadata, e.g. 12345 -> "123.45". */
-final class Money {
+public final class Money {
   private Money() {}
 
-  static String format(long fen) {
+  public static String format(long fen) {
     return BigDecimal.valueOf(fen, 2).toPlainString();
   }
 }

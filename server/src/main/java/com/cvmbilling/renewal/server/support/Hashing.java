@@ -1,18 +1,18 @@
-package com.cvmbilling.renewal.server.service;
+package com.cvmbilling.renewal.server.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-final class Hashing {
+public final class Hashing {
   private Hashing() {}
 
-  static String sha256Hex(String text) {
+  public static String sha256Hex(String text) {
     return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String sha256Hex(byte[] bytes) {
+  public static String sha256Hex(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * fields such as {@code request_id} as top-level keys). Levels of the libraries stay as {@code
  * logback.xml} sets them; {@code --log-level} sets the root level.
  */
-final class Logging {
+public final class Logging {
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
 

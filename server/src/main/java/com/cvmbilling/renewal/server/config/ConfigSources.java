@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -26,9 +26,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * <p>Picocli asks this provider for an option's value whenever the command line does not give one;
  * it remembers where each value came from so that an error can name its source.
  */
-final class ConfigSources implements CommandLine.IDefaultValueProvider {
-  static final String CONFIG_FLAG = "--config";
-  static final String CONFIG_ENV = "RENEWAL_CONFIG";
+public final class ConfigSources implements CommandLine.IDefaultValueProvider {
+  public static final String CONFIG_FLAG = "--config";
+  public static final String CONFIG_ENV = "RENEWAL_CONFIG";
 
   /** Flags that are not settings: never read from the environment or the file. */
   private static final Set<String> NOT_SETTINGS =
@@ -46,7 +46,7 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   }
 
   /** An error in the configuration sources themselves (the file), reported before parsing. */
-  static final class ConfigFileException extends Exception {
+  public static final class ConfigFileException extends Exception {
     ConfigFileException(String message) {
       super(message);
     }
@@ -56,7 +56,8 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
    * Finds the configuration file ({@code --config} on the command line, else {@code
    * RENEWAL_CONFIG}) and reads it. No file named: only flags, environment and defaults.
    */
-  static ConfigSources load(String[] args, Map<String, String> env) throws ConfigFileException {
+  public static ConfigSources load(String[] args, Map<String, String> env)
+      throws ConfigFileException {
     String path = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals(CONFIG_FLAG)) {
@@ -96,7 +97,7 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   }
 
   /** Rejects keys of the file that name no setting (a typo must not pass silently). */
-  void checkFileKeys(CommandLine.Model.CommandSpec spec) throws ConfigFileException {
+  public void checkFileKeys(CommandLine.Model.CommandSpec spec) throws ConfigFileException {
     Set<String> known = new TreeSet<>();
     for (OptionSpec o : spec.options()) {
       if (!NOT_SETTINGS.contains(o.longestName())) {
@@ -117,12 +118,12 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   }
 
   /** {@code --db-url} -> {@code db-url}. */
-  static String key(OptionSpec option) {
+  public static String key(OptionSpec option) {
     return option.longestName().replaceFirst("^--", "");
   }
 
   /** {@code --db-url} -> {@code RENEWAL_DB_URL}. */
-  static String envName(OptionSpec option) {
+  public static String envName(OptionSpec option) {
     return "RENEWAL_" + key(option).toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
@@ -148,7 +149,7 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   /**
    * Where the option's value came from: a flag, an environment variable, the file, or the default.
    */
-  String origin(String longName, CommandLine.ParseResult parsed) {
+  public String origin(String longName, CommandLine.ParseResult parsed) {
     if (parsed != null && parsed.hasMatchedOption(longName)) {
       return "flag " + longName;
     }
@@ -156,7 +157,7 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   }
 
   /** The source named in an error about this option, or null for a flag or a default. */
-  String originForError(String longName, CommandLine.ParseResult parsed) {
+  public String originForError(String longName, CommandLine.ParseResult parsed) {
     String o = origin(longName, parsed);
     return o.startsWith("flag") || o.equals("default") ? null : o;
   }

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.RenewFlag;

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server.service;
+package com.cvmbilling.renewal.server.support;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;

@@ -1,5 +1,7 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.ServerConfig;
+import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.grpc.AdminGrpcService;
 import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
 import com.cvmbilling.renewal.server.grpc.CallObserver;

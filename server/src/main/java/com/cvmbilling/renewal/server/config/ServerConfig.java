@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.config;
 
 import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
 import java.time.Duration;

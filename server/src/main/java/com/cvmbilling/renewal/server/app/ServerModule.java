@@ -1,5 +1,6 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.google.inject.AbstractModule;

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.config;
 
 /**
  * Per-account call rate limit (in this process's memory: per replica).

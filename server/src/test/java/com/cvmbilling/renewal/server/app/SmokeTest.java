@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server;
+package com.cvmbilling.renewal.server.app;
 
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.service.LifecycleService;
@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the lifecycle job every interval on one background thread. */
-final class LifecycleRunner implements AutoCloseable {
+public final class LifecycleRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LifecycleRunner.class);
 
   private final LifecycleService lifecycle;

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server.service;
+package com.cvmbilling.renewal.server.support;
 
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
