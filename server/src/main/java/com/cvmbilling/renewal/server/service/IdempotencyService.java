@@ -78,6 +78,10 @@ public class IdempotencyService {
    */
   public <R extends Message> R execute(
       String accountId, ApiMethod<R> method, Message request, Function<Mode, R> work) {
+    if (!request.getDescriptorForType().equals(method.descriptor().getInputType())) {
+      throw new IllegalArgumentException(
+          method.descriptor().getFullName() + " does not take " + request.getDescriptorForType());
+    }
     String clientToken = stringField(request, CLIENT_TOKEN);
     RequestRules.validateClientToken(clientToken);
     if (Boolean.TRUE.equals(field(request, DRY_RUN))) {
