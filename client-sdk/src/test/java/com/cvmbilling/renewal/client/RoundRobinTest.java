@@ -3,7 +3,7 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.client.model.Amount;
-import com.cvmbilling.renewal.client.testing.ServerProcess;
+import com.cvmbilling.renewal.server.testing.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

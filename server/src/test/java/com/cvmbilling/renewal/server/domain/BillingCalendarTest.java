@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.testing.Errors;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -304,7 +305,7 @@ class BillingCalendarTest {
     @ValueSource(ints = {0, 29, 30, 31, -1})
     void rejectsDaysOutside1To28(int day) {
       ApiException e =
-          ApiErrors.expectBadField(
+          Errors.expectBadField(
               () -> BillingCalendar.unifiedExpiry(utc("2027-03-10T12:00:00Z"), day, SHANGHAI),
               ErrorReason.INVALID_EXPIRY_DAY,
               "expiry_day");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.testing.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class PricingTest {
   void disallowedPeriodsAreRejected(int months) {
     assertThat(Pricing.isAllowedRenewalPeriod(months)).isFalse();
     ApiException e =
-        ApiErrors.expectBadField(
+        Errors.expectBadField(
             () -> Pricing.discountPercent(months), ErrorReason.INVALID_PERIOD, "period_months");
     assertThat(e.metadata()).containsEntry("periodMonths", Integer.toString(months));
     assertThat(e.getMessage()).contains(Integer.toString(months));
@@ -116,7 +117,7 @@ class PricingTest {
 
   @Test
   void renewalPriceRejectsDisallowedPeriod() {
-    ApiErrors.expectBadField(
+    Errors.expectBadField(
         () -> Pricing.renewalPrice(15_000, 13), ErrorReason.INVALID_PERIOD, "period_months");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;
+import com.cvmbilling.renewal.server.testing.TestCertificates;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
