@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class BillingCalendarTest {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final ZoneId UTC = ZoneId.of("UTC");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class PricingTest {
 
   // ---- periods ---------------------------------------------------------------------------

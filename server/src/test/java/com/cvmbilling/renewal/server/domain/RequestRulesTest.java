@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class RequestRulesTest {
 
   /** {@code n} distinct valid ids: ins-00000000, ins-00000001, ... */

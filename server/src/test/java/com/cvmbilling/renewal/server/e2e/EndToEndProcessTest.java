@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import com.cvmbilling.renewal.v1.BillingRecord;
@@ -65,6 +66,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * wire, graceful shutdown, the embedded database surviving a restart, and bad flags.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Tier.Process
+@Tier.Network
+@Tier.H2
+@Tier.MariaDb
 class EndToEndProcessTest {
   private static final Duration STARTUP = Duration.ofSeconds(40);
   private static final Duration SHUTDOWN = Duration.ofSeconds(25);
