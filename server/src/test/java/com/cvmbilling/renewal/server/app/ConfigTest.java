@@ -2,6 +2,7 @@ package com.cvmbilling.renewal.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The configuration scheme (flags over environment over file over defaults) and its start-up
  * validation: every bad setting gets a clear line naming the setting, and exit code 2.
  */
+@Tier.Process
+@Tier.Network
+@Tier.H2
 class ConfigTest {
   @TempDir static Path dir;
 

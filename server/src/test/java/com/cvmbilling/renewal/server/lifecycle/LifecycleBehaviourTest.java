@@ -19,6 +19,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.Instance;
@@ -44,6 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The lifecycle job against a real database through the public API, driven by a TestClock and
  * {@link LifecycleService#advanceTo} (what AdvanceTime does): events, charges, states, times.
  */
+@Tier.H2
+@Tier.MariaDb
 class LifecycleBehaviourTest {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final Duration DAY = Duration.ofDays(1);

@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.persistence;
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
@@ -24,6 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "[{0}]")
 @EnumSource(Kind.class)
+@Tier.H2
+@Tier.MariaDb
 abstract class RepositoryTestBase {
   @Parameter Kind kind;
 

@@ -24,8 +24,7 @@ import java.util.concurrent.Future;
  * instances at >= 2,000 instances/s on MariaDB). Not a test: a harness that prints figures.
  *
  * <pre>
- * mvn -B -ntp install -DskipTests
- * mvn -B -ntp -pl server exec:java@lifecycle-bench -Dbench.instances=100000 -Dbench.runners=1
+ * mvn -B -ntp -pl benchmarks -am -DskipTests package exec:java@lifecycle-bench -Dbench.instances=100000 -Dbench.runners=1
  * </pre>
  *
  * It creates a fresh MariaDB database (RENEWAL_TEST_MARIADB_URL, default 127.0.0.1:3306 root),

@@ -75,9 +75,8 @@ import org.HdrHistogram.Histogram;
  * the exactly-once check of {@link LifecycleDrainBenchmark}).
  *
  * <pre>
- * mvn -B -ntp install -DskipTests
- * mvn -B -ntp -pl server exec:java@service-bench                              # 10,000 instances, C=32
- * mvn -B -ntp -pl server exec:java@service-bench -Dbench.instances=10000,1000000
+ * mvn -B -ntp -pl benchmarks -am -DskipTests package exec:java@service-bench   # 10,000 instances, C=32
+ * mvn -B -ntp -pl benchmarks -am -DskipTests package exec:java@service-bench -Dbench.instances=10000,1000000
  * </pre>
  *
  * Properties: bench.instances (comma list, default 10000; the lifecycle drain runs with the first),

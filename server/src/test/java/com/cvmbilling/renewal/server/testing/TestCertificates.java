@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server.production;
+package com.cvmbilling.renewal.server.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,16 +31,36 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Throw-away CAs and certificates (EC P-256) written as PEM files, made fresh by each test. */
-final class TestCertificates {
+/**
+ * Throw-away CAs and certificates (EC P-256, valid from an hour ago for two days), made fresh by
+ * each test: in memory ({@link #certificateAuthority}, {@link #server(Issued)}, {@link
+ * #client(Issued, String)}) or also written as PEM files into a directory ({@link #ca}, {@link
+ * #server(Path, Issued)}, {@link #client(Path, String, Issued)}). Leaf certificates name localhost
+ * and 127.0.0.1.
+ */
+public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   private TestCertificates() {}
 
-  /** A certificate with its key, and the files they were written to. */
-  record Issued(X509Certificate certificate, PrivateKey key, Path certFile, Path keyFile) {}
+  /** A certificate with its key; the files they were written to, or null when only in memory. */
+  public record Issued(X509Certificate certificate, PrivateKey key, Path certFile, Path keyFile) {
+    public byte[] certificatePem() {
+      try {
+        return pem("CERTIFICATE", certificate.getEncoded()).getBytes(StandardCharsets.US_ASCII);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
 
-  static Issued ca(Path dir, String name) {
+    /** The key as PKCS#8 PEM (a JDK private key's encoding): the form the server requires. */
+    public byte[] keyPem() {
+      return pem("PRIVATE KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** A self-signed CA, in memory. */
+  public static Issued certificateAuthority(String name) {
     KeyPair pair = keyPair();
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b = builder(subject, subject, pair);
@@ -51,31 +71,48 @@ final class TestCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return write(dir, name, sign(b, pair.getPrivate()), pair.getPrivate());
+    return new Issued(sign(b, pair.getPrivate()), pair.getPrivate(), null, null);
   }
 
-  /** A server certificate for localhost and 127.0.0.1. */
-  static Issued server(Path dir, Issued ca) {
-    return leaf(dir, "server", ca, KeyPurposeId.id_kp_serverAuth);
+  /** A server certificate (CN=localhost) signed by {@code ca}, in memory. */
+  public static Issued server(Issued ca) {
+    return leaf("localhost", ca, KeyPurposeId.id_kp_serverAuth);
   }
 
-  static Issued client(Path dir, String name, Issued ca) {
-    return leaf(dir, name, ca, KeyPurposeId.id_kp_clientAuth);
+  /** A client certificate (CN={@code name}) signed by {@code ca}, in memory. */
+  public static Issued client(Issued ca, String name) {
+    return leaf(name, ca, KeyPurposeId.id_kp_clientAuth);
   }
 
-  private static Issued leaf(Path dir, String name, Issued ca, KeyPurposeId purpose) {
+  /** A CA written to {@code dir/<name>.crt.pem} and {@code .key.pem}. */
+  public static Issued ca(Path dir, String name) {
+    return write(dir, name, certificateAuthority(name));
+  }
+
+  /** A server certificate written to {@code dir/server.crt.pem} and {@code .key.pem}. */
+  public static Issued server(Path dir, Issued ca) {
+    return write(dir, "server", server(ca));
+  }
+
+  /** A client certificate written to {@code dir/<name>.crt.pem} and {@code .key.pem}. */
+  public static Issued client(Path dir, String name, Issued ca) {
+    return write(dir, name, client(ca, name));
+  }
+
+  private static Issued leaf(String commonName, Issued ca, KeyPurposeId purpose) {
     KeyPair pair = keyPair();
     X509v3CertificateBuilder b =
         builder(
             new X500Name(ca.certificate().getSubjectX500Principal().getName()),
-            new X500Name("CN=" + name),
+            new X500Name("CN=" + commonName),
             pair);
     try {
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(
           Extension.keyUsage,
           true,
-          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+          new KeyUsage(
+              KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
       b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       b.addExtension(
           Extension.subjectAlternativeName,
@@ -88,7 +125,7 @@ final class TestCertificates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return write(dir, name, sign(b, ca.key()), pair.getPrivate());
+    return new Issued(sign(b, ca.key()), pair.getPrivate(), null, null);
   }
 
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair) {
@@ -121,22 +158,19 @@ final class TestCertificates {
     }
   }
 
-  private static Issued write(Path dir, String name, X509Certificate cert, PrivateKey key) {
+  private static Issued write(Path dir, String name, Issued issued) {
     try {
       Path certFile = dir.resolve(name + ".crt.pem");
       Path keyFile = dir.resolve(name + ".key.pem");
-      Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()), StandardCharsets.US_ASCII);
-      // getEncoded() of a JDK private key is PKCS#8: the form the server requires.
-      Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
-      return new Issued(cert, key, certFile, keyFile);
+      Files.write(certFile, issued.certificatePem());
+      Files.write(keyFile, issued.keyPem());
+      return new Issued(issued.certificate(), issued.key(), certFile, keyFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 
-  static String pem(String type, byte[] der) {
+  private static String pem(String type, byte[] der) {
     return "-----BEGIN "
         + type
         + "-----\n"

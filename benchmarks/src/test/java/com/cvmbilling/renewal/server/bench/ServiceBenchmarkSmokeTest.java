@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.bench.ServiceBenchmark.Result;
 import com.cvmbilling.renewal.server.bench.ServiceBenchmark.SizeReport;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Timeout;
  * figures and no call failed. Timing targets are not asserted here (see docs/BENCHMARKS.md): a
  * shared 2-core CI machine cannot promise them.
  */
+@Tier.MariaDb
+@Tier.Process
+@Tier.Network
 class ServiceBenchmarkSmokeTest {
 
   @Test
