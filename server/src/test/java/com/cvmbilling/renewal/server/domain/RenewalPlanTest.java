@@ -2,6 +2,7 @@ package com.cvmbilling.renewal.server.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The one renewal rule that manual renewal, auto-renewal and provisioning share. */
+@Tier.Unit
 class RenewalPlanTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final PriceCatalog CATALOG = PriceCatalog.of(Map.of("S5.SMALL2", 10_033L), 2_317);

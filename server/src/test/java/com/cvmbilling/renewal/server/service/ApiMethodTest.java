@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.Account;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesResponse;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * The idempotency table stores each mutating RPC under its method name; a release that stored
  * another string would stop replaying the responses stored by the one before.
  */
+@Tier.Unit
 class ApiMethodTest {
 
   @Test
