@@ -192,10 +192,14 @@ tmpdir=$nd/tmp
 port=$(sql_port "$n")
 bind-address=127.0.0.1
 skip-name-resolve
+# Like the single test server (a --no-defaults mariadbd would default to latin1).
+character-set-server=utf8mb4
+collation-server=utf8mb4_general_ci
 # Settings Galera requires (see docs/OPERATIONS.md).
 binlog_format=ROW
 default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
+# A test cluster: durability comes from the other nodes, not from an fsync per commit.
 innodb_flush_log_at_trx_commit=2
 # Small footprint: several nodes share one machine.
 innodb_buffer_pool_size=64M
@@ -250,13 +254,19 @@ recover_position() {
   fi
 }
 
+check_ports() { # fails if a port of node $1 is taken (another cluster or server)
+  local p
+  for p in "$(sql_port "$1")" "$(gmcast_port "$1")" "$(ist_port "$1")" "$(sst_port "$1")"; do
+    port_busy "$p" && die "node $1: port 127.0.0.1:$p is already in use (choose another --base-port)"
+  done
+  return 0
+}
+
 launch() { # launch N [extra mariadbd args]
-  local n=$1 nd p
+  local n=$1 nd
   shift
   nd=$(node_dir "$n")
-  for p in "$(sql_port "$n")" "$(gmcast_port "$n")" "$(ist_port "$n")" "$(sst_port "$n")"; do
-    port_busy "$p" && die "node $n: port 127.0.0.1:$p is already in use (choose another --base-port)"
-  done
+  check_ports "$n"
   local extra=("$@")
   [[ -f $nd/init.sql ]] && extra+=("--init-file=$nd/init.sql")
   [[ -n ${start_position:-} ]] && extra+=("--wsrep-start-position=$start_position")
@@ -335,7 +345,8 @@ print_endpoints() {
   for ((n = 1; n <= nodes; n++)); do hosts+="${hosts:+,}127.0.0.1:$(sql_port "$n")"; done
   echo "nodes: $hosts"
   for ((n = 1; n <= nodes; n++)); do echo "node$n: jdbc:mysql://127.0.0.1:$(sql_port "$n")/renewal"; done
-  echo "all:   jdbc:mysql:sequential://$hosts/renewal"
+  # Connector/J failover form; without failOverReadOnly=false a failed-over connection is read-only.
+  echo "all:   jdbc:mysql://$hosts/renewal?failOverReadOnly=false"
 }
 
 # ---------------------------------------------------------------- commands
@@ -349,7 +360,9 @@ cmd_start() {
       || die "user mysql cannot write $dir (a parent directory is not searchable by it?); use a --dir under /tmp"
   fi
   printf 'nodes=%s\nbase_port=%s\n' "$nodes" "$base_port" >"$state_file"
-  for ((n = 1; n <= nodes; n++)); do is_running "$n" && running+=("$n"); done
+  for ((n = 1; n <= nodes; n++)); do
+    if is_running "$n"; then running+=("$n"); else check_ports "$n"; fi
+  done
   trap 'cleanup_on_failure' ERR
   if ((${#running[@]} == 0)); then
     # Bootstrap from the node marked safe_to_bootstrap (the last to stop cleanly), else node 1.
@@ -446,6 +459,7 @@ cmd_restart() {
     note "stopping node $n"
     stop_node "$n"
   fi
+  check_ports "$n"
   t0=$SECONDS
   trap 'cleanup_on_failure' ERR
   init_node "$n"
