@@ -372,8 +372,19 @@ cmd_start() {
     if [[ -z $bootstrap ]]; then
       bootstrap=1
       if [[ -f $(node_dir 1)/data/grastate.dat ]]; then
-        note "no node is marked safe_to_bootstrap (all crashed?): bootstrapping from node 1"
-        sed -i 's/^safe_to_bootstrap: *0/safe_to_bootstrap: 1/' "$(node_dir 1)/data/grastate.dat"
+        # All nodes crashed: bootstrap from the one with the highest recovered seqno.
+        local best=-2 seqno
+        for ((n = 1; n <= nodes; n++)); do
+          [[ -f $(node_dir "$n")/data/grastate.dat ]] || continue
+          init_node "$n"
+          start_position=""
+          recover_position "$n"
+          seqno=${start_position##*:}
+          [[ $seqno =~ ^-?[0-9]+$ ]] || seqno=$(sed -n 's/^seqno: *//p' "$(node_dir "$n")/data/grastate.dat")
+          if [[ $seqno =~ ^-?[0-9]+$ ]] && ((seqno > best)); then best=$seqno; bootstrap=$n; fi
+        done
+        note "no node is marked safe_to_bootstrap (all crashed?): bootstrapping from node $bootstrap (seqno $best)"
+        sed -i 's/^safe_to_bootstrap: *0/safe_to_bootstrap: 1/' "$(node_dir "$bootstrap")/data/grastate.dat"
       fi
     fi
     init_node "$bootstrap"
