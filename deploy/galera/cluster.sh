@@ -12,7 +12,8 @@
 #
 # Ports of node i (1-based), from --base-port B (default 3311):
 #   SQL B+i-1, gmcast (group communication) B+1260+i-1, IST B+1270+i-1, SST (rsync) B+1280+i-1,
-#   i.e. 3311-3313, 4571-4573, 4581-4583, 4591-4593 for the default 3 nodes.
+#   i.e. 3311-3313, 4571-4573, 4581-4583, 4591-4593 for the default 3 nodes. Two clusters on one
+#   machine need base ports at least 30 apart.
 # GALERA_PROVIDER_OPTIONS (env) is appended to wsrep_provider_options, e.g. 'evs.suspect_timeout=PT2S'.
 # The SQL user is root with no password, from 127.0.0.1 and over each node's socket.
 # Run as root, mariadbd runs as the mysql user: the rsync state transfer run by a root mariadbd
@@ -320,6 +321,12 @@ wait_node_up() { # wait until node $1 answers SQL (any wsrep state)
 }
 
 started_here=()
+# On any failure exit (die included) while starting, kill the nodes this run started: no leftovers.
+on_exit() {
+  local rc=$?
+  ((rc != 0)) && cleanup_on_failure
+  exit "$rc"
+}
 cleanup_on_failure() {
   local n pid
   for n in "${started_here[@]}"; do
@@ -363,7 +370,7 @@ cmd_start() {
   for ((n = 1; n <= nodes; n++)); do
     if is_running "$n"; then running+=("$n"); else check_ports "$n"; fi
   done
-  trap 'cleanup_on_failure' ERR
+  trap on_exit EXIT
   if ((${#running[@]} == 0)); then
     # Bootstrap from the node marked safe_to_bootstrap (the last to stop cleanly), else node 1.
     for ((n = 1; n <= nodes; n++)); do
@@ -409,7 +416,7 @@ cmd_start() {
     cleanup_on_failure
     die "the cluster did not reach Synced with $nodes nodes within ${timeout}s (nodes started by this run were killed; 'destroy' removes $dir)"
   fi
-  trap - ERR
+  trap - EXIT
   for ((n = 1; n <= nodes; n++)); do rm -f "$(node_dir "$n")/init.sql"; done
   print_endpoints
   echo "synced: $nodes nodes in $((SECONDS - t0)) s (dir $dir)"
@@ -472,7 +479,7 @@ cmd_restart() {
   fi
   check_ports "$n"
   t0=$SECONDS
-  trap 'cleanup_on_failure' ERR
+  trap on_exit EXIT
   init_node "$n"
   start_position=""
   recover_position "$n"
@@ -486,7 +493,7 @@ cmd_restart() {
     cleanup_on_failure
     die "node $n did not rejoin within ${timeout}s (see $(node_dir "$n")/error.log)"
   fi
-  trap - ERR
+  trap - EXIT
   local how="full SST (rsync)"
   tail -n +"$((log_lines + 1))" "$(node_dir "$n")/error.log" 2>/dev/null | grep -q "IST received" \
     && how="IST (missing writesets only)"
