@@ -494,9 +494,10 @@ cmd_restart() {
     die "node $n did not rejoin within ${timeout}s (see $(node_dir "$n")/error.log)"
   fi
   trap - EXIT
-  local how="full SST (rsync)"
-  tail -n +"$((log_lines + 1))" "$(node_dir "$n")/error.log" 2>/dev/null | grep -q "IST received" \
-    && how="IST (missing writesets only)"
+  # The rsync SST script ends with "rsync SST completed on joiner" for a full copy, "IST" otherwise.
+  local how="IST (missing writesets only)"
+  tail -n +"$((log_lines + 1))" "$(node_dir "$n")/error.log" 2>/dev/null | grep -q "SST completed on joiner" \
+    && how="full SST (rsync)"
   echo "node $n synced in $((SECONDS - t0)) s by $how"
 }
 
