@@ -67,7 +67,6 @@ state_file=$dir/cluster.env
 
 # A started cluster remembers its shape, so later commands need only --dir.
 if [[ -f $state_file ]]; then
-  # shellcheck disable=SC1090
   saved_nodes=$(sed -n 's/^nodes=//p' "$state_file")
   saved_base=$(sed -n 's/^base_port=//p' "$state_file")
   if [[ $cmd == start && ( ( -n $nodes && $nodes != "$saved_nodes" ) || ( -n $base_port && $base_port != "$saved_base" ) ) ]]; then
@@ -494,6 +493,7 @@ cmd_restart() {
     die "node $n did not rejoin within ${timeout}s (see $(node_dir "$n")/error.log)"
   fi
   trap - EXIT
+  rm -f "$(node_dir "$n")/init.sql"
   # The rsync SST script ends with "rsync SST completed on joiner" for a full copy, "IST" otherwise.
   local how="IST (missing writesets only)"
   tail -n +"$((log_lines + 1))" "$(node_dir "$n")/error.log" 2>/dev/null | grep -q "SST completed on joiner" \
