@@ -3,8 +3,8 @@ package com.cvmbilling.renewal.server.service;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.google.protobuf.CodedOutputStream;
@@ -43,7 +43,7 @@ import java.util.function.Supplier;
 public class IdempotencyService {
   static final String IN_PROGRESS = "IN_PROGRESS";
 
-  private final IdempotencyMapper records;
+  private final IdempotencyStore records;
   private final Transactions tx;
   private final Clock clock;
   private final Duration retention;
@@ -51,7 +51,7 @@ public class IdempotencyService {
 
   @Inject
   public IdempotencyService(
-      IdempotencyMapper records,
+      IdempotencyStore records,
       Transactions tx,
       Clock clock,
       @Named("idempotencyRetention") Duration retention,
