@@ -20,38 +20,33 @@ import java.util.concurrent.ThreadLocalRandom;
  * The database ceiling of one renewal: exactly the statements the service sends for {@code
  * RenewInstances} (copied from the mapper XML in {@code
  * server/src/main/resources/com/cvmbilling/renewal/server/persistence/}, in the order {@code
- * InstanceService.renew} and {@code Ledger} run them), with the same row locks and one commit, over
- * a Hikari pool configured like the server's ({@code DataSources.create}) but with READ COMMITTED
- * as the pool default. Nothing else: no gRPC, no authentication lookup, no MyBatis, no
+ * InstanceService.renew} runs them through the stores), with the same row locks and one commit,
+ * over a Hikari pool configured like the server's ({@code DataSources.create}) but with READ
+ * COMMITTED as the pool default. Nothing else: no gRPC, no authentication lookup, no MyBatis, no
  * per-transaction session resets.
  *
  * <p>Per call: SELECT account; SELECT instances ... ORDER BY instance_id FOR UPDATE; SELECT
  * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; for one
  * instance UPDATE instance (version check) and INSERT instance_event, for several one UPDATE ...
- * CASE and one multi-row INSERT (Ledger.saveRenewals); COMMIT. With a client token also the
- * idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ... COMPLETED inside the
- * renewal transaction.
+ * CASE and one multi-row INSERT (InstanceStore.saveRenewals, EventStore.events); COMMIT. With a
+ * client token also the idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ...
+ * COMPLETED inside the renewal transaction.
  */
 final class RawJdbcRenewal implements AutoCloseable {
   // AccountMapper.find
   static final String SELECT_ACCOUNT =
-      "SELECT account_id AS accountId, display_name AS displayName, balance_fen AS balanceFen,"
-          + " billing_time_zone AS billingTimeZone, created_time_ms AS createdTime"
+      "SELECT account_id, display_name, balance_fen, billing_time_zone, created_time_ms"
           + " FROM account WHERE account_id = ?";
   // InstanceMapper.findByIdsForUpdate (IN list expanded per call)
   static final String SELECT_INSTANCES_FOR_UPDATE_PREFIX =
-      "SELECT instance_id AS instanceId, account_id AS accountId, instance_type AS instanceType,"
-          + " charge_type AS chargeType, state AS state, created_time_ms AS createdTime,"
-          + " expired_time_ms AS expiredTime, expiry_anchor_day AS expiryAnchorDay,"
-          + " isolated_time_ms AS isolatedTime, released_time_ms AS releasedTime,"
-          + " renew_flag AS renewFlag, auto_renew_period_months AS autoRenewPeriodMonths,"
-          + " bandwidth_mbps AS bandwidthMbps, version AS version"
+      "SELECT instance_id, account_id, instance_type, charge_type, state, created_time_ms,"
+          + " expired_time_ms, expiry_anchor_day, isolated_time_ms, released_time_ms, renew_flag,"
+          + " auto_renew_period_months, bandwidth_mbps, version"
           + " FROM instance WHERE account_id = ? AND instance_id IN ";
   static final String SELECT_INSTANCES_FOR_UPDATE_SUFFIX = " ORDER BY instance_id FOR UPDATE";
   // PriceMapper.all
   static final String SELECT_PRICES =
-      "SELECT item_code AS itemCode, item_kind AS itemKind, monthly_price_fen AS monthlyPriceFen"
-          + " FROM price_catalog ORDER BY item_code";
+      "SELECT item_code, item_kind, monthly_price_fen FROM price_catalog ORDER BY item_code";
   // AccountMapper.debit
   static final String DEBIT =
       "UPDATE account SET balance_fen = balance_fen - ? WHERE account_id = ? AND balance_fen >= ?";
@@ -257,7 +252,7 @@ final class RawJdbcRenewal implements AutoCloseable {
     }
   }
 
-  /** Several instances: InstanceMapper.renewAll and EventMapper.insertAll (Ledger.saveRenewals). */
+  /** Several instances: InstanceMapper.renewAll and EventMapper.insertAll. */
   private static void renewAll(
       Connection c,
       String accountId,

@@ -54,7 +54,7 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(PriceMapper.class);
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
-    addMapperClass(LifecycleMapper.class);
+    addMapperClass(AutoRenewChargeMapper.class);
     addInterceptorClass(QueryTimeoutInterceptor.class);
     bind(QueryTimeoutInterceptor.class).toInstance(new QueryTimeoutInterceptor(maxQueryTime));
     bind(Transactions.class);

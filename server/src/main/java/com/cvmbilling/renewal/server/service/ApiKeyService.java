@@ -2,8 +2,8 @@ package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.ApiKeyMapper;
-import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
+import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
+import com.cvmbilling.renewal.server.persistence.ApiKeyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.support.IdGenerator;
@@ -37,7 +37,7 @@ public class ApiKeyService {
   private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final ApiKeyMapper keys;
+  private final ApiKeyStore keys;
   private final Transactions tx;
   private final IdGenerator ids;
   private final Clock clock;
@@ -45,7 +45,7 @@ public class ApiKeyService {
 
   @Inject
   public ApiKeyService(
-      ApiKeyMapper keys,
+      ApiKeyStore keys,
       Transactions tx,
       IdGenerator ids,
       Clock clock,

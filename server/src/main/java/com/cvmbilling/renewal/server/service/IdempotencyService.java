@@ -3,8 +3,8 @@ package com.cvmbilling.renewal.server.service;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.InstanceService.Mode;
 import com.cvmbilling.renewal.server.support.Hashing;
@@ -49,7 +49,7 @@ public class IdempotencyService {
 
   private static final String DRY_RUN = "dry_run";
 
-  private final IdempotencyMapper records;
+  private final IdempotencyStore records;
   private final Transactions tx;
   private final Clock clock;
   private final Duration retention;
@@ -57,7 +57,7 @@ public class IdempotencyService {
 
   @Inject
   public IdempotencyService(
-      IdempotencyMapper records,
+      IdempotencyStore records,
       Transactions tx,
       Clock clock,
       @Named("idempotencyRetention") Duration retention,

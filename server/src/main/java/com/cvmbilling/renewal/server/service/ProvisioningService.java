@@ -10,7 +10,7 @@ import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.InstanceMapper;
+import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
@@ -47,7 +47,7 @@ public class ProvisioningService {
 
   private final Transactions tx;
   private final AccountService accounts;
-  private final InstanceMapper instances;
+  private final InstanceStore instances;
   private final PriceService prices;
   private final IdGenerator ids;
   private final Clock clock;
@@ -56,7 +56,7 @@ public class ProvisioningService {
   public ProvisioningService(
       Transactions tx,
       AccountService accounts,
-      InstanceMapper instances,
+      InstanceStore instances,
       PriceService prices,
       IdGenerator ids,
       Clock clock) {

@@ -10,8 +10,6 @@ import static com.cvmbilling.renewal.server.lifecycle.LifecycleFixtures.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
-import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.Errors;
@@ -514,8 +512,10 @@ class LifecycleBehaviourTest {
   }
 
   static int autoRenewCharges(TestServer server, String instanceId) {
-    Transactions tx = server.server().injector().getInstance(Transactions.class);
-    LifecycleMapper mapper = server.server().injector().getInstance(LifecycleMapper.class);
-    return tx.inTransaction(() -> mapper.countAutoRenewCharges(instanceId));
+    return (int)
+        LifecycleFixtures.count(
+            LifecycleFixtures.dataSource(server),
+            "SELECT COUNT(*) FROM auto_renew_charge WHERE instance_id = ?",
+            instanceId);
   }
 }

@@ -4,7 +4,7 @@ import static com.cvmbilling.renewal.server.testing.TestServer.fen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.testing.Errors;
