@@ -1,11 +1,11 @@
 package com.cvmbilling.renewal.server.grpc;
 
+import com.cvmbilling.renewal.server.config.EventStreamSettings;
 import com.cvmbilling.renewal.server.domain.Event;
 import com.cvmbilling.renewal.server.service.AccountService;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +40,9 @@ public final class EventStreams implements AutoCloseable {
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
   @Inject
-  public EventStreams(AccountService accounts, @Named("eventsPollInterval") Duration pollInterval) {
+  public EventStreams(AccountService accounts, EventStreamSettings settings) {
     this.accounts = accounts;
-    this.pollInterval = pollInterval;
+    this.pollInterval = settings.pollInterval();
   }
 
   public void watch(

@@ -10,10 +10,13 @@ import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.GetTimeResponse;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 
 /** TestClockService: only registered when the server runs with {@code --test-clock}. */
+@Singleton
 public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockServiceImplBase {
   /** Bounds one call's work: a decade of lifecycle steps is plenty for any test. */
   static final Duration MAX_ADVANCE = Duration.ofDays(3660);
@@ -21,6 +24,7 @@ public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockSe
   private final TestClock clock;
   private final LifecycleService lifecycle;
 
+  @Inject
   public TestClockGrpcService(TestClock clock, LifecycleService lifecycle) {
     this.clock = clock;
     this.lifecycle = lifecycle;
