@@ -14,17 +14,6 @@ import picocli.CommandLine.Option;
 public record IdempotencySettings(
     Duration retention, Duration inProgressLease, Duration purgeInterval) {
 
-  private static final IdempotencySettings DEFAULTS =
-      OptionDefaults.parsed(new Options()).settings(Problems.ofDefaults());
-
-  public static IdempotencySettings defaults() {
-    return DEFAULTS;
-  }
-
-  public IdempotencySettings withRetention(Duration v) {
-    return new IdempotencySettings(v, inProgressLease, purgeInterval);
-  }
-
   /** The flags of this area: name, default, description and validation. */
   public static final class Options {
     @Option(

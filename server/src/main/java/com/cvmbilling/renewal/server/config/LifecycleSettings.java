@@ -20,13 +20,6 @@ public record LifecycleSettings(
     Duration stopWait,
     LifecycleSchedule.Settings schedule) {
 
-  private static final LifecycleSettings DEFAULTS =
-      OptionDefaults.parsed(new Options()).settings(Problems.ofDefaults());
-
-  public static LifecycleSettings defaults() {
-    return DEFAULTS;
-  }
-
   public LifecycleSettings withRun(boolean v) {
     return new LifecycleSettings(v, interval, batchSize, stopWait, schedule);
   }
