@@ -9,11 +9,15 @@ import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.GetTimeResponse;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /** TestClockService: only registered when the server runs with {@code --test-clock}. */
+@Singleton
 public final class TestClockGrpcService extends TestClockServiceGrpc.TestClockServiceImplBase {
   private final TestClockOperations operations;
 
+  @Inject
   public TestClockGrpcService(TestClock clock, LifecycleService lifecycle) {
     this.operations = new TestClockOperations(clock, lifecycle);
   }

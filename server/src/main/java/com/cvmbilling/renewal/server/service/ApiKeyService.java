@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.AccessSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
@@ -8,7 +9,6 @@ import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,16 +45,13 @@ public class ApiKeyService {
 
   @Inject
   public ApiKeyService(
-      ApiKeyStore keys,
-      Transactions tx,
-      IdGenerator ids,
-      Clock clock,
-      @Named("bootstrapAdminKeys") List<String> bootstrapAdminKeys) {
+      ApiKeyStore keys, Transactions tx, IdGenerator ids, Clock clock, AccessSettings access) {
     this.keys = keys;
     this.tx = tx;
     this.ids = ids;
     this.clock = clock;
-    this.bootstrapAdminKeyHashes = bootstrapAdminKeys.stream().map(Hashing::sha256Hex).toList();
+    this.bootstrapAdminKeyHashes =
+        access.bootstrapAdminKeys().stream().map(Hashing::sha256Hex).toList();
   }
 
   /** The caller behind a presented key, or INVALID_CREDENTIALS. */

@@ -1,8 +1,8 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.EventStreamSettings;
 import com.cvmbilling.renewal.server.domain.Event;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +39,9 @@ public final class EventStreams implements AutoCloseable {
   private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
 
   @Inject
-  public EventStreams(AccountService accounts, @Named("eventsPollInterval") Duration pollInterval) {
+  public EventStreams(AccountService accounts, EventStreamSettings settings) {
     this.accounts = accounts;
-    this.pollInterval = pollInterval;
+    this.pollInterval = settings.pollInterval();
   }
 
   /** Starts a stream; a bad {@code after_event_id} or an unreachable database fails here. */

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.IdempotencySettings;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
@@ -14,7 +15,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,16 +57,12 @@ public class IdempotencyService {
 
   @Inject
   public IdempotencyService(
-      IdempotencyStore records,
-      Transactions tx,
-      Clock clock,
-      @Named("idempotencyRetention") Duration retention,
-      @Named("idempotencyInProgressLease") Duration inProgressLease) {
+      IdempotencyStore records, Transactions tx, Clock clock, IdempotencySettings settings) {
     this.records = records;
     this.tx = tx;
     this.clock = clock;
-    this.retention = retention;
-    this.inProgressLease = inProgressLease;
+    this.retention = settings.retention();
+    this.inProgressLease = settings.inProgressLease();
   }
 
   /**

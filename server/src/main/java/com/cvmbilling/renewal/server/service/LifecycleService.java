@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.EventType;
@@ -17,7 +18,6 @@ import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,7 +73,7 @@ public class LifecycleService {
       PriceService prices,
       IdGenerator ids,
       Settings settings,
-      @Named("lifecycleBatchSize") int batchSize) {
+      LifecycleSettings lifecycleSettings) {
     this.tx = tx;
     this.instances = instances;
     this.events = events;
@@ -81,7 +81,7 @@ public class LifecycleService {
     this.prices = prices;
     this.ids = ids;
     this.settings = settings;
-    this.batchSize = batchSize;
+    this.batchSize = lifecycleSettings.batchSize();
   }
 
   /** Steps performed by this process since start (reminders, renewals, isolations, releases). */

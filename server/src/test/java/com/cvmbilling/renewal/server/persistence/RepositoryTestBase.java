@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import com.cvmbilling.renewal.server.config.DatabaseOptions;
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
@@ -40,7 +41,9 @@ abstract class RepositoryTestBase {
     db = TestDatabases.create(kind);
     dataSource = DataSources.create(db.settings());
     DataSources.migrate(dataSource);
-    injector = Guice.createInjector(new PersistenceModule(dataSource));
+    injector =
+        Guice.createInjector(
+            new PersistenceModule(dataSource, DatabaseOptions.defaultTransactions()));
     tx = injector.getInstance(Transactions.class);
   }
 
