@@ -1,11 +1,11 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.v1.AdvanceTimeRequest;
 import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.GetTimeResponse;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.concurrent.TimeUnit;

@@ -56,6 +56,7 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(IdempotencyMapper.class);
     addMapperClass(LifecycleMapper.class);
     addInterceptorClass(QueryTimeoutInterceptor.class);
+    addInterceptorClass(DatabaseErrorInterceptor.class);
     bind(QueryTimeoutInterceptor.class).toInstance(new QueryTimeoutInterceptor(maxQueryTime));
     bind(Transactions.class);
   }

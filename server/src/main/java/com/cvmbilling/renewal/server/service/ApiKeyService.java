@@ -1,12 +1,12 @@
 package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.ApiKeyMapper;
 import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.support.IdGenerator;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;

@@ -2,11 +2,11 @@ package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.error.FieldViolation;
 import com.cvmbilling.renewal.server.error.StatusCode;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Test helper: run a call that must fail with an {@link ApiException} and check its shape. */
