@@ -1,7 +1,5 @@
 package com.cvmbilling.renewal.server.error;
 
-import static com.cvmbilling.renewal.v1.ErrorReason.*;
-
 import com.cvmbilling.renewal.v1.ErrorReason;
 import java.util.EnumMap;
 import java.util.Map;
@@ -28,43 +26,43 @@ public enum StatusCode {
   static {
     map(
         INVALID_ARGUMENT,
-        INVALID_PERIOD,
-        INVALID_INSTANCE_ID,
-        TOO_MANY_INSTANCES,
-        DUPLICATE_INSTANCE_ID,
-        INVALID_EXPIRY_DAY,
-        INVALID_BANDWIDTH,
-        INVALID_RENEW_FLAG,
-        INVALID_PAGE_TOKEN,
-        INVALID_CLIENT_TOKEN,
-        INVALID_AMOUNT,
-        IDEMPOTENCY_KEY_REUSED,
-        INVALID_PAGE_SIZE,
-        INVALID_INSTANCE_TYPE,
-        INVALID_CHARGE_TYPE,
-        INVALID_STATE,
-        INVALID_EXPIRED_TIME,
-        INVALID_COUNT,
-        INVALID_TIME_ZONE,
-        INVALID_DISPLAY_NAME,
-        INVALID_ACCOUNT_ID,
-        INVALID_TIME_ADVANCE,
-        INVALID_TIMESTAMP,
-        INVALID_EVENT_ID,
-        MALFORMED_REQUEST);
-    map(NOT_FOUND, INSTANCE_NOT_FOUND, ACCOUNT_NOT_FOUND);
+        ErrorReason.INVALID_PERIOD,
+        ErrorReason.INVALID_INSTANCE_ID,
+        ErrorReason.TOO_MANY_INSTANCES,
+        ErrorReason.DUPLICATE_INSTANCE_ID,
+        ErrorReason.INVALID_EXPIRY_DAY,
+        ErrorReason.INVALID_BANDWIDTH,
+        ErrorReason.INVALID_RENEW_FLAG,
+        ErrorReason.INVALID_PAGE_TOKEN,
+        ErrorReason.INVALID_CLIENT_TOKEN,
+        ErrorReason.INVALID_AMOUNT,
+        ErrorReason.IDEMPOTENCY_KEY_REUSED,
+        ErrorReason.INVALID_PAGE_SIZE,
+        ErrorReason.INVALID_INSTANCE_TYPE,
+        ErrorReason.INVALID_CHARGE_TYPE,
+        ErrorReason.INVALID_STATE,
+        ErrorReason.INVALID_EXPIRED_TIME,
+        ErrorReason.INVALID_COUNT,
+        ErrorReason.INVALID_TIME_ZONE,
+        ErrorReason.INVALID_DISPLAY_NAME,
+        ErrorReason.INVALID_ACCOUNT_ID,
+        ErrorReason.INVALID_TIME_ADVANCE,
+        ErrorReason.INVALID_TIMESTAMP,
+        ErrorReason.INVALID_EVENT_ID,
+        ErrorReason.MALFORMED_REQUEST);
+    map(NOT_FOUND, ErrorReason.INSTANCE_NOT_FOUND, ErrorReason.ACCOUNT_NOT_FOUND);
     map(
         FAILED_PRECONDITION,
-        INSUFFICIENT_BALANCE,
-        NOT_PREPAID,
-        INSTANCE_RELEASED,
-        INSTANCE_ISOLATED,
-        PREPAID_NOT_TERMINABLE);
-    map(ABORTED, REQUEST_IN_PROGRESS, CONCURRENT_MODIFICATION);
-    map(UNAUTHENTICATED, MISSING_CREDENTIALS, INVALID_CREDENTIALS);
-    map(PERMISSION_DENIED, ADMIN_REQUIRED, TENANT_KEY_REQUIRED);
-    map(RESOURCE_EXHAUSTED, RATE_LIMITED);
-    map(UNAVAILABLE, DATABASE_UNAVAILABLE);
+        ErrorReason.INSUFFICIENT_BALANCE,
+        ErrorReason.NOT_PREPAID,
+        ErrorReason.INSTANCE_RELEASED,
+        ErrorReason.INSTANCE_ISOLATED,
+        ErrorReason.PREPAID_NOT_TERMINABLE);
+    map(ABORTED, ErrorReason.REQUEST_IN_PROGRESS, ErrorReason.CONCURRENT_MODIFICATION);
+    map(UNAUTHENTICATED, ErrorReason.MISSING_CREDENTIALS, ErrorReason.INVALID_CREDENTIALS);
+    map(PERMISSION_DENIED, ErrorReason.ADMIN_REQUIRED, ErrorReason.TENANT_KEY_REQUIRED);
+    map(RESOURCE_EXHAUSTED, ErrorReason.RATE_LIMITED);
+    map(UNAVAILABLE, ErrorReason.DATABASE_UNAVAILABLE);
     map(DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED);
   }
 
