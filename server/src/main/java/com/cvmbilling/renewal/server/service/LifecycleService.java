@@ -1,7 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.Account;
-import com.cvmbilling.renewal.server.domain.BillingCalendar;
 import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.EventType;
 import com.cvmbilling.renewal.server.domain.Instance;
@@ -11,7 +10,7 @@ import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Reminders;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Step;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
-import com.cvmbilling.renewal.server.domain.Pricing;
+import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
 import com.cvmbilling.renewal.server.persistence.LifecycleMapper.DueInstance;
 import com.cvmbilling.renewal.server.persistence.Transactions;
@@ -280,11 +279,12 @@ public class LifecycleService {
 
   private boolean tryAutoRenew(
       Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
-    int months = instance.autoRenewPeriodMonths();
-    long price =
-        Pricing.renewalPrice(
-                catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps()), months)
-            .discountFen();
+    // A one-instance renewal plan for the instance's own period and bandwidth: the same price and
+    // new expiry a manual renewal would give.
+    RenewalPlan plan =
+        RenewalPlan.of(
+            List.of(instance), catalog, zone, instance.autoRenewPeriodMonths(), null, now);
+    long price = plan.chargeFen();
     Long balance = ledger.tryDebit(instance.accountId(), price);
     if (balance == null) {
       return false;
@@ -301,20 +301,7 @@ public class LifecycleService {
         balance,
         List.of(instance.instanceId()),
         now);
-    int anchor =
-        instance.expiryAnchorDay() != null
-            ? instance.expiryAnchorDay()
-            : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
-    Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-    Instance renewed =
-        instance
-            .change()
-            .state(InstanceState.RUNNING)
-            .expiredTime(newExpiry)
-            .expiryAnchorDay(anchor)
-            .isolatedTime(null)
-            .autoRenewPeriodMonths(months)
-            .build();
+    Instance renewed = plan.lines().get(0).after();
     ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
     reschedule(renewed, reminders, zone, now, false);
     return true;

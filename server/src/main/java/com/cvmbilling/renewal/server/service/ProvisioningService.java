@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
+import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.InstanceMapper;
@@ -129,9 +130,12 @@ public class ProvisioningService {
               }
               anchor = BillingCalendar.anchorDayOf(expiry, zone);
             } else {
-              Instant start = now.truncatedTo(ChronoUnit.SECONDS);
-              anchor = BillingCalendar.anchorDayOf(start, zone);
-              expiry = BillingCalendar.addMonths(start, request.periodMonths(), anchor, zone);
+              // The first term is a renewal of an instance expiring now.
+              RenewalPlan.Term term =
+                  RenewalPlan.term(
+                      now.truncatedTo(ChronoUnit.SECONDS), null, request.periodMonths(), zone);
+              anchor = term.anchorDay();
+              expiry = term.expiry();
             }
           }
           List<Instance> created = new ArrayList<>(request.count());

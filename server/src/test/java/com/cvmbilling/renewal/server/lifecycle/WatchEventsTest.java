@@ -5,7 +5,7 @@ import static com.cvmbilling.renewal.server.lifecycle.LifecycleFixtures.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.app.RenewalServer;
-import com.cvmbilling.renewal.server.grpc.EventStreams;
+import com.cvmbilling.renewal.server.service.EventStreams;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;

@@ -1,4 +1,4 @@
-package com.cvmbilling.renewal.server.grpc;
+package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.domain.BillingRecord;
@@ -16,12 +16,17 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** Translation between API messages and domain values. No decisions are made here. */
-final class ProtoConverters {
+/**
+ * Translation between API messages and domain values, for the operations that take and return API
+ * messages ({@link RenewalOperations}, {@link AdminOperations}). Input values that do not fit the
+ * domain (a foreign currency, a timestamp out of range) are refused here, as the field they came
+ * from.
+ */
+final class ApiMessages {
   static final String CURRENCY = "CNY";
   private static final int NANOS_PER_FEN = 10_000_000;
 
-  private ProtoConverters() {}
+  private ApiMessages() {}
 
   static Money money(long fen) {
     return Money.newBuilder()
@@ -118,7 +123,7 @@ final class ProtoConverters {
   }
 
   static List<com.cvmbilling.renewal.v1.Instance> instances(List<Instance> instances) {
-    return instances.stream().map(ProtoConverters::instance).toList();
+    return instances.stream().map(ApiMessages::instance).toList();
   }
 
   static com.cvmbilling.renewal.v1.Account account(Account a) {

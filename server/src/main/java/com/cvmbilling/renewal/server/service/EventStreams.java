@@ -1,9 +1,6 @@
-package com.cvmbilling.renewal.server.grpc;
+package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.Event;
-import com.cvmbilling.renewal.server.service.AccountService;
-import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -27,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class EventStreams implements AutoCloseable {
   private static final int PAGE = 100;
 
+  static final String SHUTDOWN_MESSAGE = "server shutting down; reconnect with your last event_id";
+
   private final AccountService accounts;
   private final Duration pollInterval;
   private final ScheduledExecutorService poller =
@@ -45,15 +44,13 @@ public final class EventStreams implements AutoCloseable {
     this.pollInterval = pollInterval;
   }
 
-  public void watch(
-      String accountId,
-      long afterEventId,
-      ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
+  /** Starts a stream; a bad {@code after_event_id} or an unreachable database fails here. */
+  public void watch(String accountId, long afterEventId, EventListener listener) {
     // Validates after_event_id (and that the database answers) before the stream starts.
     accounts.events(accountId, afterEventId, 1);
-    Watch watch = new Watch(accountId, afterEventId, observer);
+    Watch watch = new Watch(accountId, afterEventId, listener);
     watches.add(watch);
-    observer.setOnCancelHandler(watch::stop);
+    listener.onCancel(watch::stop);
     watch.future =
         poller.scheduleWithFixedDelay(
             watch::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -63,31 +60,26 @@ public final class EventStreams implements AutoCloseable {
     return watches.size();
   }
 
-  /** Ends every stream with UNAVAILABLE so clients reconnect (to this or another replica). */
+  /** Ends every stream as shutting down, so clients reconnect (to this or another replica). */
   @Override
   public void close() {
     for (Watch w : watches) {
-      w.end(
-          Status.UNAVAILABLE.withDescription(
-              "server shutting down; reconnect with your last event_id"));
+      w.end();
     }
     poller.shutdownNow();
   }
 
   private final class Watch {
     private final String accountId;
-    private final ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer;
+    private final EventListener listener;
     private volatile long lastEventId;
     private volatile boolean stopped;
     volatile ScheduledFuture<?> future;
 
-    Watch(
-        String accountId,
-        long after,
-        ServerCallStreamObserver<com.cvmbilling.renewal.v1.Event> observer) {
+    Watch(String accountId, long after, EventListener listener) {
       this.accountId = accountId;
       this.lastEventId = after;
-      this.observer = observer;
+      this.listener = listener;
     }
 
     /** Runs on the poller, never twice at once for one watch (fixed delay). */
@@ -96,14 +88,14 @@ public final class EventStreams implements AutoCloseable {
         return;
       }
       try {
-        while (!stopped && observer.isReady()) {
+        while (!stopped && listener.isReady()) {
           List<Event> events = accounts.events(accountId, lastEventId, PAGE);
           for (Event e : events) {
             synchronized (this) {
               if (stopped) {
                 return;
               }
-              observer.onNext(ProtoConverters.event(e));
+              listener.onEvent(ApiMessages.event(e));
             }
             lastEventId = e.eventId();
           }
@@ -118,7 +110,7 @@ public final class EventStreams implements AutoCloseable {
             stopped = true;
             watches.remove(this);
             cancelPolling();
-            observer.onError(ErrorMapper.toStatusException(e));
+            listener.onFailure(e);
           }
         }
       }
@@ -130,11 +122,11 @@ public final class EventStreams implements AutoCloseable {
       cancelPolling();
     }
 
-    synchronized void end(Status status) {
+    synchronized void end() {
       if (!stopped) {
         stop();
         try {
-          observer.onError(status.asRuntimeException());
+          listener.onShutdown(SHUTDOWN_MESSAGE);
         } catch (RuntimeException alreadyClosed) {
           // the call ended meanwhile
         }
