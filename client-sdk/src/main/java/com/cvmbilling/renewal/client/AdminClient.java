@@ -1,5 +1,11 @@
 package com.cvmbilling.renewal.client;
 
+import com.cvmbilling.renewal.client.error.AccountNotFoundException;
+import com.cvmbilling.renewal.client.error.IdempotencyKeyReusedException;
+import com.cvmbilling.renewal.client.error.InvalidArgumentException;
+import com.cvmbilling.renewal.client.error.PermissionDeniedException;
+import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.error.UnimplementedException;
 import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.Amount;
 import com.cvmbilling.renewal.client.model.ClockAdvance;
@@ -19,12 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The operator API ({@code cvm.renewal.v1.AdminService}, and {@code TestClockService} on servers
- * with a test clock), called with an admin API key. Blocking and asynchronous forms, retries,
- * client tokens and errors work as in {@link RenewalClient}.
+ * with a test clock), called with an admin API key. Each RPC has one blocking method and a {@link
+ * UnaryCallable} ({@code ...Callable()}, for per-call options and futures); retries, client tokens
+ * and errors work as in {@link RenewalClient}.
  *
  * <pre>{@code
  * try (AdminClient admin = AdminClient.newBuilder().target("billing.internal:50051").apiKey(adminKey).build()) {
@@ -35,9 +41,45 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AdminClient implements AutoCloseable {
   private final ClientCore core;
+  private final UnaryCallable<CreateAccountRequest, NewAccount> createAccount;
+  private final UnaryCallable<CreateApiKeyRequest, String> createApiKey;
+  private final UnaryCallable<TopUpBalanceRequest, AccountInfo> topUpBalance;
+  private final UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstances;
+  private final UnaryCallable<GetTimeRequest, Instant> getTime;
+  private final UnaryCallable<AdvanceTimeRequest, ClockAdvance> advanceTime;
 
   private AdminClient(ClientSettings settings) {
     this.core = new ClientCore(settings);
+    createAccount =
+        core.callable(
+            Rpc.CREATE_ACCOUNT,
+            AdminServiceGrpc.getCreateAccountMethod(),
+            (req, resp) -> NewAccount.fromProto(resp));
+    createApiKey =
+        core.callable(
+            Rpc.CREATE_API_KEY,
+            AdminServiceGrpc.getCreateApiKeyMethod(),
+            (req, resp) -> resp.getApiKey());
+    topUpBalance =
+        core.callable(
+            Rpc.TOP_UP_BALANCE,
+            AdminServiceGrpc.getTopUpBalanceMethod(),
+            (req, resp) -> AccountInfo.fromProto(resp.getAccount()));
+    createInstances =
+        core.callable(
+            Rpc.CREATE_INSTANCES,
+            AdminServiceGrpc.getCreateInstancesMethod(),
+            (req, resp) -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
+    getTime =
+        core.callable(
+            Rpc.GET_TIME,
+            TestClockServiceGrpc.getGetTimeMethod(),
+            (req, resp) -> ProtoTypes.toInstant(resp.getNow()));
+    advanceTime =
+        core.callable(
+            Rpc.ADVANCE_TIME,
+            TestClockServiceGrpc.getAdvanceTimeMethod(),
+            (req, resp) -> ClockAdvance.fromProto(resp));
   }
 
   /** A builder; {@link ClientBuilder#build()} returns the client. */
@@ -50,6 +92,7 @@ public final class AdminClient implements AutoCloseable {
     return new AdminClient(settings);
   }
 
+  /** The settings the client was built with. */
   public ClientSettings settings() {
     return core.settings;
   }
@@ -62,9 +105,26 @@ public final class AdminClient implements AutoCloseable {
     return core.channel;
   }
 
-  // ---- Convenience forms ----
+  // ---- CreateAccount ----
 
-  /** Creates an account with a billing time zone and an initial balance (may be zero). */
+  /**
+   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
+   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_TIME_ZONE}, {@code
+   *     INVALID_AMOUNT})
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure (e.g. {@code UnavailableException})
+   */
+  public NewAccount createAccount(CreateAccountRequest request) {
+    return createAccountCallable().call(request);
+  }
+
+  /**
+   * Creates an account with a billing time zone and an initial balance (may be zero).
+   *
+   * @throws RenewalException as {@link #createAccount(CreateAccountRequest)}
+   */
   public NewAccount createAccount(
       String displayName, ZoneId billingTimeZone, Amount initialBalance) {
     return createAccount(
@@ -75,12 +135,61 @@ public final class AdminClient implements AutoCloseable {
             .build());
   }
 
-  /** Issues a new tenant API key for an account. */
+  /** {@link #createAccount(CreateAccountRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<CreateAccountRequest, NewAccount> createAccountCallable() {
+    return createAccount;
+  }
+
+  // ---- CreateApiKey ----
+
+  /**
+   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
+   * configured.
+   *
+   * @throws InvalidArgumentException a wrong account id
+   * @throws AccountNotFoundException no such account
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure
+   */
+  public String createApiKey(CreateApiKeyRequest request) {
+    return createApiKeyCallable().call(request);
+  }
+
+  /**
+   * Issues a new tenant API key for an account.
+   *
+   * @throws RenewalException as {@link #createApiKey(CreateApiKeyRequest)}
+   */
   public String createApiKey(String accountId) {
     return createApiKey(CreateApiKeyRequest.newBuilder().setAccountId(accountId).build());
   }
 
-  /** Tops up an account with a generated client token. */
+  /** {@link #createApiKey(CreateApiKeyRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<CreateApiKeyRequest, String> createApiKeyCallable() {
+    return createApiKey;
+  }
+
+  // ---- TopUpBalance ----
+
+  /**
+   * Adds money to an account's balance; returns the account after it. Carries a client token
+   * (generated when empty), so a retry never credits twice.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_AMOUNT}); {@link
+   *     IdempotencyKeyReusedException} for a token used before with another request
+   * @throws AccountNotFoundException no such account
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public AccountInfo topUpBalance(TopUpBalanceRequest request) {
+    return topUpBalanceCallable().call(request);
+  }
+
+  /**
+   * Tops up an account with a generated client token.
+   *
+   * @throws RenewalException as {@link #topUpBalance(TopUpBalanceRequest)}
+   */
   public AccountInfo topUpBalance(String accountId, Amount amount) {
     return topUpBalance(
         TopUpBalanceRequest.newBuilder()
@@ -89,231 +198,100 @@ public final class AdminClient implements AutoCloseable {
             .build());
   }
 
-  /** The server's test clock. */
+  /** {@link #topUpBalance(TopUpBalanceRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<TopUpBalanceRequest, AccountInfo> topUpBalanceCallable() {
+    return topUpBalance;
+  }
+
+  // ---- CreateInstances ----
+
+  /**
+   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
+   * retry never creates them twice.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_INSTANCE_TYPE},
+   *     {@code INVALID_COUNT}); {@link IdempotencyKeyReusedException} for a reused token
+   * @throws AccountNotFoundException no such account
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public List<InstanceInfo> createInstances(CreateInstancesRequest request) {
+    return createInstancesCallable().call(request);
+  }
+
+  /** {@link #createInstances(CreateInstancesRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstancesCallable() {
+    return createInstances;
+  }
+
+  // ---- TestClockService ----
+
+  /**
+   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
+   *
+   * @throws UnimplementedException the server has no test clock
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public Instant getTime(GetTimeRequest request) {
+    return getTimeCallable().call(request);
+  }
+
+  /**
+   * The server's test clock.
+   *
+   * @throws RenewalException as {@link #getTime(GetTimeRequest)}
+   */
   public Instant getTime() {
     return getTime(GetTimeRequest.getDefaultInstance());
   }
 
-  /** Moves the server's test clock forward by {@code by}. */
+  /** {@link #getTime(GetTimeRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<GetTimeRequest, Instant> getTimeCallable() {
+    return getTime;
+  }
+
+  /**
+   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
+   * unless configured: a repeat would move the clock again.
+   *
+   * @throws InvalidArgumentException a wrong advance (reason {@code INVALID_TIME_ADVANCE})
+   * @throws UnimplementedException the server has no test clock
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure
+   */
+  public ClockAdvance advanceTime(AdvanceTimeRequest request) {
+    return advanceTimeCallable().call(request);
+  }
+
+  /**
+   * Moves the server's test clock forward by {@code by}.
+   *
+   * @throws RenewalException as {@link #advanceTime(AdvanceTimeRequest)}
+   */
   public ClockAdvance advanceTime(Duration by) {
     return advanceTime(
         AdvanceTimeRequest.newBuilder().setBy(ProtoTypes.toProtoDuration(by)).build());
   }
 
-  /** Moves the server's test clock forward to {@code to}. */
+  /**
+   * Moves the server's test clock forward to {@code to}.
+   *
+   * @throws RenewalException as {@link #advanceTime(AdvanceTimeRequest)}
+   */
   public ClockAdvance advanceTimeTo(Instant to) {
     return advanceTime(AdvanceTimeRequest.newBuilder().setTo(ProtoTypes.toTimestamp(to)).build());
   }
 
-  /**
-   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
-   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
-   */
-  public NewAccount createAccount(CreateAccountRequest request) {
-    return Futures.await(createAccountAsync(request, null));
+  /** {@link #advanceTime(AdvanceTimeRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<AdvanceTimeRequest, ClockAdvance> advanceTimeCallable() {
+    return advanceTime;
   }
 
   /**
-   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
-   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
+   * Closes the client: fails calls still waiting to retry with {@code CANCELLED}, lets calls in
+   * flight finish for up to 5 seconds, and releases connections.
    */
-  public NewAccount createAccount(CreateAccountRequest request, RequestOptions options) {
-    return Futures.await(createAccountAsync(request, options));
-  }
-
-  /**
-   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
-   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
-   */
-  public CompletableFuture<NewAccount> createAccountAsync(CreateAccountRequest request) {
-    return createAccountAsync(request, null);
-  }
-
-  /**
-   * Creates an account and its first tenant API key. Takes no client token, so it is not retried
-   * unless configured ({@link Rpc#CREATE_ACCOUNT}).
-   */
-  public CompletableFuture<NewAccount> createAccountAsync(
-      CreateAccountRequest request, RequestOptions options) {
-    CreateAccountRequest req = request;
-    return core.call(Rpc.CREATE_ACCOUNT, AdminServiceGrpc.getCreateAccountMethod(), req, options)
-        .thenApply(resp -> NewAccount.fromProto(resp));
-  }
-
-  /**
-   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
-   * configured.
-   */
-  public String createApiKey(CreateApiKeyRequest request) {
-    return Futures.await(createApiKeyAsync(request, null));
-  }
-
-  /**
-   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
-   * configured.
-   */
-  public String createApiKey(CreateApiKeyRequest request, RequestOptions options) {
-    return Futures.await(createApiKeyAsync(request, options));
-  }
-
-  /**
-   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
-   * configured.
-   */
-  public CompletableFuture<String> createApiKeyAsync(CreateApiKeyRequest request) {
-    return createApiKeyAsync(request, null);
-  }
-
-  /**
-   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
-   * configured.
-   */
-  public CompletableFuture<String> createApiKeyAsync(
-      CreateApiKeyRequest request, RequestOptions options) {
-    CreateApiKeyRequest req = request;
-    return core.call(Rpc.CREATE_API_KEY, AdminServiceGrpc.getCreateApiKeyMethod(), req, options)
-        .thenApply(resp -> resp.getApiKey());
-  }
-
-  /**
-   * Adds money to an account's balance; returns the account after it. Carries a client token
-   * (generated when empty), so a retry never credits twice.
-   */
-  public AccountInfo topUpBalance(TopUpBalanceRequest request) {
-    return Futures.await(topUpBalanceAsync(request, null));
-  }
-
-  /**
-   * Adds money to an account's balance; returns the account after it. Carries a client token
-   * (generated when empty), so a retry never credits twice.
-   */
-  public AccountInfo topUpBalance(TopUpBalanceRequest request, RequestOptions options) {
-    return Futures.await(topUpBalanceAsync(request, options));
-  }
-
-  /**
-   * Adds money to an account's balance; returns the account after it. Carries a client token
-   * (generated when empty), so a retry never credits twice.
-   */
-  public CompletableFuture<AccountInfo> topUpBalanceAsync(TopUpBalanceRequest request) {
-    return topUpBalanceAsync(request, null);
-  }
-
-  /**
-   * Adds money to an account's balance; returns the account after it. Carries a client token
-   * (generated when empty), so a retry never credits twice.
-   */
-  public CompletableFuture<AccountInfo> topUpBalanceAsync(
-      TopUpBalanceRequest request, RequestOptions options) {
-    TopUpBalanceRequest req = UnaryCaller.withClientToken(Rpc.TOP_UP_BALANCE, request);
-    return core.call(Rpc.TOP_UP_BALANCE, AdminServiceGrpc.getTopUpBalanceMethod(), req, options)
-        .thenApply(resp -> AccountInfo.fromProto(resp.getAccount()));
-  }
-
-  /**
-   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
-   * retry never creates them twice.
-   */
-  public List<InstanceInfo> createInstances(CreateInstancesRequest request) {
-    return Futures.await(createInstancesAsync(request, null));
-  }
-
-  /**
-   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
-   * retry never creates them twice.
-   */
-  public List<InstanceInfo> createInstances(
-      CreateInstancesRequest request, RequestOptions options) {
-    return Futures.await(createInstancesAsync(request, options));
-  }
-
-  /**
-   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
-   * retry never creates them twice.
-   */
-  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(
-      CreateInstancesRequest request) {
-    return createInstancesAsync(request, null);
-  }
-
-  /**
-   * Provisions instances (nothing is charged). Carries a client token (generated when empty), so a
-   * retry never creates them twice.
-   */
-  public CompletableFuture<List<InstanceInfo>> createInstancesAsync(
-      CreateInstancesRequest request, RequestOptions options) {
-    CreateInstancesRequest req = UnaryCaller.withClientToken(Rpc.CREATE_INSTANCES, request);
-    return core.call(
-            Rpc.CREATE_INSTANCES, AdminServiceGrpc.getCreateInstancesMethod(), req, options)
-        .thenApply(resp -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
-  }
-
-  /**
-   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
-   */
-  public Instant getTime(GetTimeRequest request) {
-    return Futures.await(getTimeAsync(request, null));
-  }
-
-  /**
-   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
-   */
-  public Instant getTime(GetTimeRequest request, RequestOptions options) {
-    return Futures.await(getTimeAsync(request, options));
-  }
-
-  /**
-   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
-   */
-  public CompletableFuture<Instant> getTimeAsync(GetTimeRequest request) {
-    return getTimeAsync(request, null);
-  }
-
-  /**
-   * The server's test clock ({@code TestClockService}; only on a server started with a test clock).
-   */
-  public CompletableFuture<Instant> getTimeAsync(GetTimeRequest request, RequestOptions options) {
-    GetTimeRequest req = request;
-    return core.call(Rpc.GET_TIME, TestClockServiceGrpc.getGetTimeMethod(), req, options)
-        .thenApply(resp -> ProtoTypes.toInstant(resp.getNow()));
-  }
-
-  /**
-   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
-   * unless configured: a repeat would move the clock again.
-   */
-  public ClockAdvance advanceTime(AdvanceTimeRequest request) {
-    return Futures.await(advanceTimeAsync(request, null));
-  }
-
-  /**
-   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
-   * unless configured: a repeat would move the clock again.
-   */
-  public ClockAdvance advanceTime(AdvanceTimeRequest request, RequestOptions options) {
-    return Futures.await(advanceTimeAsync(request, options));
-  }
-
-  /**
-   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
-   * unless configured: a repeat would move the clock again.
-   */
-  public CompletableFuture<ClockAdvance> advanceTimeAsync(AdvanceTimeRequest request) {
-    return advanceTimeAsync(request, null);
-  }
-
-  /**
-   * Moves the server's test clock forward, running every lifecycle step that falls due. Not retried
-   * unless configured: a repeat would move the clock again.
-   */
-  public CompletableFuture<ClockAdvance> advanceTimeAsync(
-      AdvanceTimeRequest request, RequestOptions options) {
-    AdvanceTimeRequest req = request;
-    return core.call(Rpc.ADVANCE_TIME, TestClockServiceGrpc.getAdvanceTimeMethod(), req, options)
-        .thenApply(resp -> ClockAdvance.fromProto(resp));
-  }
-
-  /** Closes the client, like {@link RenewalClient#close()}. */
   @Override
   public void close() {
     core.close();

@@ -1,5 +1,15 @@
 package com.cvmbilling.renewal.client;
 
+import com.cvmbilling.renewal.client.error.AccountNotFoundException;
+import com.cvmbilling.renewal.client.error.IdempotencyKeyReusedException;
+import com.cvmbilling.renewal.client.error.InstanceIsolatedException;
+import com.cvmbilling.renewal.client.error.InstanceNotFoundException;
+import com.cvmbilling.renewal.client.error.InstanceReleasedException;
+import com.cvmbilling.renewal.client.error.InsufficientBalanceException;
+import com.cvmbilling.renewal.client.error.InvalidArgumentException;
+import com.cvmbilling.renewal.client.error.NotPrepaidException;
+import com.cvmbilling.renewal.client.error.PrepaidNotTerminableException;
+import com.cvmbilling.renewal.client.error.RenewalException;
 import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.BillingRecordInfo;
 import com.cvmbilling.renewal.client.model.EventInfo;
@@ -23,15 +33,18 @@ import com.cvmbilling.renewal.v1.TerminateInstancesRequest;
 import io.grpc.Channel;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
 
 /**
  * The tenant API ({@code cvm.renewal.v1.RenewalService}), called with a tenant API key.
  *
- * <p>Every RPC has a blocking form, which throws a {@link
- * com.cvmbilling.renewal.client.error.RenewalException}, and an asynchronous form ({@code
- * ...Async}) whose future fails with one. Each takes the generated request message, and optionally
- * {@link RequestOptions} for this call's deadline, retries or request id.
+ * <p>Every RPC has one method that takes the generated request message and blocks, e.g. {@link
+ * #renewInstances(RenewInstancesRequest)}, and a {@link UnaryCallable} for everything else, e.g.
+ * {@link #renewInstancesCallable()}: {@code call(request, options)} with {@link RequestOptions} for
+ * this call's deadline, retries or request id, and {@code futureCall(request)} for a {@code
+ * CompletableFuture} (the shape of Google's generated clients). A failed call throws a {@link
+ * RenewalException}, or its future fails with one: a subclass per status code and per common
+ * reason, see {@link com.cvmbilling.renewal.client.error}.
  *
  * <p><b>Retries and idempotency.</b> A call is one logical call however many attempts it takes:
  * {@code UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS} are retried with exponential
@@ -56,9 +69,84 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RenewalClient implements AutoCloseable {
   private final ClientCore core;
+  private final UnaryCallable<RenewInstancesRequest, RenewalOrder> renewInstances;
+  private final UnaryCallable<InquiryPriceRenewInstancesRequest, PriceQuote>
+      inquiryPriceRenewInstances;
+  private final UnaryCallable<SetAutoRenewRequest, List<InstanceInfo>> setAutoRenew;
+  private final UnaryCallable<SetUnifiedExpiryRequest, RenewalOrder> setUnifiedExpiry;
+  private final UnaryCallable<InquiryPriceUnifiedExpiryRequest, PriceQuote>
+      inquiryPriceUnifiedExpiry;
+  private final UnaryCallable<TerminateInstancesRequest, List<InstanceInfo>> terminateInstances;
+  private final UnaryCallable<DescribeAccountRequest, AccountInfo> describeAccount;
+  private final UnaryCallable<DescribePricesRequest, PriceList> describePrices;
+  private final UnaryCallable<DescribeInstancesRequest, Page<InstanceInfo>> describeInstances;
+  private final UnaryCallable<DescribeBillingRecordsRequest, Page<BillingRecordInfo>>
+      describeBillingRecords;
+  private final UnaryCallable<ListEventsRequest, Page<EventInfo>> listEvents;
 
   private RenewalClient(ClientSettings settings) {
     this.core = new ClientCore(settings);
+    renewInstances =
+        core.callable(
+            Rpc.RENEW_INSTANCES,
+            RenewalServiceGrpc.getRenewInstancesMethod(),
+            (req, resp) -> RenewalOrder.fromProto(resp, req.getClientToken()));
+    inquiryPriceRenewInstances =
+        core.callable(
+            Rpc.INQUIRY_PRICE_RENEW_INSTANCES,
+            RenewalServiceGrpc.getInquiryPriceRenewInstancesMethod(),
+            (req, resp) -> PriceQuote.fromProto(resp));
+    setAutoRenew =
+        core.callable(
+            Rpc.SET_AUTO_RENEW,
+            RenewalServiceGrpc.getSetAutoRenewMethod(),
+            (req, resp) -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
+    setUnifiedExpiry =
+        core.callable(
+            Rpc.SET_UNIFIED_EXPIRY,
+            RenewalServiceGrpc.getSetUnifiedExpiryMethod(),
+            (req, resp) -> RenewalOrder.fromProto(resp, req.getClientToken()));
+    inquiryPriceUnifiedExpiry =
+        core.callable(
+            Rpc.INQUIRY_PRICE_UNIFIED_EXPIRY,
+            RenewalServiceGrpc.getInquiryPriceUnifiedExpiryMethod(),
+            (req, resp) -> PriceQuote.fromProto(resp));
+    terminateInstances =
+        core.callable(
+            Rpc.TERMINATE_INSTANCES,
+            RenewalServiceGrpc.getTerminateInstancesMethod(),
+            (req, resp) -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
+    describeAccount =
+        core.callable(
+            Rpc.DESCRIBE_ACCOUNT,
+            RenewalServiceGrpc.getDescribeAccountMethod(),
+            (req, resp) -> AccountInfo.fromProto(resp.getAccount()));
+    describePrices =
+        core.callable(
+            Rpc.DESCRIBE_PRICES,
+            RenewalServiceGrpc.getDescribePricesMethod(),
+            (req, resp) -> PriceList.fromProto(resp));
+    describeInstances =
+        core.pagedCallable(
+            Rpc.DESCRIBE_INSTANCES,
+            RenewalServiceGrpc.getDescribeInstancesMethod(),
+            resp -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList(),
+            (req, resp) -> resp.getNextPageToken(),
+            (req, token) -> req.toBuilder().setPageToken(token).build());
+    describeBillingRecords =
+        core.pagedCallable(
+            Rpc.DESCRIBE_BILLING_RECORDS,
+            RenewalServiceGrpc.getDescribeBillingRecordsMethod(),
+            resp -> resp.getRecordsList().stream().map(BillingRecordInfo::fromProto).toList(),
+            (req, resp) -> resp.getNextPageToken(),
+            (req, token) -> req.toBuilder().setPageToken(token).build());
+    listEvents =
+        core.pagedCallable(
+            Rpc.LIST_EVENTS,
+            RenewalServiceGrpc.getListEventsMethod(),
+            resp -> resp.getEventsList().stream().map(EventInfo::fromProto).toList(),
+            RenewalClient::nextEventsToken,
+            (req, token) -> req.toBuilder().setAfterEventId(Long.parseLong(token)).build());
   }
 
   /** A builder; {@link ClientBuilder#build()} returns the client. */
@@ -71,6 +159,7 @@ public final class RenewalClient implements AutoCloseable {
     return new RenewalClient(settings);
   }
 
+  /** The settings the client was built with. */
   public ClientSettings settings() {
     return core.settings;
   }
@@ -84,9 +173,35 @@ public final class RenewalClient implements AutoCloseable {
     return core.channel;
   }
 
-  // ---- Convenience forms of the common calls ----
+  // ---- RenewInstances ----
 
-  /** Renews instances for {@code periodMonths} (1..12, 24 or 36) with a generated client token. */
+  /**
+   * Renews 1..100 prepaid instances for the same number of months, all or nothing, as one order.
+   * The request's {@code client_token} is generated when empty and reused on every retry, so the
+   * order is charged at most once; {@link RenewalOrder#clientToken()} returns it.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_PERIOD}, {@code
+   *     TOO_MANY_INSTANCES}); {@link IdempotencyKeyReusedException} for a token used before with
+   *     another request
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws InsufficientBalanceException the balance does not cover the order; nothing charged
+   * @throws NotPrepaidException an instance is postpaid
+   * @throws InstanceReleasedException an instance is released
+   * @throws InstanceIsolatedException an isolated instance may not be renewed this way
+   * @throws RenewalException any other failure after the retries (e.g. {@code
+   *     UnavailableException}, {@code DeadlineExceededException}); repeating the call with {@link
+   *     RenewalException#clientToken()} never charges twice
+   */
+  public RenewalOrder renewInstances(RenewInstancesRequest request) {
+    return renewInstancesCallable().call(request);
+  }
+
+  /**
+   * Renews instances for {@code periodMonths} (1..12, 24 or 36) with a generated client token; see
+   * {@link #renewInstances(RenewInstancesRequest)}.
+   *
+   * @throws RenewalException as {@link #renewInstances(RenewInstancesRequest)}
+   */
   public RenewalOrder renewInstances(Collection<String> instanceIds, int periodMonths) {
     return renewInstances(
         RenewInstancesRequest.newBuilder()
@@ -95,7 +210,33 @@ public final class RenewalClient implements AutoCloseable {
             .build());
   }
 
-  /** Prices a renewal of instances for {@code periodMonths}. */
+  /** {@link #renewInstances(RenewInstancesRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<RenewInstancesRequest, RenewalOrder> renewInstancesCallable() {
+    return renewInstances;
+  }
+
+  // ---- InquiryPriceRenewInstances ----
+
+  /**
+   * Prices a renewal exactly as {@code renewInstances} would charge it, changing nothing.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_PERIOD})
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws NotPrepaidException an instance is postpaid
+   * @throws InstanceReleasedException an instance is released
+   * @throws RenewalException any other failure after the retries
+   */
+  public PriceQuote inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest request) {
+    return inquiryPriceRenewInstancesCallable().call(request);
+  }
+
+  /**
+   * Prices a renewal of instances for {@code periodMonths}; see {@link
+   * #inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest)}.
+   *
+   * @throws RenewalException as {@link
+   *     #inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest)}
+   */
   public PriceQuote inquiryPriceRenewInstances(Collection<String> instanceIds, int periodMonths) {
     return inquiryPriceRenewInstances(
         InquiryPriceRenewInstancesRequest.newBuilder()
@@ -104,392 +245,231 @@ public final class RenewalClient implements AutoCloseable {
             .build());
   }
 
-  /** The key's account and its balance. */
+  /**
+   * {@link #inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest)} as a callable: per-call
+   * options, futures.
+   */
+  public UnaryCallable<InquiryPriceRenewInstancesRequest, PriceQuote>
+      inquiryPriceRenewInstancesCallable() {
+    return inquiryPriceRenewInstances;
+  }
+
+  // ---- SetAutoRenew ----
+
+  /**
+   * Sets the renew flag (and auto-renew period) of instances; returns them as they are after the
+   * call. The {@code client_token} is generated when empty and reused on every retry.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_RENEW_FLAG})
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws NotPrepaidException an instance is postpaid
+   * @throws InstanceReleasedException an instance is released
+   * @throws RenewalException any other failure after the retries
+   */
+  public List<InstanceInfo> setAutoRenew(SetAutoRenewRequest request) {
+    return setAutoRenewCallable().call(request);
+  }
+
+  /** {@link #setAutoRenew(SetAutoRenewRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<SetAutoRenewRequest, List<InstanceInfo>> setAutoRenewCallable() {
+    return setAutoRenew;
+  }
+
+  // ---- SetUnifiedExpiry ----
+
+  /**
+   * Moves the expiry of running prepaid instances forward to a day of the month, charging the
+   * extension as one order. The {@code client_token} is generated when empty and reused on every
+   * retry, so the order is charged at most once.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_EXPIRY_DAY})
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws InsufficientBalanceException the balance does not cover the extension
+   * @throws NotPrepaidException an instance is postpaid
+   * @throws InstanceReleasedException an instance is released
+   * @throws InstanceIsolatedException an instance is isolated
+   * @throws RenewalException any other failure after the retries
+   */
+  public RenewalOrder setUnifiedExpiry(SetUnifiedExpiryRequest request) {
+    return setUnifiedExpiryCallable().call(request);
+  }
+
+  /**
+   * {@link #setUnifiedExpiry(SetUnifiedExpiryRequest)} as a callable: per-call options, futures.
+   */
+  public UnaryCallable<SetUnifiedExpiryRequest, RenewalOrder> setUnifiedExpiryCallable() {
+    return setUnifiedExpiry;
+  }
+
+  // ---- InquiryPriceUnifiedExpiry ----
+
+  /**
+   * Prices a unified expiry exactly as {@code setUnifiedExpiry} would charge it, changing nothing.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_EXPIRY_DAY})
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws NotPrepaidException an instance is postpaid
+   * @throws InstanceReleasedException an instance is released
+   * @throws InstanceIsolatedException an instance is isolated
+   * @throws RenewalException any other failure after the retries
+   */
+  public PriceQuote inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest request) {
+    return inquiryPriceUnifiedExpiryCallable().call(request);
+  }
+
+  /**
+   * {@link #inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest)} as a callable: per-call
+   * options, futures.
+   */
+  public UnaryCallable<InquiryPriceUnifiedExpiryRequest, PriceQuote>
+      inquiryPriceUnifiedExpiryCallable() {
+    return inquiryPriceUnifiedExpiry;
+  }
+
+  // ---- TerminateInstances ----
+
+  /**
+   * Releases postpaid instances and isolated prepaid ones. The {@code client_token} is generated
+   * when empty and reused on every retry.
+   *
+   * @throws InvalidArgumentException a wrong field (e.g. reason {@code INVALID_INSTANCE_ID})
+   * @throws InstanceNotFoundException an instance is not the account's
+   * @throws PrepaidNotTerminableException a running prepaid instance is refused
+   * @throws RenewalException any other failure after the retries
+   */
+  public List<InstanceInfo> terminateInstances(TerminateInstancesRequest request) {
+    return terminateInstancesCallable().call(request);
+  }
+
+  /**
+   * {@link #terminateInstances(TerminateInstancesRequest)} as a callable: per-call options,
+   * futures.
+   */
+  public UnaryCallable<TerminateInstancesRequest, List<InstanceInfo>> terminateInstancesCallable() {
+    return terminateInstances;
+  }
+
+  // ---- DescribeAccount ----
+
+  /**
+   * The key's account and its balance.
+   *
+   * @throws AccountNotFoundException the key's account no longer exists
+   * @throws RenewalException any other failure after the retries
+   */
+  public AccountInfo describeAccount(DescribeAccountRequest request) {
+    return describeAccountCallable().call(request);
+  }
+
+  /**
+   * The key's account and its balance.
+   *
+   * @throws RenewalException as {@link #describeAccount(DescribeAccountRequest)}
+   */
   public AccountInfo describeAccount() {
     return describeAccount(DescribeAccountRequest.getDefaultInstance());
   }
 
-  /** The price catalog. */
+  /** {@link #describeAccount(DescribeAccountRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<DescribeAccountRequest, AccountInfo> describeAccountCallable() {
+    return describeAccount;
+  }
+
+  // ---- DescribePrices ----
+
+  /**
+   * The price catalog.
+   *
+   * @throws RenewalException when the call fails after the retries
+   */
+  public PriceList describePrices(DescribePricesRequest request) {
+    return describePricesCallable().call(request);
+  }
+
+  /**
+   * The price catalog.
+   *
+   * @throws RenewalException when the call fails after the retries
+   */
   public PriceList describePrices() {
     return describePrices(DescribePricesRequest.getDefaultInstance());
   }
 
-  /**
-   * Renews 1..100 prepaid instances for the same number of months, all or nothing, as one order.
-   * The request's {@code client_token} is generated when empty and reused on every retry, so the
-   * order is charged at most once; {@link RenewalOrder#clientToken()} returns it.
-   */
-  public RenewalOrder renewInstances(RenewInstancesRequest request) {
-    return Futures.await(renewInstancesAsync(request, null));
-  }
-
-  /**
-   * Renews 1..100 prepaid instances for the same number of months, all or nothing, as one order.
-   * The request's {@code client_token} is generated when empty and reused on every retry, so the
-   * order is charged at most once; {@link RenewalOrder#clientToken()} returns it.
-   */
-  public RenewalOrder renewInstances(RenewInstancesRequest request, RequestOptions options) {
-    return Futures.await(renewInstancesAsync(request, options));
-  }
-
-  /**
-   * Renews 1..100 prepaid instances for the same number of months, all or nothing, as one order.
-   * The request's {@code client_token} is generated when empty and reused on every retry, so the
-   * order is charged at most once; {@link RenewalOrder#clientToken()} returns it.
-   */
-  public CompletableFuture<RenewalOrder> renewInstancesAsync(RenewInstancesRequest request) {
-    return renewInstancesAsync(request, null);
-  }
-
-  /**
-   * Renews 1..100 prepaid instances for the same number of months, all or nothing, as one order.
-   * The request's {@code client_token} is generated when empty and reused on every retry, so the
-   * order is charged at most once; {@link RenewalOrder#clientToken()} returns it.
-   */
-  public CompletableFuture<RenewalOrder> renewInstancesAsync(
-      RenewInstancesRequest request, RequestOptions options) {
-    RenewInstancesRequest req = UnaryCaller.withClientToken(Rpc.RENEW_INSTANCES, request);
-    return core.call(
-            Rpc.RENEW_INSTANCES, RenewalServiceGrpc.getRenewInstancesMethod(), req, options)
-        .thenApply(resp -> RenewalOrder.fromProto(resp, req.getClientToken()));
-  }
-
-  /** Prices a renewal exactly as {@code renewInstances} would charge it, changing nothing. */
-  public PriceQuote inquiryPriceRenewInstances(InquiryPriceRenewInstancesRequest request) {
-    return Futures.await(inquiryPriceRenewInstancesAsync(request, null));
-  }
-
-  /** Prices a renewal exactly as {@code renewInstances} would charge it, changing nothing. */
-  public PriceQuote inquiryPriceRenewInstances(
-      InquiryPriceRenewInstancesRequest request, RequestOptions options) {
-    return Futures.await(inquiryPriceRenewInstancesAsync(request, options));
-  }
-
-  /** Prices a renewal exactly as {@code renewInstances} would charge it, changing nothing. */
-  public CompletableFuture<PriceQuote> inquiryPriceRenewInstancesAsync(
-      InquiryPriceRenewInstancesRequest request) {
-    return inquiryPriceRenewInstancesAsync(request, null);
-  }
-
-  /** Prices a renewal exactly as {@code renewInstances} would charge it, changing nothing. */
-  public CompletableFuture<PriceQuote> inquiryPriceRenewInstancesAsync(
-      InquiryPriceRenewInstancesRequest request, RequestOptions options) {
-    InquiryPriceRenewInstancesRequest req = request;
-    return core.call(
-            Rpc.INQUIRY_PRICE_RENEW_INSTANCES,
-            RenewalServiceGrpc.getInquiryPriceRenewInstancesMethod(),
-            req,
-            options)
-        .thenApply(resp -> PriceQuote.fromProto(resp));
-  }
-
-  /**
-   * Sets the renew flag (and auto-renew period) of instances; returns them as they are after the
-   * call.
-   */
-  public List<InstanceInfo> setAutoRenew(SetAutoRenewRequest request) {
-    return Futures.await(setAutoRenewAsync(request, null));
-  }
-
-  /**
-   * Sets the renew flag (and auto-renew period) of instances; returns them as they are after the
-   * call.
-   */
-  public List<InstanceInfo> setAutoRenew(SetAutoRenewRequest request, RequestOptions options) {
-    return Futures.await(setAutoRenewAsync(request, options));
-  }
-
-  /**
-   * Sets the renew flag (and auto-renew period) of instances; returns them as they are after the
-   * call.
-   */
-  public CompletableFuture<List<InstanceInfo>> setAutoRenewAsync(SetAutoRenewRequest request) {
-    return setAutoRenewAsync(request, null);
-  }
-
-  /**
-   * Sets the renew flag (and auto-renew period) of instances; returns them as they are after the
-   * call.
-   */
-  public CompletableFuture<List<InstanceInfo>> setAutoRenewAsync(
-      SetAutoRenewRequest request, RequestOptions options) {
-    SetAutoRenewRequest req = UnaryCaller.withClientToken(Rpc.SET_AUTO_RENEW, request);
-    return core.call(Rpc.SET_AUTO_RENEW, RenewalServiceGrpc.getSetAutoRenewMethod(), req, options)
-        .thenApply(resp -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
-  }
-
-  /**
-   * Moves the expiry of running prepaid instances forward to a day of the month, charging the
-   * extension as one order.
-   */
-  public RenewalOrder setUnifiedExpiry(SetUnifiedExpiryRequest request) {
-    return Futures.await(setUnifiedExpiryAsync(request, null));
-  }
-
-  /**
-   * Moves the expiry of running prepaid instances forward to a day of the month, charging the
-   * extension as one order.
-   */
-  public RenewalOrder setUnifiedExpiry(SetUnifiedExpiryRequest request, RequestOptions options) {
-    return Futures.await(setUnifiedExpiryAsync(request, options));
-  }
-
-  /**
-   * Moves the expiry of running prepaid instances forward to a day of the month, charging the
-   * extension as one order.
-   */
-  public CompletableFuture<RenewalOrder> setUnifiedExpiryAsync(SetUnifiedExpiryRequest request) {
-    return setUnifiedExpiryAsync(request, null);
-  }
-
-  /**
-   * Moves the expiry of running prepaid instances forward to a day of the month, charging the
-   * extension as one order.
-   */
-  public CompletableFuture<RenewalOrder> setUnifiedExpiryAsync(
-      SetUnifiedExpiryRequest request, RequestOptions options) {
-    SetUnifiedExpiryRequest req = UnaryCaller.withClientToken(Rpc.SET_UNIFIED_EXPIRY, request);
-    return core.call(
-            Rpc.SET_UNIFIED_EXPIRY, RenewalServiceGrpc.getSetUnifiedExpiryMethod(), req, options)
-        .thenApply(resp -> RenewalOrder.fromProto(resp, req.getClientToken()));
-  }
-
-  /**
-   * Prices a unified expiry exactly as {@code setUnifiedExpiry} would charge it, changing nothing.
-   */
-  public PriceQuote inquiryPriceUnifiedExpiry(InquiryPriceUnifiedExpiryRequest request) {
-    return Futures.await(inquiryPriceUnifiedExpiryAsync(request, null));
-  }
-
-  /**
-   * Prices a unified expiry exactly as {@code setUnifiedExpiry} would charge it, changing nothing.
-   */
-  public PriceQuote inquiryPriceUnifiedExpiry(
-      InquiryPriceUnifiedExpiryRequest request, RequestOptions options) {
-    return Futures.await(inquiryPriceUnifiedExpiryAsync(request, options));
-  }
-
-  /**
-   * Prices a unified expiry exactly as {@code setUnifiedExpiry} would charge it, changing nothing.
-   */
-  public CompletableFuture<PriceQuote> inquiryPriceUnifiedExpiryAsync(
-      InquiryPriceUnifiedExpiryRequest request) {
-    return inquiryPriceUnifiedExpiryAsync(request, null);
-  }
-
-  /**
-   * Prices a unified expiry exactly as {@code setUnifiedExpiry} would charge it, changing nothing.
-   */
-  public CompletableFuture<PriceQuote> inquiryPriceUnifiedExpiryAsync(
-      InquiryPriceUnifiedExpiryRequest request, RequestOptions options) {
-    InquiryPriceUnifiedExpiryRequest req = request;
-    return core.call(
-            Rpc.INQUIRY_PRICE_UNIFIED_EXPIRY,
-            RenewalServiceGrpc.getInquiryPriceUnifiedExpiryMethod(),
-            req,
-            options)
-        .thenApply(resp -> PriceQuote.fromProto(resp));
-  }
-
-  /**
-   * Releases postpaid instances and isolated prepaid ones; a running prepaid one is refused ({@code
-   * PrepaidNotTerminableException}).
-   */
-  public List<InstanceInfo> terminateInstances(TerminateInstancesRequest request) {
-    return Futures.await(terminateInstancesAsync(request, null));
-  }
-
-  /**
-   * Releases postpaid instances and isolated prepaid ones; a running prepaid one is refused ({@code
-   * PrepaidNotTerminableException}).
-   */
-  public List<InstanceInfo> terminateInstances(
-      TerminateInstancesRequest request, RequestOptions options) {
-    return Futures.await(terminateInstancesAsync(request, options));
-  }
-
-  /**
-   * Releases postpaid instances and isolated prepaid ones; a running prepaid one is refused ({@code
-   * PrepaidNotTerminableException}).
-   */
-  public CompletableFuture<List<InstanceInfo>> terminateInstancesAsync(
-      TerminateInstancesRequest request) {
-    return terminateInstancesAsync(request, null);
-  }
-
-  /**
-   * Releases postpaid instances and isolated prepaid ones; a running prepaid one is refused ({@code
-   * PrepaidNotTerminableException}).
-   */
-  public CompletableFuture<List<InstanceInfo>> terminateInstancesAsync(
-      TerminateInstancesRequest request, RequestOptions options) {
-    TerminateInstancesRequest req = UnaryCaller.withClientToken(Rpc.TERMINATE_INSTANCES, request);
-    return core.call(
-            Rpc.TERMINATE_INSTANCES, RenewalServiceGrpc.getTerminateInstancesMethod(), req, options)
-        .thenApply(resp -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
-  }
-
-  /** The key's account and its balance. */
-  public AccountInfo describeAccount(DescribeAccountRequest request) {
-    return Futures.await(describeAccountAsync(request, null));
-  }
-
-  /** The key's account and its balance. */
-  public AccountInfo describeAccount(DescribeAccountRequest request, RequestOptions options) {
-    return Futures.await(describeAccountAsync(request, options));
-  }
-
-  /** The key's account and its balance. */
-  public CompletableFuture<AccountInfo> describeAccountAsync(DescribeAccountRequest request) {
-    return describeAccountAsync(request, null);
-  }
-
-  /** The key's account and its balance. */
-  public CompletableFuture<AccountInfo> describeAccountAsync(
-      DescribeAccountRequest request, RequestOptions options) {
-    DescribeAccountRequest req = request;
-    return core.call(
-            Rpc.DESCRIBE_ACCOUNT, RenewalServiceGrpc.getDescribeAccountMethod(), req, options)
-        .thenApply(resp -> AccountInfo.fromProto(resp.getAccount()));
-  }
-
-  /** The price catalog. */
-  public PriceList describePrices(DescribePricesRequest request) {
-    return Futures.await(describePricesAsync(request, null));
-  }
-
-  /** The price catalog. */
-  public PriceList describePrices(DescribePricesRequest request, RequestOptions options) {
-    return Futures.await(describePricesAsync(request, options));
-  }
-
-  /** The price catalog. */
-  public CompletableFuture<PriceList> describePricesAsync(DescribePricesRequest request) {
-    return describePricesAsync(request, null);
-  }
-
-  /** The price catalog. */
-  public CompletableFuture<PriceList> describePricesAsync(
-      DescribePricesRequest request, RequestOptions options) {
-    DescribePricesRequest req = request;
-    return core.call(
-            Rpc.DESCRIBE_PRICES, RenewalServiceGrpc.getDescribePricesMethod(), req, options)
-        .thenApply(resp -> PriceList.fromProto(resp));
+  /** {@link #describePrices(DescribePricesRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<DescribePricesRequest, PriceList> describePricesCallable() {
+    return describePrices;
   }
 
   // ---- Lists: one page, and iteration over all pages ----
 
   /**
    * One page of instances; {@link Page#iterateAll()} walks every page. Results are in instance id
-   * order. Later pages repeat the request's filters with the next page token.
+   * order. Later pages repeat the request's filters (and the call's options) with the next page
+   * token.
+   *
+   * @throws InvalidArgumentException a wrong filter, page size or page token
+   * @throws RenewalException any other failure after the retries (a later page's fetch throws the
+   *     same way)
    */
   public Page<InstanceInfo> describeInstances(DescribeInstancesRequest request) {
-    return Futures.await(describeInstancesAsync(request, null));
+    return describeInstancesCallable().call(request);
   }
 
-  /** One page of instances, with per-call options that also apply to the later pages. */
-  public Page<InstanceInfo> describeInstances(
-      DescribeInstancesRequest request, RequestOptions options) {
-    return Futures.await(describeInstancesAsync(request, options));
+  /**
+   * {@link #describeInstances(DescribeInstancesRequest)} as a callable: per-call options (which
+   * also apply to the later pages), futures.
+   */
+  public UnaryCallable<DescribeInstancesRequest, Page<InstanceInfo>> describeInstancesCallable() {
+    return describeInstances;
   }
 
-  /** One page of instances. */
-  public CompletableFuture<Page<InstanceInfo>> describeInstancesAsync(
-      DescribeInstancesRequest request) {
-    return describeInstancesAsync(request, null);
-  }
-
-  /** One page of instances, with per-call options that also apply to the later pages. */
-  public CompletableFuture<Page<InstanceInfo>> describeInstancesAsync(
-      DescribeInstancesRequest request, RequestOptions options) {
-    return core.call(
-            Rpc.DESCRIBE_INSTANCES,
-            RenewalServiceGrpc.getDescribeInstancesMethod(),
-            request,
-            options)
-        .thenApply(
-            resp ->
-                new Page<>(
-                    resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList(),
-                    resp.getNextPageToken(),
-                    token ->
-                        describeInstancesAsync(
-                            request.toBuilder().setPageToken(token).build(), options)));
-  }
-
-  /** Every instance of the account, page by page as the iteration goes. */
+  /**
+   * Every instance of the account, page by page as the iteration goes.
+   *
+   * @throws RenewalException when a page cannot be fetched (here, or while iterating)
+   */
   public Iterable<InstanceInfo> listAllInstances() {
     return describeInstances(DescribeInstancesRequest.newBuilder().setPageSize(100).build())
         .iterateAll();
   }
 
-  /** One page of the ledger, newest first; {@link Page#iterateAll()} walks every page. */
+  /**
+   * One page of the ledger, newest first; {@link Page#iterateAll()} walks every page.
+   *
+   * @throws InvalidArgumentException a wrong page size or page token
+   * @throws RenewalException any other failure after the retries
+   */
   public Page<BillingRecordInfo> describeBillingRecords(DescribeBillingRecordsRequest request) {
-    return Futures.await(describeBillingRecordsAsync(request, null));
+    return describeBillingRecordsCallable().call(request);
   }
 
-  /** One page of the ledger, with per-call options that also apply to the later pages. */
-  public Page<BillingRecordInfo> describeBillingRecords(
-      DescribeBillingRecordsRequest request, RequestOptions options) {
-    return Futures.await(describeBillingRecordsAsync(request, options));
-  }
-
-  /** One page of the ledger. */
-  public CompletableFuture<Page<BillingRecordInfo>> describeBillingRecordsAsync(
-      DescribeBillingRecordsRequest request) {
-    return describeBillingRecordsAsync(request, null);
-  }
-
-  /** One page of the ledger, with per-call options that also apply to the later pages. */
-  public CompletableFuture<Page<BillingRecordInfo>> describeBillingRecordsAsync(
-      DescribeBillingRecordsRequest request, RequestOptions options) {
-    return core.call(
-            Rpc.DESCRIBE_BILLING_RECORDS,
-            RenewalServiceGrpc.getDescribeBillingRecordsMethod(),
-            request,
-            options)
-        .thenApply(
-            resp ->
-                new Page<>(
-                    resp.getRecordsList().stream().map(BillingRecordInfo::fromProto).toList(),
-                    resp.getNextPageToken(),
-                    token ->
-                        describeBillingRecordsAsync(
-                            request.toBuilder().setPageToken(token).build(), options)));
+  /**
+   * {@link #describeBillingRecords(DescribeBillingRecordsRequest)} as a callable: per-call options
+   * (which also apply to the later pages), futures.
+   */
+  public UnaryCallable<DescribeBillingRecordsRequest, Page<BillingRecordInfo>>
+      describeBillingRecordsCallable() {
+    return describeBillingRecords;
   }
 
   /**
    * One page of events after {@code after_event_id}, oldest first; {@link Page#iterateAll()} walks
    * every later page (each asks for the events after the last one of the page before). The
    * iteration ends at the newest event; to follow new ones, use {@link #watchEvents}.
+   *
+   * @throws InvalidArgumentException a wrong page size or event id
+   * @throws RenewalException any other failure after the retries
    */
   public Page<EventInfo> listEvents(ListEventsRequest request) {
-    return Futures.await(listEventsAsync(request, null));
+    return listEventsCallable().call(request);
   }
 
-  /** One page of events, with per-call options that also apply to the later pages. */
-  public Page<EventInfo> listEvents(ListEventsRequest request, RequestOptions options) {
-    return Futures.await(listEventsAsync(request, options));
-  }
-
-  /** One page of events. */
-  public CompletableFuture<Page<EventInfo>> listEventsAsync(ListEventsRequest request) {
-    return listEventsAsync(request, null);
-  }
-
-  /** One page of events, with per-call options that also apply to the later pages. */
-  public CompletableFuture<Page<EventInfo>> listEventsAsync(
-      ListEventsRequest request, RequestOptions options) {
-    return core.call(Rpc.LIST_EVENTS, RenewalServiceGrpc.getListEventsMethod(), request, options)
-        .thenApply(
-            resp ->
-                new Page<>(
-                    resp.getEventsList().stream().map(EventInfo::fromProto).toList(),
-                    nextEventsToken(request, resp),
-                    token ->
-                        listEventsAsync(
-                            request.toBuilder().setAfterEventId(Long.parseLong(token)).build(),
-                            options)));
+  /**
+   * {@link #listEvents(ListEventsRequest)} as a callable: per-call options (which also apply to the
+   * later pages), futures.
+   */
+  public UnaryCallable<ListEventsRequest, Page<EventInfo>> listEventsCallable() {
+    return listEvents;
   }
 
   /** The last event id of a full page; empty after a short page (the server had no more). */
@@ -506,13 +486,18 @@ public final class RenewalClient implements AutoCloseable {
    * Watches the account's events after {@code afterEventId} (0 = from the beginning): first the
    * backlog, then new events as they happen. The watch reconnects by itself whenever the stream
    * breaks and resumes after the last event delivered, so the listener misses none and sees none
-   * twice. Close the returned watch (or the client) to stop.
+   * twice. Close the returned watch (or the client) to stop. Failures that end the watch reach the
+   * listener as a {@link RenewalException}.
+   *
+   * @throws IllegalArgumentException if {@code afterEventId} is negative
+   * @throws NullPointerException if {@code listener} is null
+   * @throws IllegalStateException if the client is closed
    */
   public EventWatch watchEvents(long afterEventId, EventListener listener) {
     if (afterEventId < 0) {
       throw new IllegalArgumentException("afterEventId must be >= 0");
     }
-    return core.watch(afterEventId, java.util.Objects.requireNonNull(listener, "listener"));
+    return core.watch(afterEventId, Objects.requireNonNull(listener, "listener"));
   }
 
   /**

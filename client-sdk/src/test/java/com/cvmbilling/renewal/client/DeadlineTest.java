@@ -36,9 +36,11 @@ class DeadlineTest {
 
   /** Connects first with time to spare, so the timings below are the calls' own. */
   private void warmUp() {
-    client.describeAccount(
-        com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
-        RequestOptions.withDeadline(Duration.ofSeconds(20)));
+    client
+        .describeAccountCallable()
+        .call(
+            com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
+            RequestOptions.withDeadline(Duration.ofSeconds(20)));
   }
 
   private static long millisSince(long startNanos) {
@@ -68,7 +70,8 @@ class DeadlineTest {
     // Longer than the default: succeeds although the default (400 ms) would not.
     assertThat(
             client
-                .describeAccount(
+                .describeAccountCallable()
+                .call(
                     com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
                     RequestOptions.withDeadline(Duration.ofSeconds(5)))
                 .accountId())
@@ -84,9 +87,11 @@ class DeadlineTest {
             catchThrowableOfType(
                 DeadlineExceededException.class,
                 () ->
-                    client.describeAccount(
-                        com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
-                        RequestOptions.withDeadline(Duration.ofMillis(100)))))
+                    client
+                        .describeAccountCallable()
+                        .call(
+                            com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance(),
+                            RequestOptions.withDeadline(Duration.ofMillis(100)))))
         .isNotNull();
     assertThat(millisSince(start)).isLessThan(1000L);
     assertThat(server.received("DescribeAccount").get(3).deadlineMillis()).isBetween(1L, 100L);
@@ -107,12 +112,15 @@ class DeadlineTest {
         catchThrowableOfType(
             UnavailableException.class,
             () ->
-                client.renewInstances(
-                    RenewInstancesRequest.newBuilder()
-                        .addInstanceIds("ins-abcd1234")
-                        .setPeriodMonths(1)
-                        .build(),
-                    RequestOptions.withDeadline(Duration.ofMillis(600)).retrySettings(unlimited)));
+                client
+                    .renewInstancesCallable()
+                    .call(
+                        RenewInstancesRequest.newBuilder()
+                            .addInstanceIds("ins-abcd1234")
+                            .setPeriodMonths(1)
+                            .build(),
+                        RequestOptions.withDeadline(Duration.ofMillis(600))
+                            .retrySettings(unlimited)));
     long took = millisSince(start);
 
     assertThat(e.attempts()).isGreaterThan(3);

@@ -164,7 +164,8 @@ class RealServerTest {
       // Async first page, then the rest; the filters travel with the page token.
       Page<InstanceInfo> running =
           client
-              .describeInstancesAsync(
+              .describeInstancesCallable()
+              .futureCall(
                   DescribeInstancesRequest.newBuilder()
                       .addStates(Instance.State.RUNNING)
                       .setPageSize(100)
@@ -303,17 +304,19 @@ class RealServerTest {
           ids.stream()
               .map(
                   id ->
-                      client.renewInstancesAsync(
-                          RenewInstancesRequest.newBuilder()
-                              .addInstanceIds(id)
-                              .setPeriodMonths(1)
-                              .build()))
+                      client
+                          .renewInstancesCallable()
+                          .futureCall(
+                              RenewInstancesRequest.newBuilder()
+                                  .addInstanceIds(id)
+                                  .setPeriodMonths(1)
+                                  .build()))
               .toList();
       futures.forEach(CompletableFuture::join);
       assertThat(
               client
-                  .describeAccountAsync(
-                      com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
+                  .describeAccountCallable()
+                  .futureCall(com.cvmbilling.renewal.v1.DescribeAccountRequest.getDefaultInstance())
                   .join()
                   .balance())
           .isEqualTo(Amount.cny("700.00"));

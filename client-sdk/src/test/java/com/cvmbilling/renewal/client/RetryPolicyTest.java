@@ -194,11 +194,13 @@ class RetryPolicyTest {
         catchThrowableOfType(
             UnavailableException.class,
             () ->
-                client.renewInstances(
-                    RENEW,
-                    RequestOptions.defaults()
-                        .retrySettings(FAST.toBuilder().maxAttempts(3).build())
-                        .requestId("trace-42")));
+                client
+                    .renewInstancesCallable()
+                    .call(
+                        RENEW,
+                        RequestOptions.defaults()
+                            .retrySettings(FAST.toBuilder().maxAttempts(3).build())
+                            .requestId("trace-42")));
 
     assertThat(e.attempts()).isEqualTo(3);
     assertThat(service.renewRequests()).hasSize(3);
@@ -226,10 +228,11 @@ class RetryPolicyTest {
   @Test
   void asyncFormFailsItsFutureWithTheSameTypedException() {
     service.thenFail(error(Status.Code.FAILED_PRECONDITION, "INSUFFICIENT_BALANCE"));
-    assertThatThrownBy(() -> client.renewInstancesAsync(RENEW).join())
+    assertThatThrownBy(() -> client.renewInstancesCallable().futureCall(RENEW).join())
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(InsufficientBalanceException.class);
-    assertThat(client.renewInstancesAsync(RENEW).join().orderId()).contains("ord-fake");
+    assertThat(client.renewInstancesCallable().futureCall(RENEW).join().orderId())
+        .contains("ord-fake");
   }
 
   @Test
@@ -264,16 +267,18 @@ class RetryPolicyTest {
   void aClosedClientFailsCallsWaitingToRetry() throws Exception {
     service.alwaysFail(error(Status.Code.UNAVAILABLE, null));
     var future =
-        client.renewInstancesAsync(
-            RENEW,
-            RequestOptions.defaults()
-                .retrySettings(
-                    RetrySettings.newBuilder()
-                        .maxAttempts(0)
-                        .initialBackoff(Duration.ofSeconds(5))
-                        .maxBackoff(Duration.ofSeconds(5))
-                        .jitter(0)
-                        .build()));
+        client
+            .renewInstancesCallable()
+            .futureCall(
+                RENEW,
+                RequestOptions.defaults()
+                    .retrySettings(
+                        RetrySettings.newBuilder()
+                            .maxAttempts(0)
+                            .initialBackoff(Duration.ofSeconds(5))
+                            .maxBackoff(Duration.ofSeconds(5))
+                            .jitter(0)
+                            .build()));
     long until = System.currentTimeMillis() + 5000;
     while (service.renewRequests().isEmpty() && System.currentTimeMillis() < until) {
       Thread.sleep(10);

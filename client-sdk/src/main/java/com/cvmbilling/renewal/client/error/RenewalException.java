@@ -1,5 +1,7 @@
 package com.cvmbilling.renewal.client.error;
 
+import com.cvmbilling.renewal.v1.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReasonProto;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -11,9 +13,11 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every failed call of the SDK throws this unchecked exception, or one of its subclasses: one per
@@ -27,12 +31,41 @@ import java.util.Optional;
  * {@linkplain #status() google.rpc.Status}. It also carries the {@linkplain #requestId() request
  * id} of the call (to quote to the service's operators) and, for a call that changes something, its
  * {@linkplain #clientToken() client token}: calling again with that token can never charge twice.
+ *
+ * <p><b>Which class.</b> The reasons are the API's {@link ErrorReason} enum ({@code
+ * cvm/renewal/v1/error_reason.proto}). A reason that callers branch on (money, instance state,
+ * idempotency) has its own class, below its status code's class; every other reason is reported by
+ * the class of its status code (e.g. {@code INVALID_PERIOD} as {@link InvalidArgumentException})
+ * with {@link #errorReason()} telling which. That fallback is deliberate: one class per field check
+ * would add dozens of types that callers handle identically (fix the request), and a reason added
+ * to the API later still arrives as the right status class, even in an older SDK.
  */
 public class RenewalException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** The domain of the service's {@code ErrorInfo}. */
-  public static final String ERROR_DOMAIN = "renewal.cvmbilling.com";
+  /**
+   * The domain of the service's {@code ErrorInfo} ({@code renewal.cvmbilling.com}), read from the
+   * {@code error_domain} option of {@code error_reason.proto}.
+   */
+  public static final String ERROR_DOMAIN =
+      ErrorReasonProto.getDescriptor().getOptions().getExtension(ErrorReasonProto.errorDomain);
+
+  /**
+   * The one table of reasons with their own exception class. Each class extends its status code's
+   * class; a status whose code does not match the reason's class gets the code's class instead.
+   */
+  private static final Map<ErrorReason, Function<Details, RenewalException>> BY_REASON =
+      new EnumMap<>(
+          Map.of(
+              ErrorReason.INSUFFICIENT_BALANCE, InsufficientBalanceException::new,
+              ErrorReason.NOT_PREPAID, NotPrepaidException::new,
+              ErrorReason.INSTANCE_RELEASED, InstanceReleasedException::new,
+              ErrorReason.INSTANCE_ISOLATED, InstanceIsolatedException::new,
+              ErrorReason.PREPAID_NOT_TERMINABLE, PrepaidNotTerminableException::new,
+              ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException::new,
+              ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException::new,
+              ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new,
+              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new));
 
   /** A wrong request field, from {@code google.rpc.BadRequest}. */
   public record FieldViolation(String field, String description) {}
@@ -163,37 +196,18 @@ public class RenewalException extends RuntimeException {
   }
 
   private static RenewalException create(Details d) {
-    RenewalException byReason =
-        switch (d.reason()) {
-          case "INSUFFICIENT_BALANCE" ->
-              d.code() == Status.Code.FAILED_PRECONDITION
-                  ? new InsufficientBalanceException(d)
-                  : null;
-          case "NOT_PREPAID" ->
-              d.code() == Status.Code.FAILED_PRECONDITION ? new NotPrepaidException(d) : null;
-          case "INSTANCE_RELEASED" ->
-              d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceReleasedException(d) : null;
-          case "INSTANCE_ISOLATED" ->
-              d.code() == Status.Code.FAILED_PRECONDITION ? new InstanceIsolatedException(d) : null;
-          case "PREPAID_NOT_TERMINABLE" ->
-              d.code() == Status.Code.FAILED_PRECONDITION
-                  ? new PrepaidNotTerminableException(d)
-                  : null;
-          case "INSTANCE_NOT_FOUND" ->
-              d.code() == Status.Code.NOT_FOUND ? new InstanceNotFoundException(d) : null;
-          case "ACCOUNT_NOT_FOUND" ->
-              d.code() == Status.Code.NOT_FOUND ? new AccountNotFoundException(d) : null;
-          case "IDEMPOTENCY_KEY_REUSED" ->
-              d.code() == Status.Code.INVALID_ARGUMENT
-                  ? new IdempotencyKeyReusedException(d)
-                  : null;
-          case "REQUEST_IN_PROGRESS" ->
-              d.code() == Status.Code.ABORTED ? new RequestInProgressException(d) : null;
-          default -> null;
-        };
-    if (byReason != null) {
-      return byReason;
+    RenewalException byCode = byCode(d);
+    Function<Details, RenewalException> typed = BY_REASON.get(parse(d.reason()));
+    if (typed != null && byCode.getClass() != RenewalException.class) {
+      RenewalException byReason = typed.apply(d);
+      if (byCode.getClass().isInstance(byReason)) {
+        return byReason;
+      }
     }
+    return byCode;
+  }
+
+  private static RenewalException byCode(Details d) {
     return switch (d.code()) {
       case INVALID_ARGUMENT -> new InvalidArgumentException(d);
       case NOT_FOUND -> new NotFoundException(d);
@@ -201,6 +215,7 @@ public class RenewalException extends RuntimeException {
       case ABORTED -> new AbortedException(d);
       case UNAUTHENTICATED -> new UnauthenticatedException(d);
       case PERMISSION_DENIED -> new PermissionDeniedException(d);
+      case RESOURCE_EXHAUSTED -> new ResourceExhaustedException(d);
       case UNAVAILABLE -> new UnavailableException(d);
       case DEADLINE_EXCEEDED -> new DeadlineExceededException(d);
       case CANCELLED -> new CancelledException(d);
@@ -208,6 +223,17 @@ public class RenewalException extends RuntimeException {
       case UNIMPLEMENTED -> new UnimplementedException(d);
       default -> new RenewalException(d);
     };
+  }
+
+  private static ErrorReason parse(String reason) {
+    if (reason.isEmpty()) {
+      return ErrorReason.ERROR_REASON_UNSPECIFIED;
+    }
+    try {
+      return ErrorReason.valueOf(reason);
+    } catch (IllegalArgumentException unknownToThisVersion) {
+      return ErrorReason.UNRECOGNIZED;
+    }
   }
 
   /** The gRPC status code. */
@@ -224,7 +250,15 @@ public class RenewalException extends RuntimeException {
   }
 
   /**
-   * The {@code ErrorInfo} domain ({@value #ERROR_DOMAIN} for the service's own errors); may be
+   * The reason as the API's enum: {@code ERROR_REASON_UNSPECIFIED} when the status had none, {@code
+   * UNRECOGNIZED} for a reason newer than this SDK (then {@link #reason()} has its name).
+   */
+  public ErrorReason errorReason() {
+    return parse(details.reason());
+  }
+
+  /**
+   * The {@code ErrorInfo} domain ({@link #ERROR_DOMAIN} for the service's own errors); may be
    * empty.
    */
   public String domain() {

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "renewal-server",
     mixinStandardHelpOptions = true,
-    version = "renewal-server 0.1.0",
+    version = "renewal-server 0.2.0",
     sortOptions = false,
     usageHelpWidth = 100,
     description =

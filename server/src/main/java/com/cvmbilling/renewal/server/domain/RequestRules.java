@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.domain;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.error;
 
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * A request that cannot be carried out, for a reason the caller can act on. Thrown by the domain
  * and service layers; the gRPC layer turns it into a {@code google.rpc.Status} in one place. The
- * message is for humans and never contains internals.
+ * message is for humans and never contains internals. The reason is one of the API's {@link
+ * ErrorReason}s; its status code comes from {@link StatusCode#of}.
  */
 public final class ApiException extends RuntimeException {
   private final ErrorReason reason;
@@ -22,8 +24,9 @@ public final class ApiException extends RuntimeException {
       String message,
       Map<String, String> metadata,
       List<FieldViolation> fieldViolations,
-      Duration retryDelay) {
-    super(message, null, false, false);
+      Duration retryDelay,
+      Throwable cause) {
+    super(message, cause, false, false);
     this.reason = reason;
     this.metadata = Map.copyOf(metadata);
     this.fieldViolations = List.copyOf(fieldViolations);
@@ -31,7 +34,21 @@ public final class ApiException extends RuntimeException {
   }
 
   public static Builder of(ErrorReason reason, String message) {
+    StatusCode.of(reason); // fails now for a reason without a status code
     return new Builder(reason, message);
+  }
+
+  /**
+   * The API error that {@code failure} is or wraps (e.g. inside a MyBatis {@code
+   * PersistenceException}, see persistence's translation of database errors), or null.
+   */
+  public static ApiException find(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ApiException api) {
+        return api;
+      }
+    }
+    return null;
   }
 
   /** An error about one request field: carries a field violation naming it. */
@@ -44,7 +61,7 @@ public final class ApiException extends RuntimeException {
   }
 
   public StatusCode code() {
-    return reason.code();
+    return StatusCode.of(reason);
   }
 
   public Map<String, String> metadata() {
@@ -66,6 +83,7 @@ public final class ApiException extends RuntimeException {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final java.util.ArrayList<FieldViolation> violations = new java.util.ArrayList<>();
     private Duration retryDelay;
+    private Throwable cause;
 
     private Builder(ErrorReason reason, String message) {
       this.reason = reason;
@@ -102,8 +120,14 @@ public final class ApiException extends RuntimeException {
       return this;
     }
 
+    /** The low-level failure this error reports (for logs; never sent to the caller). */
+    public Builder cause(Throwable cause) {
+      this.cause = cause;
+      return this;
+    }
+
     public ApiException build() {
-      return new ApiException(reason, message, metadata, violations, retryDelay);
+      return new ApiException(reason, message, metadata, violations, retryDelay, cause);
     }
   }
 }

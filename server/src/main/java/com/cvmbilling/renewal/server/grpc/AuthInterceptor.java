@@ -1,10 +1,10 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.service.ApiKeyService;
 import com.cvmbilling.renewal.server.service.Principal;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import io.grpc.Context;

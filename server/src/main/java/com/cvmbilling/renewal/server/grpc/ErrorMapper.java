@@ -2,7 +2,7 @@ package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.FieldViolation;
-import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.v1.ErrorReasonProto;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * with a generic message; its detail goes to the log only.
  */
 public final class ErrorMapper {
-  public static final String ERROR_DOMAIN = "renewal.cvmbilling.com";
+  /** The ErrorInfo domain, declared once in {@code error_reason.proto}. */
+  public static final String ERROR_DOMAIN =
+      ErrorReasonProto.getDescriptor().getOptions().getExtension(ErrorReasonProto.errorDomain);
+
   private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
   private static final Metadata.Key<com.google.rpc.Status> STATUS_DETAILS_KEY =
       Metadata.Key.of(
@@ -40,9 +43,9 @@ public final class ErrorMapper {
     if (failure instanceof StatusRuntimeException sre) {
       return sre;
     }
-    Throwable translated =
-        failure instanceof RuntimeException re ? Transactions.translate(re) : failure;
-    if (translated instanceof ApiException api) {
+    // Database failures were classified below (persistence); here only API errors remain.
+    ApiException api = ApiException.find(failure);
+    if (api != null) {
       return StatusProto.toStatusRuntimeException(toStatus(api));
     }
     log.error("unexpected failure", failure);

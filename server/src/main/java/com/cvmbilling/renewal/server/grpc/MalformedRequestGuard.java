@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;

@@ -2,9 +2,9 @@ package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.config.RateLimitSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.service.Principal;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;

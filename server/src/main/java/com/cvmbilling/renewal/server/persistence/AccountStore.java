@@ -2,7 +2,7 @@ package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;

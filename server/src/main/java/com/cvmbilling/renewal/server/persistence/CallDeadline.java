@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 
 /**
  * The current call's deadline, as seen by the database layer: statements get a query timeout no

@@ -54,6 +54,7 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(IdempotencyMapper.class);
     addMapperClass(AutoRenewChargeMapper.class);
     addInterceptorClass(QueryTimeoutInterceptor.class);
+    addInterceptorClass(DatabaseErrorInterceptor.class);
     bind(QueryTimeoutInterceptor.class).in(Singleton.class);
     bind(Transactions.class);
   }

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
@@ -102,12 +102,14 @@ public final class Transactions {
     if (isConnectionFailure(e)) {
       return ApiException.of(
               ErrorReason.DATABASE_UNAVAILABLE, "the database is unavailable; retry later")
+          .cause(e)
           .build();
     }
     if (isRetryableConflict(e)) {
       return ApiException.of(
               ErrorReason.CONCURRENT_MODIFICATION,
               "the resources were modified concurrently; retry the request")
+          .cause(e)
           .build();
     }
     if (isQueryTimeout(e)) {

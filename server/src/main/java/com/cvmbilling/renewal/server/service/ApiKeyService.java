@@ -2,12 +2,12 @@ package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.config.AccessSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
 import com.cvmbilling.renewal.server.persistence.ApiKeyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.support.IdGenerator;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;

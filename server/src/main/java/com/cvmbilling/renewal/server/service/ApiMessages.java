@@ -9,7 +9,7 @@ import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.Price;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.google.protobuf.Timestamp;
 import com.google.type.Money;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;

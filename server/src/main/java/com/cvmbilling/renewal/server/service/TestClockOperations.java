@@ -1,9 +1,9 @@
 package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.v1.AdvanceTimeRequest;
 import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.GetTimeResponse;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.support;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -14,6 +14,7 @@ import com.cvmbilling.renewal.server.persistence.TransactionSettings;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Guice builds the server's parts from the typed settings of each area. */
+@Tier.H2
 class WiringTest {
   static final Instant NOW = Instant.parse("2027-01-15T00:00:00Z");
   static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.Tier;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

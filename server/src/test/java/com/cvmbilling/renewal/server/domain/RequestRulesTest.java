@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.Tier;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;

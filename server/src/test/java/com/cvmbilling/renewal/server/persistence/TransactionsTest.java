@@ -12,7 +12,7 @@ import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.server.error.ApiException;
-import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.error.FieldViolation;
 import com.cvmbilling.renewal.server.error.StatusCode;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;

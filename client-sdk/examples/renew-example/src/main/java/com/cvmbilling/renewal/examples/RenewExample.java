@@ -2,6 +2,7 @@ package com.cvmbilling.renewal.examples;
 
 import com.cvmbilling.renewal.client.ClientBuilder;
 import com.cvmbilling.renewal.client.RenewalClient;
+import com.cvmbilling.renewal.client.RequestOptions;
 import com.cvmbilling.renewal.client.TlsSettings;
 import com.cvmbilling.renewal.client.error.InstanceNotFoundException;
 import com.cvmbilling.renewal.client.error.InsufficientBalanceException;
@@ -57,13 +58,17 @@ public final class RenewExample {
           "Price of " + months + " month(s) for " + instanceId + ": " + quote.totalPrice());
 
       // The SDK puts a client token on the request and reuses it on every retry: the renewal is
-      // charged once, however many attempts it takes.
+      // charged once, however many attempts it takes. The RPC's callable takes per-call options;
+      // here a longer deadline than the client's default, for all attempts together.
       RenewalOrder order =
-          client.renewInstances(
-              RenewInstancesRequest.newBuilder()
-                  .addInstanceIds(instanceId)
-                  .setPeriodMonths(months)
-                  .build());
+          client
+              .renewInstancesCallable()
+              .call(
+                  RenewInstancesRequest.newBuilder()
+                      .addInstanceIds(instanceId)
+                      .setPeriodMonths(months)
+                      .build(),
+                  RequestOptions.withDeadline(Duration.ofSeconds(30)));
       RenewalLine line = order.line(instanceId).orElseThrow();
       System.out.println(
           "Renewed "
