@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.client.error.DeadlineExceededException;
 import com.cvmbilling.renewal.client.error.UnavailableException;
 import com.cvmbilling.renewal.client.testing.FakeServer;
 import com.cvmbilling.renewal.client.testing.ScriptedRenewalService;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import io.grpc.Status;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The default deadline and the per-call override bound the whole call, and reach the server. */
+@Tier.Network
 class DeadlineTest {
   private final ScriptedRenewalService service = new ScriptedRenewalService();
   private final FakeServer server = new FakeServer(service);

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.DropResponses;
 import com.cvmbilling.renewal.client.testing.RealServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Opt-in SLF4J logging of calls and retries, never showing an API key. */
+@Tier.H2
+@Tier.Network
 class LoggingTest {
   private final Logger logger =
       (Logger) LoggerFactory.getLogger("com.cvmbilling.renewal.client.calls");

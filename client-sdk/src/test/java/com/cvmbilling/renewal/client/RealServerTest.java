@@ -22,6 +22,7 @@ import com.cvmbilling.renewal.client.model.PriceQuote;
 import com.cvmbilling.renewal.client.model.RenewalOrder;
 import com.cvmbilling.renewal.client.testing.DropResponses;
 import com.cvmbilling.renewal.client.testing.RealServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The SDK against the real server over a real port. */
+@Tier.H2
+@Tier.Network
 class RealServerTest {
   private static final DropResponses DROP = new DropResponses("RenewInstances");
   private static RealServer server;

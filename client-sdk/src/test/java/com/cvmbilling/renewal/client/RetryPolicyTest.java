@@ -19,6 +19,7 @@ import com.cvmbilling.renewal.client.model.Amount;
 import com.cvmbilling.renewal.client.model.RenewalOrder;
 import com.cvmbilling.renewal.client.testing.FakeServer;
 import com.cvmbilling.renewal.client.testing.ScriptedRenewalService;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * Which failures are retried, how often, and that every attempt carries the same token and request
  * id.
  */
+@Tier.Network
 class RetryPolicyTest {
   private static final RetrySettings FAST =
       RetrySettings.newBuilder()

@@ -3,7 +3,8 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.client.model.Amount;
-import com.cvmbilling.renewal.client.testing.ServerProcess;
+import com.cvmbilling.renewal.server.testing.ServerProcess;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Round robin over two server processes: calls are spread over both, and when one is stopped the
  * client fails over to the other without the caller seeing an error.
  */
+@Tier.Process
+@Tier.Network
+@Tier.H2
 class RoundRobinTest {
   private static final String DEMO_KEY = "demo-tenant-key";
 

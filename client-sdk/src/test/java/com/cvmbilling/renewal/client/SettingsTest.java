@@ -3,12 +3,14 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+@Tier.Unit
 class SettingsTest {
   @Test
   void clientErrorsCanNeverBeMadeRetryable() {

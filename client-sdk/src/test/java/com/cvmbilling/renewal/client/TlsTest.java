@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.cvmbilling.renewal.client.error.UnavailableException;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.RealServer;
-import com.cvmbilling.renewal.client.testing.TestCertificates;
-import com.cvmbilling.renewal.client.testing.TestCertificates.Issued;
+import com.cvmbilling.renewal.server.testing.TestCertificates;
+import com.cvmbilling.renewal.server.testing.TestCertificates.Issued;
+import com.cvmbilling.renewal.server.testing.Tier;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and mutual TLS with certificates the test makes; the wrong certificates are refused. */
+@Tier.H2
+@Tier.Network
 class TlsTest {
   private static Issued ca;
   private static Issued serverCert;

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.RealServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.Event;
 import io.grpc.Status;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The WatchEvents listener reconnects and resumes from its last event id. */
+@Tier.H2
+@Tier.Network
 class WatchEventsTest {
   private static final RetrySettings QUICK_RECONNECT =
       RetrySettings.newBuilder()

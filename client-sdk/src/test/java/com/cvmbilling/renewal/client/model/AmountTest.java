@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.client.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.google.protobuf.Timestamp;
 import com.google.type.Money;
 import java.math.BigDecimal;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.Currency;
 import org.junit.jupiter.api.Test;
 
+@Tier.Unit
 class AmountTest {
   @Test
   void moneyRoundTripsExactly() {

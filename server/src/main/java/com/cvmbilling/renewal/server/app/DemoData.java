@@ -2,7 +2,7 @@ package com.cvmbilling.renewal.server.app;
 
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
-import com.cvmbilling.renewal.server.persistence.AccountMapper;
+import com.cvmbilling.renewal.server.persistence.AccountStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.AccountService;
 import com.cvmbilling.renewal.server.service.ApiKeyService;
@@ -26,7 +26,7 @@ public final class DemoData {
   public static void seed(Injector injector) {
     Transactions tx = injector.getInstance(Transactions.class);
     boolean exists =
-        tx.inTransaction(() -> injector.getInstance(AccountMapper.class).find(ACCOUNT_ID) != null);
+        tx.inTransaction(() -> injector.getInstance(AccountStore.class).find(ACCOUNT_ID) != null);
     injector.getInstance(ApiKeyService.class).ensureKey(ADMIN_KEY, null, true);
     if (exists) {
       return;

@@ -1,7 +1,10 @@
 package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.service.LifecycleService;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the lifecycle job every interval on one background thread. */
+@Singleton
 public final class LifecycleRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LifecycleRunner.class);
 
   private final LifecycleService lifecycle;
   private final Clock clock;
   private final Metrics metrics;
+  private final LifecycleSettings settings;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -26,14 +31,18 @@ public final class LifecycleRunner implements AutoCloseable {
             return t;
           });
 
-  LifecycleRunner(LifecycleService lifecycle, Clock clock, Metrics metrics) {
+  @Inject
+  LifecycleRunner(
+      LifecycleService lifecycle, Clock clock, Metrics metrics, LifecycleSettings settings) {
     this.lifecycle = lifecycle;
     this.clock = clock;
     this.metrics = metrics;
+    this.settings = settings;
   }
 
-  void start(Duration interval) {
-    scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  void start() {
+    scheduler.scheduleWithFixedDelay(
+        this::runOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void runOnce() {
@@ -62,7 +71,7 @@ public final class LifecycleRunner implements AutoCloseable {
   public void close() {
     scheduler.shutdown();
     try {
-      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+      if (!scheduler.awaitTermination(settings.stopWait().toMillis(), TimeUnit.MILLISECONDS)) {
         scheduler.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
-import java.util.Locale;
+import com.cvmbilling.renewal.server.config.LogSettings;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,29 +21,16 @@ public final class Logging {
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
 
-  enum Format {
-    TEXT,
-    JSON
-  }
-
-  enum LogLevel {
-    TRACE,
-    DEBUG,
-    INFO,
-    WARN,
-    ERROR
-  }
-
   private Logging() {}
 
-  static void configure(Format format, LogLevel level) {
+  static void configure(LogSettings settings) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding: leave it alone
     }
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level.name(), Level.INFO));
+    root.setLevel(Level.toLevel(settings.level().name(), Level.INFO));
     Encoder<ILoggingEvent> encoder;
-    if (format == Format.JSON) {
+    if (settings.format() == LogSettings.Format.JSON) {
       LogstashEncoder json = new LogstashEncoder();
       json.setContext(context);
       json.start();
@@ -63,9 +50,5 @@ public final class Logging {
     appender.start();
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
-  }
-
-  static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,11 +1,12 @@
 package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.ClockSettings;
+import com.cvmbilling.renewal.server.config.MetricsSettings;
 import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.grpc.AdminGrpcService;
 import com.cvmbilling.renewal.server.grpc.AuthInterceptor;
 import com.cvmbilling.renewal.server.grpc.CallObserver;
-import com.cvmbilling.renewal.server.grpc.EventStreams;
 import com.cvmbilling.renewal.server.grpc.ExceptionMappingInterceptor;
 import com.cvmbilling.renewal.server.grpc.MalformedRequestGuard;
 import com.cvmbilling.renewal.server.grpc.RateLimitInterceptor;
@@ -14,6 +15,7 @@ import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
+import com.cvmbilling.renewal.server.service.EventStreams;
 import com.cvmbilling.renewal.server.service.IdempotencyService;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
@@ -57,9 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class RenewalServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RenewalServer.class);
 
-  /** How long start-up waits for the database before giving up. */
-  static final java.time.Duration DATABASE_STARTUP_WAIT = java.time.Duration.ofSeconds(30);
-
   private final ServerConfig config;
   private final HikariDataSource dataSource;
   private final Injector injector;
@@ -85,15 +84,15 @@ public final class RenewalServer implements AutoCloseable {
     this.dataSource = dataSource;
     this.injector = injector;
     this.metrics = metrics;
-    this.callObserver = new CallObserver(metrics);
+    this.callObserver = injector.getInstance(CallObserver.class);
   }
 
   /** Connects, migrates and wires everything; does not listen yet. */
   public static RenewalServer create(ServerConfig config) {
+    ClockSettings c = config.clock();
     Clock clock =
-        config.testClock()
-            ? new TestClock(
-                config.testClockStart() != null ? config.testClockStart() : Instant.now())
+        c.testClock()
+            ? new TestClock(c.testClockStart() != null ? c.testClockStart() : Instant.now())
             : Clock.tickMillis(ZoneOffset.UTC);
     return create(config, clock);
   }
@@ -102,13 +101,15 @@ public final class RenewalServer implements AutoCloseable {
     HikariDataSource dataSource = DataSources.create(config.database());
     try {
       DataSources.migrateWhenReachable(
-          dataSource, DATABASE_STARTUP_WAIT, config.database().redactedUrl());
+          dataSource, config.databaseProbe().startTimeout(), config.database().redactedUrl());
       Metrics metrics = new Metrics();
       dataSource.setMetricsTrackerFactory(metrics.poolMetrics());
       Injector injector =
           Guice.createInjector(
-              new ServerModule(config, clock),
-              new PersistenceModule(dataSource, config.dbQueryTimeout()));
+              new ServerModule(config, clock, metrics),
+              new PersistenceModule(dataSource, config.transactions()),
+              new GrpcModule(),
+              new LifecycleModule(clock));
       metrics.lifecycleSteps(injector.getInstance(LifecycleService.class)::stepCounts);
       return new RenewalServer(config, dataSource, injector, metrics);
     } catch (RuntimeException e) {
@@ -132,18 +133,14 @@ public final class RenewalServer implements AutoCloseable {
    * reflection need no key: they only get the call observer.
    */
   public List<ServerServiceDefinition> services() {
-    AuthInterceptor auth = injector.getInstance(AuthInterceptor.class);
-    ExceptionMappingInterceptor errors = new ExceptionMappingInterceptor();
     List<ServerInterceptor> chain = new java.util.ArrayList<>();
     // ServerInterceptors.intercept runs the last one first.
-    chain.add(new MalformedRequestGuard());
-    chain.add(errors);
-    if (config.rateLimit() != null && config.rateLimit().enabled()) {
-      chain.add(
-          new RateLimitInterceptor(
-              config.rateLimit().callsPerSecond(), config.rateLimit().burst(), metrics));
+    chain.add(injector.getInstance(MalformedRequestGuard.class));
+    chain.add(injector.getInstance(ExceptionMappingInterceptor.class));
+    if (config.rateLimit().enabled()) {
+      chain.add(injector.getInstance(RateLimitInterceptor.class));
     }
-    chain.add(auth);
+    chain.add(injector.getInstance(AuthInterceptor.class));
     chain.add(callObserver);
     List<BindableService> ours =
         new java.util.ArrayList<>(
@@ -151,11 +148,8 @@ public final class RenewalServer implements AutoCloseable {
                 injector.getInstance(RenewalGrpcService.class),
                 injector.getInstance(AdminGrpcService.class)));
     injector
-        .getInstance(Key.get(new TypeLiteral<Optional<TestClock>>() {}))
-        .ifPresent(
-            clock ->
-                ours.add(
-                    new TestClockGrpcService(clock, injector.getInstance(LifecycleService.class))));
+        .getInstance(Key.get(new TypeLiteral<Optional<TestClockGrpcService>>() {}))
+        .ifPresent(ours::add);
     List<ServerServiceDefinition> defs = new java.util.ArrayList<>();
     for (BindableService s : ours) {
       defs.add(
@@ -176,8 +170,7 @@ public final class RenewalServer implements AutoCloseable {
 
   private NettyServerBuilder transportBuilder() throws IOException {
     TransportSettings t = config.transport();
-    InetSocketAddress address =
-        new InetSocketAddress(InetAddress.getByName(t.host()), config.port());
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(t.host()), t.port());
     NettyServerBuilder builder;
     if (t.tls() != null) {
       TlsServerCredentials.Builder tls =
@@ -217,19 +210,27 @@ public final class RenewalServer implements AutoCloseable {
         .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
         .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
     server = builder.build().start();
-    if (config.metricsPort() > 0) {
-      metricsPort = metrics.serve(config.metricsHost(), config.metricsPort());
-      log.info("metrics on http://{}:{}/metrics", config.metricsHost(), metricsPort);
+    MetricsSettings m = config.metrics();
+    if (m.enabled()) {
+      metricsPort = metrics.serve(m.host(), m.port());
+      log.info("metrics on http://{}:{}/metrics", m.host(), metricsPort);
     }
-    probe.scheduleWithFixedDelay(this::probeDatabase, 0, 2, TimeUnit.SECONDS);
-    probe.scheduleWithFixedDelay(this::purgeExpiredIdempotencyKeys, 1, 10, TimeUnit.MINUTES);
-    if (config.runLifecycle()) {
-      lifecycleRunner =
-          new LifecycleRunner(
-              injector.getInstance(LifecycleService.class),
-              injector.getInstance(Clock.class),
-              metrics);
-      lifecycleRunner.start(config.lifecycleInterval());
+    probe.scheduleWithFixedDelay(
+        this::probeDatabase,
+        0,
+        config.databaseProbe().probeInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
+    // The first purge a minute after start (as before the interval became a setting), then every
+    // interval.
+    long purgeMillis = config.idempotency().purgeInterval().toMillis();
+    probe.scheduleWithFixedDelay(
+        this::purgeExpiredIdempotencyKeys,
+        Math.min(purgeMillis, 60_000),
+        purgeMillis,
+        TimeUnit.MILLISECONDS);
+    if (config.lifecycle().run()) {
+      lifecycleRunner = injector.getInstance(LifecycleRunner.class);
+      lifecycleRunner.start();
     }
     log.info(
         "renewal server listening on port {} ({}; database {})",
@@ -270,7 +271,7 @@ public final class RenewalServer implements AutoCloseable {
     health.setStatus("cvm.renewal.v1.AdminService", status);
   }
 
-  /** Idempotency keys are kept for their retention (24 h) and then removed in small batches. */
+  /** Idempotency keys are kept for their retention and then removed in small batches. */
   private void purgeExpiredIdempotencyKeys() {
     try {
       IdempotencyService keys = injector.getInstance(IdempotencyService.class);
@@ -287,7 +288,10 @@ public final class RenewalServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Graceful: stop accepting, let in-flight calls finish (up to 20 s), then close the pool. */
+  /**
+   * Graceful: stop accepting, let in-flight calls finish (up to the drain time), cancel the rest,
+   * then close the pool.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -304,9 +308,10 @@ public final class RenewalServer implements AutoCloseable {
       server.shutdown();
       injector.getInstance(EventStreams.class).close();
       try {
-        if (!server.awaitTermination(20, TimeUnit.SECONDS)) {
+        TransportSettings t = config.transport();
+        if (!server.awaitTermination(t.drainTime().toMillis(), TimeUnit.MILLISECONDS)) {
           server.shutdownNow();
-          server.awaitTermination(5, TimeUnit.SECONDS);
+          server.awaitTermination(t.drainCancelWait().toMillis(), TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         server.shutdownNow();

@@ -1,59 +1,50 @@
 package com.cvmbilling.renewal.server.app;
 
+import com.cvmbilling.renewal.server.config.AccessSettings;
+import com.cvmbilling.renewal.server.config.DatabaseProbeSettings;
+import com.cvmbilling.renewal.server.config.EventStreamSettings;
+import com.cvmbilling.renewal.server.config.IdempotencySettings;
+import com.cvmbilling.renewal.server.config.LifecycleSettings;
+import com.cvmbilling.renewal.server.config.MetricsSettings;
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
 import com.cvmbilling.renewal.server.config.ServerConfig;
+import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule;
-import com.cvmbilling.renewal.server.service.TestClock;
+import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.google.inject.AbstractModule;
-import com.google.inject.TypeLiteral;
-import com.google.inject.name.Names;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
-/** Binds the configuration values and the clock. The services bind themselves (JIT). */
+/**
+ * Binds each area's settings as its own typed object (a class injects the record of its area), the
+ * clock and the metrics registry. The services bind themselves (JIT).
+ */
 public final class ServerModule extends AbstractModule {
   private final ServerConfig config;
   private final Clock clock;
+  private final Metrics metrics;
 
-  public ServerModule(ServerConfig config, Clock clock) {
+  public ServerModule(ServerConfig config, Clock clock, Metrics metrics) {
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
   protected void configure() {
     bind(ServerConfig.class).toInstance(config);
     bind(Clock.class).toInstance(clock);
-    bind(new TypeLiteral<Optional<TestClock>>() {})
-        .toInstance(clock instanceof TestClock t ? Optional.of(t) : Optional.empty());
-    bind(new TypeLiteral<List<String>>() {})
-        .annotatedWith(Names.named("bootstrapAdminKeys"))
-        .toInstance(List.copyOf(config.adminKeys()));
-    bind(Duration.class)
-        .annotatedWith(Names.named("idempotencyRetention"))
-        .toInstance(config.idempotencyRetention());
-    // A request whose marker is older than this is taken to have died with its process.
-    bind(Duration.class)
-        .annotatedWith(Names.named("idempotencyInProgressLease"))
-        .toInstance(inProgressLease());
-    bind(Duration.class)
-        .annotatedWith(Names.named("eventsPollInterval"))
-        .toInstance(config.eventsPollInterval());
-    bind(LifecycleSchedule.Settings.class)
-        .toInstance(
-            new LifecycleSchedule.Settings(
-                config.autoRenewLead(), config.retention(), config.autoRenewRetryInterval()));
-    bindConstant().annotatedWith(Names.named("lifecycleBatchSize")).to(config.lifecycleBatchSize());
-  }
-
-  /**
-   * 2 minutes. The JVM property {@code renewal.idempotency.lease} (an ISO-8601 duration such as
-   * {@code PT15S}) shortens it, so the fault-injection tests need not wait 2 minutes for the
-   * markers that a killed replica or a database outage left behind.
-   */
-  static Duration inProgressLease() {
-    String value = System.getProperty("renewal.idempotency.lease");
-    return value == null || value.isBlank() ? Duration.ofMinutes(2) : Duration.parse(value.strip());
+    bind(Metrics.class).toInstance(metrics);
+    bind(TransportSettings.class).toInstance(config.transport());
+    bind(RateLimitSettings.class).toInstance(config.rateLimit());
+    bind(DatabaseProbeSettings.class).toInstance(config.databaseProbe());
+    AccessSettings access = config.access();
+    // The demo's admin key is fixed and public (README), like its tenant key.
+    bind(AccessSettings.class)
+        .toInstance(access.demo() ? access.withAdminKey(DemoData.ADMIN_KEY) : access);
+    bind(MetricsSettings.class).toInstance(config.metrics());
+    bind(LifecycleSettings.class).toInstance(config.lifecycle());
+    bind(LifecycleSchedule.Settings.class).toInstance(config.lifecycle().schedule());
+    bind(EventStreamSettings.class).toInstance(config.events());
+    bind(IdempotencySettings.class).toInstance(config.idempotency());
   }
 }

@@ -2,6 +2,7 @@ package com.cvmbilling.renewal.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.AnnotatedElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +116,11 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
               + String.join(", ", unknown)
               + " (settings are the flag names without '--', e.g. db-url=...; see --help)");
     }
+  }
+
+  /** Whether the option's field is declared {@link Secret} (its value is never printed). */
+  public static boolean isSecret(OptionSpec option) {
+    return option.userObject() instanceof AnnotatedElement e && e.isAnnotationPresent(Secret.class);
   }
 
   /** {@code --db-url} -> {@code db-url}. */

@@ -1,45 +1,50 @@
 package com.cvmbilling.renewal.server.config;
 
 import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
+import com.cvmbilling.renewal.server.persistence.TransactionSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Everything the server needs to start, already validated.
- *
- * @param testClock run on a {@code TestClock} (and serve TestClockService)
- * @param testClockStart the test clock's first instant; null = now
- * @param runLifecycle run the lifecycle job every {@code lifecycleInterval}
- * @param metricsPort Prometheus endpoint port; 0 = no endpoint (metrics are still kept)
- * @param transport listening address, TLS and connection limits
- * @param rateLimit per-account call rate limit
- * @param dbQueryTimeout longest one SQL statement may run; a call's deadline shortens it
- * @param metricsHost address the metrics endpoint binds
+ * Everything the server needs to start, already validated: one record per area, each declared with
+ * its flags in its own class (see {@link ServerOptions}). Guice binds each area record on its own,
+ * so a class injects the settings of its area only.
  */
 public record ServerConfig(
-    int port,
-    DatabaseSettings database,
-    List<String> adminKeys,
-    boolean demo,
-    boolean testClock,
-    Instant testClockStart,
-    boolean runLifecycle,
-    Duration lifecycleInterval,
-    int lifecycleBatchSize,
-    Duration autoRenewLead,
-    Duration autoRenewRetryInterval,
-    Duration retention,
-    Duration eventsPollInterval,
-    Duration idempotencyRetention,
-    int metricsPort,
     TransportSettings transport,
     RateLimitSettings rateLimit,
-    Duration dbQueryTimeout,
-    String metricsHost) {
+    DatabaseSettings database,
+    TransactionSettings transactions,
+    DatabaseProbeSettings databaseProbe,
+    AccessSettings access,
+    MetricsSettings metrics,
+    LogSettings log,
+    ClockSettings clock,
+    LifecycleSettings lifecycle,
+    EventStreamSettings events,
+    IdempotencySettings idempotency) {
 
+  /**
+   * Every setting at its flag's default, but on {@code database} and with no rate limit (the
+   * command line turns it on with its own default; in-process tests call faster than it allows).
+   */
   public static Builder builder(DatabaseSettings database) {
-    return new Builder(database);
+    ServerConfig d = ServerOptions.defaults();
+    return new Builder(
+        new ServerConfig(
+            d.transport,
+            RateLimitSettings.OFF,
+            database,
+            d.transactions,
+            d.databaseProbe,
+            d.access,
+            d.metrics,
+            d.log,
+            d.clock,
+            d.lifecycle,
+            d.events,
+            d.idempotency));
   }
 
   /** In-process tests: no periodic lifecycle job (tests drive it), real clock unless given. */
@@ -48,127 +53,46 @@ public record ServerConfig(
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder(database);
-    b.port = port;
-    b.adminKeys = adminKeys;
-    b.demo = demo;
-    b.testClock = testClock;
-    b.testClockStart = testClockStart;
-    b.runLifecycle = runLifecycle;
-    b.lifecycleInterval = lifecycleInterval;
-    b.lifecycleBatchSize = lifecycleBatchSize;
-    b.autoRenewLead = autoRenewLead;
-    // Still "follow the lifecycle interval" unless it was set to something else.
-    b.autoRenewRetryInterval =
-        autoRenewRetryInterval.equals(lifecycleInterval) ? null : autoRenewRetryInterval;
-    b.retention = retention;
-    b.eventsPollInterval = eventsPollInterval;
-    b.idempotencyRetention = idempotencyRetention;
-    b.metricsPort = metricsPort;
-    b.transport = transport;
-    b.rateLimit = rateLimit;
-    b.dbQueryTimeout = dbQueryTimeout;
-    b.metricsHost = metricsHost;
-    return b;
+    return new Builder(this);
   }
 
+  /** For tests and tools that start a server in-process: one setter per area, a few shortcuts. */
   public static final class Builder {
+    private TransportSettings transport;
+    private RateLimitSettings rateLimit;
     private final DatabaseSettings database;
-    private int port = 50051;
-    private List<String> adminKeys = List.of();
-    private boolean demo;
-    private boolean testClock;
-    private Instant testClockStart;
-    private boolean runLifecycle = true;
-    private Duration lifecycleInterval = Duration.ofSeconds(60);
-    private int lifecycleBatchSize = 200;
-    private Duration autoRenewLead = Duration.ofHours(24);
+    private TransactionSettings transactions;
+    private final DatabaseProbeSettings databaseProbe;
+    private AccessSettings access;
+    private MetricsSettings metrics;
+    private final LogSettings log;
+    private ClockSettings clock;
+    private LifecycleSettings lifecycle;
+    private EventStreamSettings events;
+    private IdempotencySettings idempotency;
 
-    /** Null: every lifecycle run (the lifecycle interval). */
-    private Duration autoRenewRetryInterval;
-
-    private Duration retention = Duration.ofDays(7);
-    private Duration eventsPollInterval = Duration.ofMillis(250);
-    private Duration idempotencyRetention = Duration.ofHours(24);
-    private int metricsPort;
-    private TransportSettings transport = TransportSettings.defaults();
-    // Off unless configured: the command line turns it on with its own default.
-    private RateLimitSettings rateLimit = RateLimitSettings.OFF;
-    private Duration dbQueryTimeout = Duration.ofSeconds(30);
-    private String metricsHost = "0.0.0.0";
-
-    private Builder(DatabaseSettings database) {
-      this.database = database;
-    }
-
-    public Builder port(int v) {
-      port = v;
-      return this;
-    }
-
-    public Builder adminKeys(List<String> v) {
-      adminKeys = List.copyOf(v);
-      return this;
-    }
-
-    public Builder demo(boolean v) {
-      demo = v;
-      return this;
-    }
-
-    public Builder testClock(boolean v, Instant start) {
-      testClock = v;
-      testClockStart = start;
-      return this;
-    }
-
-    public Builder runLifecycle(boolean v) {
-      runLifecycle = v;
-      return this;
-    }
-
-    public Builder lifecycleInterval(Duration v) {
-      lifecycleInterval = v;
-      return this;
-    }
-
-    public Builder lifecycleBatchSize(int v) {
-      lifecycleBatchSize = v;
-      return this;
-    }
-
-    public Builder autoRenewLead(Duration v) {
-      autoRenewLead = v;
-      return this;
-    }
-
-    public Builder autoRenewRetryInterval(Duration v) {
-      autoRenewRetryInterval = v;
-      return this;
-    }
-
-    public Builder retention(Duration v) {
-      retention = v;
-      return this;
-    }
-
-    public Builder eventsPollInterval(Duration v) {
-      eventsPollInterval = v;
-      return this;
-    }
-
-    public Builder idempotencyRetention(Duration v) {
-      idempotencyRetention = v;
-      return this;
-    }
-
-    public Builder metricsPort(int v) {
-      metricsPort = v;
-      return this;
+    private Builder(ServerConfig c) {
+      transport = c.transport;
+      rateLimit = c.rateLimit;
+      database = c.database;
+      transactions = c.transactions;
+      databaseProbe = c.databaseProbe;
+      access = c.access;
+      metrics = c.metrics;
+      log = c.log;
+      clock = c.clock;
+      lifecycle = c.lifecycle;
+      events = c.events;
+      idempotency = c.idempotency;
     }
 
     public Builder transport(TransportSettings v) {
       transport = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      transport = transport.withPort(v);
       return this;
     }
 
@@ -177,37 +101,104 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder transactions(TransactionSettings v) {
+      transactions = v;
+      return this;
+    }
+
     public Builder dbQueryTimeout(Duration v) {
-      dbQueryTimeout = v;
+      transactions = new TransactionSettings(v, transactions.maxAttempts());
+      return this;
+    }
+
+    public Builder access(AccessSettings v) {
+      access = v;
+      return this;
+    }
+
+    public Builder adminKeys(List<String> v) {
+      access = new AccessSettings(v, access.demo());
+      return this;
+    }
+
+    public Builder metrics(MetricsSettings v) {
+      metrics = v;
+      return this;
+    }
+
+    public Builder metricsPort(int v) {
+      metrics = new MetricsSettings(v, metrics.host());
       return this;
     }
 
     public Builder metricsHost(String v) {
-      metricsHost = v;
+      metrics = new MetricsSettings(metrics.port(), v);
+      return this;
+    }
+
+    public Builder testClock(boolean v, Instant start) {
+      clock = new ClockSettings(v, start);
+      return this;
+    }
+
+    public Builder lifecycle(LifecycleSettings v) {
+      lifecycle = v;
+      return this;
+    }
+
+    public Builder runLifecycle(boolean v) {
+      lifecycle = lifecycle.withRun(v);
+      return this;
+    }
+
+    public Builder lifecycleInterval(Duration v) {
+      lifecycle = lifecycle.withInterval(v);
+      return this;
+    }
+
+    public Builder lifecycleBatchSize(int v) {
+      lifecycle = lifecycle.withBatchSize(v);
+      return this;
+    }
+
+    public Builder retention(Duration v) {
+      var s = lifecycle.schedule();
+      lifecycle =
+          lifecycle.withSchedule(
+              new com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings(
+                  s.autoRenewLead(), v, s.retryInterval()));
+      return this;
+    }
+
+    public Builder events(EventStreamSettings v) {
+      events = v;
+      return this;
+    }
+
+    public Builder eventsPollInterval(Duration v) {
+      events = new EventStreamSettings(v);
+      return this;
+    }
+
+    public Builder idempotency(IdempotencySettings v) {
+      idempotency = v;
       return this;
     }
 
     public ServerConfig build() {
       return new ServerConfig(
-          port,
-          database,
-          adminKeys,
-          demo,
-          testClock,
-          testClockStart,
-          runLifecycle,
-          lifecycleInterval,
-          lifecycleBatchSize,
-          autoRenewLead,
-          autoRenewRetryInterval != null ? autoRenewRetryInterval : lifecycleInterval,
-          retention,
-          eventsPollInterval,
-          idempotencyRetention,
-          metricsPort,
           transport,
           rateLimit,
-          dbQueryTimeout,
-          metricsHost);
+          database,
+          transactions,
+          databaseProbe,
+          access,
+          metrics,
+          log,
+          clock,
+          lifecycle,
+          events,
+          idempotency);
     }
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What a renewal of a batch does and costs (SPEC 5), computed without I/O. The price inquiry, the
- * dry run and the real call all build this same plan, so they cannot disagree.
+ * dry run, the real call and the lifecycle's auto-renewal (a one-instance plan) all build this same
+ * plan, so they cannot disagree.
  */
 public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUpgradeTotalFen) {
 
@@ -33,7 +34,6 @@ public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUp
       int months,
       Integer newBandwidthMbps,
       Instant now) {
-    Pricing.discountPercent(months); // rejects a period that is not allowed
     InstanceRules.requireRenewable(instances);
     List<Line> lines = new ArrayList<>(instances.size());
     Price renewalTotal = Price.ZERO;
@@ -46,25 +46,41 @@ public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUp
       long upgradeFen =
           Pricing.bandwidthUpgradeFen(
               oldRate, newRate, BillingCalendar.remainingDays(now, instance.expiredTime(), zone));
-      int anchor =
-          instance.expiryAnchorDay() != null
-              ? instance.expiryAnchorDay()
-              : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
-      Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-      Instance after =
-          instance
-              .change()
-              .state(InstanceState.RUNNING)
-              .expiredTime(newExpiry)
-              .expiryAnchorDay(anchor)
-              .isolatedTime(null)
-              .bandwidthMbps(bandwidthAfter)
-              .build();
+      Instance after = renewed(instance, months, bandwidthAfter, zone);
       lines.add(new Line(instance, after, renewalPrice, upgradeFen));
       renewalTotal = renewalTotal.plus(renewalPrice);
       upgradeTotal = Math.addExact(upgradeTotal, upgradeFen);
     }
     return new RenewalPlan(List.copyOf(lines), renewalTotal, upgradeTotal);
+  }
+
+  /** An expiry moved by the renewal rule, and the anchor day it keeps from now on. */
+  public record Term(Instant expiry, int anchorDay) {}
+
+  /**
+   * The renewal rule: {@code months} calendar months after {@code from} on the anchor day ({@code
+   * from}'s own day in {@code zone} when the instance has none yet), see {@link
+   * BillingCalendar#addMonths}. Manual renewal, auto-renewal and provisioning (a first term counted
+   * from now) all move expiries with it.
+   *
+   * @param anchorDay the instance's stored anchor day, or null
+   */
+  public static Term term(Instant from, Integer anchorDay, int months, ZoneId zone) {
+    int anchor = anchorDay != null ? anchorDay : BillingCalendar.anchorDayOf(from, zone);
+    return new Term(BillingCalendar.addMonths(from, months, anchor, zone), anchor);
+  }
+
+  /** The instance renewed for {@code months}: the next {@link #term}, RUNNING, not isolated. */
+  static Instance renewed(Instance instance, int months, int bandwidthMbps, ZoneId zone) {
+    Term term = term(instance.expiredTime(), instance.expiryAnchorDay(), months, zone);
+    return instance
+        .change()
+        .state(InstanceState.RUNNING)
+        .expiredTime(term.expiry())
+        .expiryAnchorDay(term.anchorDay())
+        .isolatedTime(null)
+        .bandwidthMbps(bandwidthMbps)
+        .build();
   }
 
   /** What the account is charged in all. */

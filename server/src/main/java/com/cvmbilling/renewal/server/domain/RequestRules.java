@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Validation of request fields (SPEC sections 2, 5, 6 and 7). Each failure is an {@link
@@ -40,6 +41,8 @@ public final class RequestRules {
 
   /** How many malformed ids the human-readable message quotes (metadata lists all). */
   private static final int MAX_IDS_IN_MESSAGE = 3;
+
+  private static final Pattern ACCOUNT_ID = Pattern.compile("acc-[a-z0-9]{8}");
 
   private static final Set<String> ZONE_IDS = Set.copyOf(ZoneId.getAvailableZoneIds());
 
@@ -136,6 +139,20 @@ public final class RequestRules {
       msg.append(" and ").append(malformed.size() - shown).append(" more");
     }
     return msg.append("; ").append(ID_FORMAT).toString();
+  }
+
+  /**
+   * An account id is "acc-" + 8 lowercase letters or digits, matched exactly (whatever the database
+   * collation would match); else {@code INVALID_ACCOUNT_ID} on {@code account_id}.
+   */
+  public static String validateAccountId(String accountId) {
+    if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_ACCOUNT_ID,
+          "account_id",
+          "account_id must be \"acc-\" followed by 8 lowercase letters or digits");
+    }
+    return accountId;
   }
 
   /**

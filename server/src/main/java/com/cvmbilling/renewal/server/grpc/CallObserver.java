@@ -15,6 +15,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import org.slf4j.event.Level;
  * (the tenant account id, {@code admin} for an admin key, {@code -} before authentication), {@code
  * request_id} and {@code peer}. It never carries credentials.
  */
+@Singleton
 public final class CallObserver extends ServerStreamTracer.Factory implements ServerInterceptor {
   public static final String ACCESS_LOGGER = "com.cvmbilling.renewal.server.access";
   private static final Logger access = LoggerFactory.getLogger(ACCESS_LOGGER);
@@ -43,6 +46,7 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
 
   private final Metrics metrics;
 
+  @Inject
   public CallObserver(Metrics metrics) {
     this.metrics = metrics;
   }

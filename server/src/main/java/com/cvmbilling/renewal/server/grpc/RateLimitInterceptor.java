@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.grpc;
 
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
 import com.cvmbilling.renewal.server.metrics.Metrics;
@@ -13,6 +14,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentMap;
  * can make up to N times the rate. Full buckets are dropped when there are many, so memory stays
  * bounded by the accounts active in the last moments.
  */
+@Singleton
 public final class RateLimitInterceptor implements ServerInterceptor {
   private static final int SWEEP_ABOVE = 10_000;
 
@@ -34,6 +38,12 @@ public final class RateLimitInterceptor implements ServerInterceptor {
   private final long burst;
   private final Metrics metrics;
   private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  /** Bound only when the limit is on ({@link RateLimitSettings#enabled()}). */
+  @Inject
+  public RateLimitInterceptor(RateLimitSettings settings, Metrics metrics) {
+    this(settings.callsPerSecond(), settings.burst(), metrics);
+  }
 
   public RateLimitInterceptor(long ratePerSecond, long burst, Metrics metrics) {
     if (ratePerSecond < 1 || burst < 1) {

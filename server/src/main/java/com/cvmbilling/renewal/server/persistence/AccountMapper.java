@@ -1,8 +1,10 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.domain.Account;
+import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
+/** The {@code account} table's SQL; only {@link AccountStore} uses it. */
 public interface AccountMapper {
   void insert(Account account);
 
@@ -10,6 +12,9 @@ public interface AccountMapper {
 
   /** Reads and locks the account row until the transaction ends. */
   Account findForUpdate(@Param("accountId") String accountId);
+
+  /** Locks the accounts in id order and returns them. */
+  List<Account> lockAll(@Param("accountIds") List<String> accountIds);
 
   /**
    * Debits only if the balance covers it; the guard is in the UPDATE itself, so concurrent debits

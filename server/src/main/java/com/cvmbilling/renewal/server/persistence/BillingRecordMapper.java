@@ -4,6 +4,7 @@ import com.cvmbilling.renewal.server.domain.BillingRecord;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
+/** The {@code billing_record} table's SQL; only {@link BillingRecordStore} uses it. */
 public interface BillingRecordMapper {
   void insert(BillingRecord record);
 
@@ -12,6 +13,4 @@ public interface BillingRecordMapper {
       @Param("accountId") String accountId,
       @Param("beforeRecordId") Long beforeRecordId,
       @Param("limit") int limit);
-
-  List<BillingRecord> findByOrder(@Param("orderId") String orderId);
 }

@@ -17,16 +17,18 @@ import javax.sql.DataSource;
  */
 final class DeadlineBoundDataSource implements DataSource {
   private final DataSource delegate;
+  private final CallDeadline deadline;
 
-  DeadlineBoundDataSource(DataSource delegate) {
+  DeadlineBoundDataSource(DataSource delegate, CallDeadline deadline) {
     this.delegate = delegate;
+    this.deadline = deadline;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    long remaining = CallDeadlines.remainingMillis();
+    long remaining = deadline.remainingMillis();
     if (remaining <= 0) {
-      throw CallDeadlines.exceeded();
+      throw CallDeadline.exceeded();
     }
     if (remaining != Long.MAX_VALUE
         && delegate instanceof HikariDataSource hikari
@@ -35,8 +37,8 @@ final class DeadlineBoundDataSource implements DataSource {
       try {
         return pool.getConnection(remaining);
       } catch (SQLTransientConnectionException e) {
-        if (CallDeadlines.remainingMillis() <= 0) {
-          throw CallDeadlines.exceeded();
+        if (deadline.remainingMillis() <= 0) {
+          throw CallDeadline.exceeded();
         }
         throw e;
       }

@@ -4,8 +4,9 @@ import com.cvmbilling.renewal.server.domain.Event;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
+/** The {@code instance_event} table's SQL; only {@link EventStore} uses it. */
 public interface EventMapper {
-  void insert(Event event);
+  void insert(@Param("e") Event event);
 
   /** Several events in one multi-row INSERT; their ids ascend in list order. */
   void insertAll(@Param("events") List<Event> events);

@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.persistence;
 import java.time.Instant;
 import org.apache.ibatis.annotations.Param;
 
+/** The {@code idempotency_record} table's SQL; only {@link IdempotencyStore} uses it. */
 public interface IdempotencyMapper {
   /** Fails with a duplicate-key error when the (account, method, token) is already taken. */
   void insert(IdempotencyRow row);
@@ -42,14 +43,4 @@ public interface IdempotencyMapper {
       @Param("now") Instant now);
 
   int purgeExpired(@Param("now") Instant now, @Param("limit") int limit);
-
-  record IdempotencyRow(
-      String accountId,
-      String method,
-      String tokenHash,
-      String requestHash,
-      String state,
-      byte[] response,
-      Instant startedTime,
-      Instant expiresTime) {}
 }

@@ -1,9 +1,11 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.cvmbilling.renewal.server.domain.Instance;
+import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
+/** The {@code instance} table's SQL; only {@link InstanceStore} uses it. */
 public interface InstanceMapper {
   void insert(Instance instance);
 
@@ -35,4 +37,34 @@ public interface InstanceMapper {
 
   /** After a top-up: the account's running auto-renew instances are re-evaluated at once. */
   int markAutoRenewDue(@Param("accountId") String accountId);
+
+  /**
+   * Locks up to {@code limit} due instances, earliest first, skipping rows another replica holds
+   * (MySQL/MariaDB: {@code FOR UPDATE SKIP LOCKED}). The locks last until the transaction ends; a
+   * replica that dies mid-batch loses its connection, so its rows are free again at once and
+   * nothing it did is committed. (H2 is single-process: plain {@code FOR UPDATE}.)
+   */
+  List<DueInstance> claimDue(@Param("now") Instant now, @Param("limit") int limit);
+
+  /** Locks one instance if it is still due (and not held by another replica). */
+  DueInstance claimOne(@Param("instanceId") String instanceId, @Param("now") Instant now);
+
+  /** The earliest due time of any instance, or null: the test clock steps through these. */
+  Instant earliestDue();
+
+  /**
+   * The earliest real due time (not the "re-evaluate now" marker 0 that any change sets), or null:
+   * how far behind the job is (metrics).
+   */
+  Instant earliestScheduledDue();
+
+  /**
+   * Writes a lifecycle step's changes to the instance and its schedule; succeeds only if the row
+   * still has {@code version - 1}.
+   */
+  int applyStep(
+      @Param("instance") Instance instance,
+      @Param("nextDue") Instant nextDue,
+      @Param("remindedExpiry") Instant remindedExpiry,
+      @Param("remindedDaysBefore") Integer remindedDaysBefore);
 }

@@ -1,6 +1,9 @@
 package com.cvmbilling.renewal.server.persistence;
 
 import com.google.inject.Provider;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import javax.sql.DataSource;
@@ -10,31 +13,26 @@ import org.mybatis.guice.MyBatisModule;
 
 /**
  * Wires MyBatis over a given pool: the mappers (SQL in XML beside each interface), the instant type
- * handler, and a databaseId ("h2" or "mysql") for the rare statement that must differ.
+ * handler, and a databaseId ("h2" or "mysql") for the rare statement that must differ. Work is
+ * bounded by the current call's {@link CallDeadline}: none unless the transport binds one (with
+ * {@code OptionalBinder.newOptionalBinder(binder(), CallDeadline.class).setBinding()}).
  */
 public final class PersistenceModule extends MyBatisModule {
   private final DataSource dataSource;
-  private final java.time.Duration maxQueryTime;
+  private final TransactionSettings settings;
 
-  public PersistenceModule(DataSource dataSource) {
-    this(dataSource, null);
-  }
-
-  /**
-   * @param maxQueryTime the longest one statement may run (JDBC query timeout); a gRPC call's
-   *     deadline shortens it. Null or zero: only the call's deadline bounds a statement.
-   */
-  public PersistenceModule(DataSource dataSource, java.time.Duration maxQueryTime) {
+  public PersistenceModule(DataSource dataSource, TransactionSettings settings) {
     this.dataSource = dataSource;
-    this.maxQueryTime = maxQueryTime;
+    this.settings = settings;
   }
 
   @Override
   protected void initialize() {
     environmentId("renewal");
-    bind(DataSource.class)
-        .annotatedWith(Pooled.class)
-        .toInstance(new DeadlineBoundDataSource(dataSource));
+    bind(TransactionSettings.class).toInstance(settings);
+    OptionalBinder.newOptionalBinder(binder(), CallDeadline.class)
+        .setDefault()
+        .toInstance(CallDeadline.NONE);
     bindDataSourceProviderType(PooledDataSourceProvider.class);
     bindTransactionFactoryType(NoAutoCommitResetTransactionFactory.class);
     java.util.Properties vendors = new java.util.Properties();
@@ -54,10 +52,18 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(PriceMapper.class);
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
-    addMapperClass(LifecycleMapper.class);
+    addMapperClass(AutoRenewChargeMapper.class);
     addInterceptorClass(QueryTimeoutInterceptor.class);
-    bind(QueryTimeoutInterceptor.class).toInstance(new QueryTimeoutInterceptor(maxQueryTime));
+    bind(QueryTimeoutInterceptor.class).in(Singleton.class);
     bind(Transactions.class);
+  }
+
+  /** The pool as MyBatis (and tests) see it: connection waits bounded by the call's deadline. */
+  @Provides
+  @Singleton
+  @Pooled
+  DataSource pooled(CallDeadline deadline) {
+    return new DeadlineBoundDataSource(dataSource, deadline);
   }
 
   /**

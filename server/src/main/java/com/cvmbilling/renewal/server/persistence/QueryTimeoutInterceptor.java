@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,20 +25,22 @@ import org.apache.ibatis.plugin.Signature;
         args = {Connection.class, Integer.class}))
 public final class QueryTimeoutInterceptor implements Interceptor {
   private final int maxSeconds;
+  private final CallDeadline deadline;
 
-  /**
-   * @param maxQueryTime the longest any one statement may run; zero or null = no cap
-   */
-  public QueryTimeoutInterceptor(Duration maxQueryTime) {
+  /** The cap is {@link TransactionSettings#queryTimeout()}; zero or null = no cap. */
+  @Inject
+  public QueryTimeoutInterceptor(TransactionSettings settings, CallDeadline deadline) {
+    Duration maxQueryTime = settings.queryTimeout();
     long s = maxQueryTime == null ? 0 : (maxQueryTime.toMillis() + 999) / 1000;
     this.maxSeconds = (int) Math.min(Integer.MAX_VALUE, Math.max(0, s));
+    this.deadline = deadline;
   }
 
   @Override
   public Object intercept(Invocation invocation) throws Throwable {
-    long remaining = CallDeadlines.remainingMillis();
+    long remaining = deadline.remainingMillis();
     if (remaining <= 0) {
-      throw CallDeadlines.exceeded();
+      throw CallDeadline.exceeded();
     }
     Object result = invocation.proceed();
     if (result instanceof Statement statement) {

@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class Transactions {
   private static final Logger log = LoggerFactory.getLogger(Transactions.class);
-  private static final int MAX_ATTEMPTS = 5;
-
   private final SqlSessionManager sessions;
+  private final int maxAttempts;
+  private final CallDeadline deadline;
 
   @Inject
-  public Transactions(SqlSessionManager sessions) {
+  public Transactions(
+      SqlSessionManager sessions, TransactionSettings settings, CallDeadline deadline) {
     this.sessions = sessions;
+    this.maxAttempts = settings.maxAttempts();
+    this.deadline = deadline;
   }
 
   public <T> T inTransaction(Supplier<T> work) {
@@ -41,7 +44,7 @@ public final class Transactions {
       return work.get();
     }
     for (int attempt = 1; ; attempt++) {
-      CallDeadlines.check();
+      deadline.check();
       sessions.startManagedSession(ExecutorType.SIMPLE, TransactionIsolationLevel.READ_COMMITTED);
       try {
         T result = work.get();
@@ -49,7 +52,7 @@ public final class Transactions {
         return result;
       } catch (RuntimeException e) {
         rollbackQuietly();
-        if (isRetryableConflict(e) && attempt < MAX_ATTEMPTS) {
+        if (isRetryableConflict(e) && attempt < maxAttempts) {
           log.debug("transaction conflict, retrying (attempt {})", attempt, e);
           sleepBeforeRetry(attempt);
           continue;
@@ -108,7 +111,7 @@ public final class Transactions {
           .build();
     }
     if (isQueryTimeout(e)) {
-      return CallDeadlines.exceeded();
+      return CallDeadline.exceeded();
     }
     return e;
   }

@@ -7,9 +7,10 @@ import com.cvmbilling.renewal.server.domain.Event;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.AccountMapper;
-import com.cvmbilling.renewal.server.persistence.BillingRecordMapper;
-import com.cvmbilling.renewal.server.persistence.EventMapper;
+import com.cvmbilling.renewal.server.persistence.AccountStore;
+import com.cvmbilling.renewal.server.persistence.BillingRecordStore;
+import com.cvmbilling.renewal.server.persistence.EventStore;
+import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import com.cvmbilling.renewal.server.support.PageTokens;
@@ -29,10 +30,10 @@ public class AccountService {
   public record CreatedAccount(Account account, String apiKey) {}
 
   private final Transactions tx;
-  private final AccountMapper accounts;
-  private final BillingRecordMapper records;
-  private final EventMapper events;
-  private final com.cvmbilling.renewal.server.persistence.InstanceMapper instances;
+  private final AccountStore accounts;
+  private final BillingRecordStore records;
+  private final EventStore events;
+  private final InstanceStore instances;
   private final Ledger ledger;
   private final ApiKeyService apiKeys;
   private final IdGenerator ids;
@@ -41,10 +42,10 @@ public class AccountService {
   @Inject
   public AccountService(
       Transactions tx,
-      AccountMapper accounts,
-      BillingRecordMapper records,
-      EventMapper events,
-      com.cvmbilling.renewal.server.persistence.InstanceMapper instances,
+      AccountStore accounts,
+      BillingRecordStore records,
+      EventStore events,
+      InstanceStore instances,
       Ledger ledger,
       ApiKeyService apiKeys,
       IdGenerator ids,
@@ -159,11 +160,7 @@ public class AccountService {
   }
 
   Account require(String accountId) {
-    Account account = accountId == null ? null : accounts.find(accountId);
-    if (account == null) {
-      throw Ledger.accountNotFound(accountId);
-    }
-    return account;
+    return accounts.require(accountId);
   }
 
   private static void requireCreditAmount(long fen, boolean zeroAllowed, String field) {

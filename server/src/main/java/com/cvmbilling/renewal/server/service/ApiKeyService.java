@@ -1,14 +1,14 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.AccessSettings;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.ApiKeyMapper;
-import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
+import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
+import com.cvmbilling.renewal.server.persistence.ApiKeyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +37,7 @@ public class ApiKeyService {
   private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final ApiKeyMapper keys;
+  private final ApiKeyStore keys;
   private final Transactions tx;
   private final IdGenerator ids;
   private final Clock clock;
@@ -45,16 +45,13 @@ public class ApiKeyService {
 
   @Inject
   public ApiKeyService(
-      ApiKeyMapper keys,
-      Transactions tx,
-      IdGenerator ids,
-      Clock clock,
-      @Named("bootstrapAdminKeys") List<String> bootstrapAdminKeys) {
+      ApiKeyStore keys, Transactions tx, IdGenerator ids, Clock clock, AccessSettings access) {
     this.keys = keys;
     this.tx = tx;
     this.ids = ids;
     this.clock = clock;
-    this.bootstrapAdminKeyHashes = bootstrapAdminKeys.stream().map(Hashing::sha256Hex).toList();
+    this.bootstrapAdminKeyHashes =
+        access.bootstrapAdminKeys().stream().map(Hashing::sha256Hex).toList();
   }
 
   /** The caller behind a presented key, or INVALID_CREDENTIALS. */

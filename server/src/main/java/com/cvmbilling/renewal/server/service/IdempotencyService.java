@@ -1,11 +1,13 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.IdempotencySettings;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
+import com.cvmbilling.renewal.server.service.InstanceService.Mode;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -13,7 +15,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Idempotency keys, Stripe style (SPEC 6). Scope: (account, method, client token).
@@ -43,7 +44,12 @@ import java.util.function.Supplier;
 public class IdempotencyService {
   static final String IN_PROGRESS = "IN_PROGRESS";
 
-  private final IdempotencyMapper records;
+  /** The request fields the envelope reads, by their proto names (AIP-155 and AIP-163). */
+  private static final String CLIENT_TOKEN = "client_token";
+
+  private static final String DRY_RUN = "dry_run";
+
+  private final IdempotencyStore records;
   private final Transactions tx;
   private final Clock clock;
   private final Duration retention;
@@ -51,33 +57,54 @@ public class IdempotencyService {
 
   @Inject
   public IdempotencyService(
-      IdempotencyMapper records,
-      Transactions tx,
-      Clock clock,
-      @Named("idempotencyRetention") Duration retention,
-      @Named("idempotencyInProgressLease") Duration inProgressLease) {
+      IdempotencyStore records, Transactions tx, Clock clock, IdempotencySettings settings) {
     this.records = records;
     this.tx = tx;
     this.clock = clock;
-    this.retention = retention;
-    this.inProgressLease = inProgressLease;
+    this.retention = settings.retention();
+    this.inProgressLease = settings.inProgressLease();
   }
 
   /**
-   * Runs {@code work} at most once per key. {@code work} must open its own transaction via {@link
-   * Transactions}; it joins the one opened here.
+   * The envelope of every mutating call: validates the request's {@code client_token}; a request
+   * whose {@code dry_run} is set runs {@code work} in {@link Mode#DRY_RUN} and stores nothing;
+   * otherwise {@code work} runs in {@link Mode#EXECUTE}, at most once per (account, method, token)
+   * when a token is given. {@code work} must open its own transaction via {@link Transactions}; it
+   * joins the one opened here.
    */
   public <R extends Message> R execute(
+      String accountId, ApiMethod<R> method, Message request, Function<Mode, R> work) {
+    if (!request.getDescriptorForType().equals(method.descriptor().getInputType())) {
+      throw new IllegalArgumentException(
+          method.descriptor().getFullName() + " does not take " + request.getDescriptorForType());
+    }
+    String clientToken = stringField(request, CLIENT_TOKEN);
+    RequestRules.validateClientToken(clientToken);
+    if (Boolean.TRUE.equals(field(request, DRY_RUN))) {
+      return work.apply(Mode.DRY_RUN);
+    }
+    if (clientToken == null || clientToken.isEmpty()) {
+      return work.apply(Mode.EXECUTE);
+    }
+    return once(accountId, method.name(), clientToken, request, method.parser(), work);
+  }
+
+  private static Object field(Message request, String name) {
+    FieldDescriptor field = request.getDescriptorForType().findFieldByName(name);
+    return field == null ? null : request.getField(field);
+  }
+
+  private static String stringField(Message request, String name) {
+    return (String) field(request, name);
+  }
+
+  private <R extends Message> R once(
       String accountId,
       String method,
       String clientToken,
       Message request,
       Parser<R> responseParser,
-      Supplier<R> work) {
-    RequestRules.validateClientToken(clientToken);
-    if (clientToken == null || clientToken.isEmpty()) {
-      return work.get();
-    }
+      Function<Mode, R> work) {
     String tokenHash = Hashing.sha256Hex(clientToken);
     String requestHash = fingerprint(request);
 
@@ -89,7 +116,7 @@ public class IdempotencyService {
     try {
       return tx.inTransaction(
           () -> {
-            R response = work.get();
+            R response = work.apply(Mode.EXECUTE);
             if (records.complete(accountId, method, tokenHash, response.toByteArray()) != 1) {
               // Our marker vanished (taken over after the lease): let the other attempt win.
               throw inProgress();
@@ -195,7 +222,7 @@ public class IdempotencyService {
 
   static String fingerprint(Message request) {
     Message.Builder builder = request.toBuilder();
-    FieldDescriptor token = request.getDescriptorForType().findFieldByName("client_token");
+    FieldDescriptor token = request.getDescriptorForType().findFieldByName(CLIENT_TOKEN);
     if (token != null) {
       builder.clearField(token);
     }

@@ -14,9 +14,10 @@ import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.domain.UnifiedExpiryPlan;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.AccountMapper;
-import com.cvmbilling.renewal.server.persistence.InstanceMapper;
+import com.cvmbilling.renewal.server.persistence.AccountStore;
+import com.cvmbilling.renewal.server.persistence.EventStore;
 import com.cvmbilling.renewal.server.persistence.InstanceQuery;
+import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import com.cvmbilling.renewal.server.support.PageTokens;
@@ -54,8 +55,9 @@ public class InstanceService {
   public record UnifiedExpiryResult(String orderId, UnifiedExpiryPlan plan, long balanceFen) {}
 
   private final Transactions tx;
-  private final AccountMapper accounts;
-  private final InstanceMapper instances;
+  private final AccountStore accounts;
+  private final InstanceStore instances;
+  private final EventStore events;
   private final PriceService prices;
   private final Ledger ledger;
   private final IdGenerator ids;
@@ -64,8 +66,9 @@ public class InstanceService {
   @Inject
   public InstanceService(
       Transactions tx,
-      AccountMapper accounts,
-      InstanceMapper instances,
+      AccountStore accounts,
+      InstanceStore instances,
+      EventStore events,
       PriceService prices,
       Ledger ledger,
       IdGenerator ids,
@@ -73,6 +76,7 @@ public class InstanceService {
     this.tx = tx;
     this.accounts = accounts;
     this.instances = instances;
+    this.events = events;
     this.prices = prices;
     this.ledger = ledger;
     this.ids = ids;
@@ -127,11 +131,9 @@ public class InstanceService {
                 upgradedIds,
                 now);
           }
-          ledger.saveRenewals(
-              plan.lines().stream().map(RenewalPlan.Line::after).toList(),
-              EventType.RENEWED,
-              orderId,
-              now);
+          List<Instance> renewed = plan.lines().stream().map(RenewalPlan.Line::after).toList();
+          instances.saveRenewals(renewed);
+          events.events(renewed, EventType.RENEWED, orderId, now);
           return new RenewalResult(orderId, plan, balanceAfter);
         });
   }
@@ -175,8 +177,8 @@ public class InstanceService {
           }
           for (UnifiedExpiryPlan.Line line : plan.lines()) {
             if (line.changed()) {
-              ledger.save(line.after());
-              ledger.event(
+              instances.save(line.after());
+              events.event(
                   line.after(), EventType.EXPIRY_ALIGNED, orderId.isEmpty() ? null : orderId, now);
             }
           }
@@ -212,8 +214,8 @@ public class InstanceService {
               continue;
             }
             Instance changed = i.change().renewFlag(flag).autoRenewPeriodMonths(period).build();
-            ledger.save(changed);
-            ledger.event(changed, EventType.RENEW_FLAG_CHANGED, null, now);
+            instances.save(changed);
+            events.event(changed, EventType.RENEW_FLAG_CHANGED, null, now);
             result.add(changed);
           }
           return inRequestOrder(instanceIds, result);
@@ -232,8 +234,8 @@ public class InstanceService {
           List<Instance> result = new ArrayList<>(found.size());
           for (Instance i : found) {
             Instance released = i.change().state(InstanceState.RELEASED).releasedTime(now).build();
-            ledger.save(released);
-            ledger.event(released, EventType.TERMINATED, null, now);
+            instances.save(released);
+            events.event(released, EventType.TERMINATED, null, now);
             result.add(released);
           }
           return inRequestOrder(instanceIds, result);
@@ -300,11 +302,7 @@ public class InstanceService {
   }
 
   private Account account(String accountId) {
-    Account account = accounts.find(accountId);
-    if (account == null) {
-      throw Ledger.accountNotFound(accountId);
-    }
-    return account;
+    return accounts.require(accountId);
   }
 
   /** The account's instances with these ids; any other id (unknown or not ours) is NOT_FOUND. */

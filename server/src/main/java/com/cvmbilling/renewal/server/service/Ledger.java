@@ -1,17 +1,13 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.domain.BillingRecord;
 import com.cvmbilling.renewal.server.domain.BillingRecordType;
-import com.cvmbilling.renewal.server.domain.Event;
-import com.cvmbilling.renewal.server.domain.EventType;
-import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.Money;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.AccountMapper;
-import com.cvmbilling.renewal.server.persistence.BillingRecordMapper;
-import com.cvmbilling.renewal.server.persistence.EventMapper;
-import com.cvmbilling.renewal.server.persistence.InstanceMapper;
+import com.cvmbilling.renewal.server.persistence.AccountStore;
+import com.cvmbilling.renewal.server.persistence.BillingRecordStore;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -19,26 +15,19 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The money and history writes every operation shares. Must run inside a transaction: the debit,
- * its ledger rows, the instance updates and the events commit together or not at all.
+ * Moves money and records it: the only writer of account balances, billing records and auto-renew
+ * charges. Must run inside a transaction: a debit and its records commit together or not at all.
+ * Also takes the account row locks that order each account's writers.
  */
 @Singleton
 public class Ledger {
-  private final AccountMapper accounts;
-  private final BillingRecordMapper records;
-  private final EventMapper events;
-  private final InstanceMapper instances;
+  private final AccountStore accounts;
+  private final BillingRecordStore records;
 
   @Inject
-  public Ledger(
-      AccountMapper accounts,
-      BillingRecordMapper records,
-      EventMapper events,
-      InstanceMapper instances) {
+  public Ledger(AccountStore accounts, BillingRecordStore records) {
     this.accounts = accounts;
     this.records = records;
-    this.events = events;
-    this.instances = instances;
   }
 
   /**
@@ -49,7 +38,7 @@ public class Ledger {
     if (amountFen < 0) {
       throw new IllegalArgumentException("negative debit");
     }
-    if (accounts.debit(accountId, amountFen) != 1) {
+    if (!accounts.debit(accountId, amountFen)) {
       Long balance = accounts.balance(accountId);
       throw ApiException.of(
               ErrorReason.INSUFFICIENT_BALANCE, "the account balance does not cover the charge")
@@ -65,7 +54,7 @@ public class Ledger {
     if (amountFen < 0) {
       throw new IllegalArgumentException("negative debit");
     }
-    return accounts.debit(accountId, amountFen) == 1 ? accounts.balance(accountId) : null;
+    return accounts.debit(accountId, amountFen) ? accounts.balance(accountId) : null;
   }
 
   /**
@@ -74,15 +63,16 @@ public class Ledger {
    * reader that has seen id N can never later find a smaller id appear.
    */
   public void lockAccount(String accountId) {
-    if (accounts.findForUpdate(accountId) == null) {
-      throw accountNotFound(accountId);
-    }
+    accounts.lock(accountId);
+  }
+
+  /** Locks several accounts (in id order) and returns those found. */
+  public List<Account> lockAccounts(List<String> accountIds) {
+    return accounts.lockAll(accountIds);
   }
 
   public long credit(String accountId, long amountFen) {
-    if (accounts.credit(accountId, amountFen) != 1) {
-      throw accountNotFound(accountId);
-    }
+    accounts.credit(accountId, amountFen);
     return accounts.balance(accountId);
   }
 
@@ -106,67 +96,13 @@ public class Ledger {
             at));
   }
 
-  public void event(Instance instance, EventType type, String orderId, Instant at) {
-    reminder(instance, type, 0, orderId, at);
-  }
-
-  public void reminder(
-      Instance instance, EventType type, int daysBefore, String orderId, Instant at) {
-    events.insert(
-        new Event(
-            0,
-            instance.accountId(),
-            type,
-            instance.instanceId(),
-            at,
-            instance.expiredTime(),
-            daysBefore,
-            orderId));
-  }
-
   /**
-   * Stores renewed instances (their rows locked by this transaction) with one event each. One
-   * instance: its UPDATE and INSERT. Several: one UPDATE and one multi-row INSERT for all of them,
-   * instead of two statements per instance (a 100-instance renewal took 200 round trips for these).
+   * Marks this expiry cycle of the instance as auto-renewed by {@code orderId}. The database
+   * refuses a second charge for the same cycle (duplicate key): the caller's whole transaction,
+   * debit included, then rolls back.
    */
-  public void saveRenewals(List<Instance> renewed, EventType type, String orderId, Instant at) {
-    if (renewed.size() == 1) {
-      save(renewed.get(0));
-      event(renewed.get(0), type, orderId, at);
-      return;
-    }
-    if (instances.renewAll(renewed) != renewed.size()) {
-      List<String> ids = renewed.stream().map(Instance::instanceId).toList();
-      throw ApiException.of(
-              ErrorReason.CONCURRENT_MODIFICATION,
-              "instances changed concurrently; retry the request")
-          .meta("instanceIds", ids)
-          .build();
-    }
-    events.insertAll(
-        renewed.stream()
-            .map(
-                i ->
-                    new Event(
-                        0, i.accountId(), type, i.instanceId(), at, i.expiredTime(), 0, orderId))
-            .toList());
-  }
-
-  /** Stores a changed instance; its row was locked by this transaction. */
-  public void save(Instance instance) {
-    if (instances.update(instance) != 1) {
-      throw ApiException.of(
-              ErrorReason.CONCURRENT_MODIFICATION,
-              "instance " + instance.instanceId() + " changed concurrently; retry the request")
-          .meta("instanceIds", List.of(instance.instanceId()))
-          .build();
-    }
-  }
-
-  static ApiException accountNotFound(String accountId) {
-    return ApiException.of(
-            ErrorReason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist")
-        .meta("accountId", accountId)
-        .build();
+  public void recordAutoRenewCharge(
+      String instanceId, Instant oldExpiredTime, String orderId, Instant at) {
+    records.insertAutoRenewCharge(instanceId, oldExpiredTime, orderId, at);
   }
 }

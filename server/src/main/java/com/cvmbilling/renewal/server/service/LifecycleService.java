@@ -1,7 +1,7 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.domain.Account;
-import com.cvmbilling.renewal.server.domain.BillingCalendar;
 import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.EventType;
 import com.cvmbilling.renewal.server.domain.Instance;
@@ -11,13 +11,13 @@ import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Reminders;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Step;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
-import com.cvmbilling.renewal.server.domain.Pricing;
-import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
-import com.cvmbilling.renewal.server.persistence.LifecycleMapper.DueInstance;
+import com.cvmbilling.renewal.server.domain.RenewalPlan;
+import com.cvmbilling.renewal.server.persistence.DueInstance;
+import com.cvmbilling.renewal.server.persistence.EventStore;
+import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,7 +44,8 @@ public class LifecycleService {
   private static final Logger log = LoggerFactory.getLogger(LifecycleService.class);
 
   private final Transactions tx;
-  private final LifecycleMapper queue;
+  private final InstanceStore instances;
+  private final EventStore events;
   private final Ledger ledger;
   private final PriceService prices;
   private final IdGenerator ids;
@@ -66,19 +67,21 @@ public class LifecycleService {
   @Inject
   public LifecycleService(
       Transactions tx,
-      LifecycleMapper queue,
+      InstanceStore instances,
+      EventStore events,
       Ledger ledger,
       PriceService prices,
       IdGenerator ids,
       Settings settings,
-      @Named("lifecycleBatchSize") int batchSize) {
+      LifecycleSettings lifecycleSettings) {
     this.tx = tx;
-    this.queue = queue;
+    this.instances = instances;
+    this.events = events;
     this.ledger = ledger;
     this.prices = prices;
     this.ids = ids;
     this.settings = settings;
-    this.batchSize = batchSize;
+    this.batchSize = lifecycleSettings.batchSize();
   }
 
   /** Steps performed by this process since start (reminders, renewals, isolations, releases). */
@@ -125,14 +128,14 @@ public class LifecycleService {
 
   /** The earliest due time of any instance, or null. */
   public Instant earliestDue() {
-    return tx.inTransaction(() -> queue.earliestDue());
+    return tx.inTransaction(() -> instances.earliestDue());
   }
 
   /**
    * The earliest real due time (ignoring the "re-evaluate now" marker), or null: for lag metrics.
    */
   public Instant earliestScheduledDue() {
-    return tx.inTransaction(() -> queue.earliestScheduledDue());
+    return tx.inTransaction(() -> instances.earliestScheduledDue());
   }
 
   /**
@@ -176,7 +179,7 @@ public class LifecycleService {
     try {
       return tx.inTransaction(
           () -> {
-            List<DueInstance> due = queue.claimDue(now, batchSize);
+            List<DueInstance> due = instances.claimDue(now, batchSize);
             if (due.isEmpty()) {
               return new Batch(0, 0);
             }
@@ -185,7 +188,7 @@ public class LifecycleService {
           });
     } catch (RuntimeException batchFailure) {
       log.error("lifecycle batch failed; processing its instances one by one", batchFailure);
-      claimed = tx.inTransaction(() -> queue.claimDue(now, batchSize));
+      claimed = tx.inTransaction(() -> instances.claimDue(now, batchSize));
     }
     // One bad instance must not block the rest: process singly; one that fails again is put off.
     int steps = 0;
@@ -194,7 +197,7 @@ public class LifecycleService {
         steps +=
             tx.inTransaction(
                 () -> {
-                  DueInstance one = queue.claimOne(d.instanceId(), now);
+                  DueInstance one = instances.claimOne(d.instanceId(), now);
                   return one == null ? 0 : processClaimed(List.of(one), now);
                 });
       } catch (RuntimeException itemFailure) {
@@ -206,7 +209,7 @@ public class LifecycleService {
         tx.inTransaction(
             () -> {
               Instance i = d.instance();
-              queue.apply(
+              instances.applyStep(
                   bump(i),
                   now.plus(settings.retryInterval()),
                   d.remindedExpiry(),
@@ -221,7 +224,7 @@ public class LifecycleService {
   private int processClaimed(List<DueInstance> due, Instant now) {
     List<String> accountIds = due.stream().map(DueInstance::accountId).distinct().sorted().toList();
     Map<String, Account> accounts = new HashMap<>();
-    for (Account a : queue.lockAccounts(accountIds)) {
+    for (Account a : ledger.lockAccounts(accountIds)) {
       accounts.put(a.accountId(), a);
     }
     PriceCatalog catalog = prices.catalog();
@@ -244,7 +247,7 @@ public class LifecycleService {
     }
     if (step instanceof LifecycleSchedule.Remind remind) {
       Reminders sent = new Reminders(instance.expiredTime(), remind.daysBefore());
-      ledger.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
+      events.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
       reschedule(bump(instance), sent, zone, now, false);
       counted("reminder");
       return 1;
@@ -256,7 +259,7 @@ public class LifecycleService {
     }
     if (step instanceof LifecycleSchedule.Release) {
       Instance released = instance.change().state(InstanceState.RELEASED).releasedTime(now).build();
-      ledger.event(released, EventType.RELEASED, null, now);
+      events.event(released, EventType.RELEASED, null, now);
       apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
       counted("release");
       return 1;
@@ -267,7 +270,7 @@ public class LifecycleService {
       return 1;
     }
     if (autoRenew.atExpiry()) {
-      ledger.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
+      events.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
       isolate(instance, reminders, zone, now);
       counted("auto_renew_failed");
       counted("isolate");
@@ -280,11 +283,12 @@ public class LifecycleService {
 
   private boolean tryAutoRenew(
       Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
-    int months = instance.autoRenewPeriodMonths();
-    long price =
-        Pricing.renewalPrice(
-                catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps()), months)
-            .discountFen();
+    // A one-instance renewal plan for the instance's own period and bandwidth: the same price and
+    // new expiry a manual renewal would give.
+    RenewalPlan plan =
+        RenewalPlan.of(
+            List.of(instance), catalog, zone, instance.autoRenewPeriodMonths(), null, now);
+    long price = plan.chargeFen();
     Long balance = ledger.tryDebit(instance.accountId(), price);
     if (balance == null) {
       return false;
@@ -292,7 +296,7 @@ public class LifecycleService {
     String orderId = ids.orderId();
     // The database refuses a second charge for the same cycle (duplicate key): the whole
     // transaction, debit included, then rolls back.
-    queue.insertAutoRenewCharge(instance.instanceId(), instance.expiredTime(), orderId, now);
+    ledger.recordAutoRenewCharge(instance.instanceId(), instance.expiredTime(), orderId, now);
     ledger.record(
         instance.accountId(),
         orderId,
@@ -301,28 +305,15 @@ public class LifecycleService {
         balance,
         List.of(instance.instanceId()),
         now);
-    int anchor =
-        instance.expiryAnchorDay() != null
-            ? instance.expiryAnchorDay()
-            : BillingCalendar.anchorDayOf(instance.expiredTime(), zone);
-    Instant newExpiry = BillingCalendar.addMonths(instance.expiredTime(), months, anchor, zone);
-    Instance renewed =
-        instance
-            .change()
-            .state(InstanceState.RUNNING)
-            .expiredTime(newExpiry)
-            .expiryAnchorDay(anchor)
-            .isolatedTime(null)
-            .autoRenewPeriodMonths(months)
-            .build();
-    ledger.event(renewed, EventType.AUTO_RENEWED, orderId, now);
+    Instance renewed = plan.lines().get(0).after();
+    events.event(renewed, EventType.AUTO_RENEWED, orderId, now);
     reschedule(renewed, reminders, zone, now, false);
     return true;
   }
 
   private void isolate(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
     Instance isolated = instance.change().state(InstanceState.ISOLATED).isolatedTime(now).build();
-    ledger.event(isolated, EventType.ISOLATED, null, now);
+    events.event(isolated, EventType.ISOLATED, null, now);
     reschedule(isolated, reminders, zone, now, false);
   }
 
@@ -335,7 +326,7 @@ public class LifecycleService {
   /** The claim holds the row lock, so exactly one row must change; anything else rolls back. */
   private void apply(
       Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
-    if (queue.apply(after, next, remindedExpiry, remindedDaysBefore) != 1) {
+    if (instances.applyStep(after, next, remindedExpiry, remindedDaysBefore) != 1) {
       throw new IllegalStateException(
           "instance " + after.instanceId() + " changed under a lifecycle claim");
     }

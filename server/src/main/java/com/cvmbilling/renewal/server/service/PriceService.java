@@ -1,7 +1,8 @@
 package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
-import com.cvmbilling.renewal.server.persistence.PriceMapper;
+import com.cvmbilling.renewal.server.persistence.PriceRow;
+import com.cvmbilling.renewal.server.persistence.PriceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -13,11 +14,11 @@ public class PriceService {
   static final String BANDWIDTH_KIND = "BANDWIDTH";
   static final String INSTANCE_TYPE_KIND = "INSTANCE_TYPE";
 
-  private final PriceMapper prices;
+  private final PriceStore prices;
   private final Transactions tx;
 
   @Inject
-  public PriceService(PriceMapper prices, Transactions tx) {
+  public PriceService(PriceStore prices, Transactions tx) {
     this.prices = prices;
     this.tx = tx;
   }
@@ -28,7 +29,7 @@ public class PriceService {
         () -> {
           TreeMap<String, Long> types = new TreeMap<>();
           long bandwidth = -1;
-          for (PriceMapper.PriceRow row : prices.all()) {
+          for (PriceRow row : prices.all()) {
             if (BANDWIDTH_KIND.equals(row.itemKind())) {
               bandwidth = row.monthlyPriceFen();
             } else if (INSTANCE_TYPE_KIND.equals(row.itemKind())) {

@@ -6,10 +6,11 @@ import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
+import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.InstanceMapper;
+import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
 import jakarta.inject.Inject;
@@ -46,7 +47,7 @@ public class ProvisioningService {
 
   private final Transactions tx;
   private final AccountService accounts;
-  private final InstanceMapper instances;
+  private final InstanceStore instances;
   private final PriceService prices;
   private final IdGenerator ids;
   private final Clock clock;
@@ -55,7 +56,7 @@ public class ProvisioningService {
   public ProvisioningService(
       Transactions tx,
       AccountService accounts,
-      InstanceMapper instances,
+      InstanceStore instances,
       PriceService prices,
       IdGenerator ids,
       Clock clock) {
@@ -129,9 +130,12 @@ public class ProvisioningService {
               }
               anchor = BillingCalendar.anchorDayOf(expiry, zone);
             } else {
-              Instant start = now.truncatedTo(ChronoUnit.SECONDS);
-              anchor = BillingCalendar.anchorDayOf(start, zone);
-              expiry = BillingCalendar.addMonths(start, request.periodMonths(), anchor, zone);
+              // The first term is a renewal of an instance expiring now.
+              RenewalPlan.Term term =
+                  RenewalPlan.term(
+                      now.truncatedTo(ChronoUnit.SECONDS), null, request.periodMonths(), zone);
+              anchor = term.anchorDay();
+              expiry = term.expiry();
             }
           }
           List<Instance> created = new ArrayList<>(request.count());

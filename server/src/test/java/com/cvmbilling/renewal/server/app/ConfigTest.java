@@ -2,6 +2,11 @@ package com.cvmbilling.renewal.server.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
+import com.cvmbilling.renewal.server.config.ServerConfig;
+import com.cvmbilling.renewal.server.config.TransportSettings;
+import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The configuration scheme (flags over environment over file over defaults) and its start-up
  * validation: every bad setting gets a clear line naming the setting, and exit code 2.
  */
+@Tier.Process
+@Tier.Network
+@Tier.H2
 class ConfigTest {
   @TempDir static Path dir;
 
@@ -114,6 +123,17 @@ class ConfigTest {
         Arguments.of(
             List.of("--tls-client-ca", garbage.toString()),
             "--tls-client-ca: mutual TLS needs TLS"),
+        Arguments.of(List.of("--idempotency-lease", "0s"), "--idempotency-lease: must be positive"),
+        Arguments.of(
+            List.of("--idempotency-lease", "2d"),
+            "--idempotency-lease: must not exceed --idempotency-retention"),
+        Arguments.of(
+            List.of("--db-transaction-attempts", "0"),
+            "--db-transaction-attempts: must be 1..100, got 0"),
+        Arguments.of(List.of("--db-probe-interval", "0s"), "--db-probe-interval: must be positive"),
+        Arguments.of(
+            List.of("--idempotency-purge-interval", "0s"),
+            "--idempotency-purge-interval: must be positive"),
         Arguments.of(List.of("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 
@@ -254,6 +274,15 @@ class ConfigTest {
             "--lifecycle-batch-size",
             "--no-lifecycle",
             "--events-poll-interval",
+            "--lifecycle-stop-wait",
+            "--idempotency-retention",
+            "--idempotency-lease",
+            "--idempotency-purge-interval",
+            "--db-transaction-attempts",
+            "--db-start-timeout",
+            "--db-probe-interval",
+            "--drain-time",
+            "--drain-cancel-wait",
             "--config",
             "--print-config")) {
       assertThat(r.out()).contains(flag);
@@ -263,6 +292,46 @@ class ConfigTest {
             "Default: 50051", "Default: 1MiB", "Default: 50", "Default: 30s", "Default: text");
     assertThat(r.out())
         .contains("RENEWAL_SOME_NAME", "Precedence: command-line flag, then environment variable");
+  }
+
+  /** Settings that used to be constants (or a JVM property) are flags like every other. */
+  @Test
+  void formerlyHardCodedTimesAreSettingsWithTheirOldValuesAsDefaults() {
+    Run defaults = run("--print-config");
+    assertThat(defaults.exit()).as(defaults.err()).isZero();
+    assertThat(defaults.out())
+        .contains(
+            "idempotency-lease = 120s    # default",
+            "idempotency-retention = 1d    # default",
+            "idempotency-purge-interval = 10m    # default",
+            "db-start-timeout = 30s    # default",
+            "db-probe-interval = 2s    # default",
+            "db-transaction-attempts = 5    # default",
+            "drain-time = 20s    # default",
+            "drain-cancel-wait = 5s    # default",
+            "lifecycle-stop-wait = 30s    # default");
+
+    Run lease = run(Map.of("RENEWAL_IDEMPOTENCY_LEASE", "15s"), "--print-config");
+    assertThat(setting(lease, "idempotency-lease"))
+        .isEqualTo("idempotency-lease = 15s    # environment variable RENEWAL_IDEMPOTENCY_LEASE");
+  }
+
+  /** In-process servers start from the same defaults as the command line (rate limit aside). */
+  @Test
+  void theInProcessBuilderStartsFromTheFlagDefaults() {
+    ServerConfig built =
+        ServerConfig.builder(DatabaseSettings.embedded(dir.resolve("defaults"))).build();
+    assertThat(built.transport()).isEqualTo(TransportSettings.defaults());
+    assertThat(built.transport().port()).isEqualTo(50051);
+    assertThat(built.idempotency().inProgressLease()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(built.transactions().maxAttempts()).isEqualTo(5);
+    assertThat(built.transactions().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(built.lifecycle().batchSize()).isEqualTo(200);
+    assertThat(built.lifecycle().schedule().retryInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(built.rateLimit()).isEqualTo(RateLimitSettings.OFF);
+    // The auto-renew retry interval keeps following the lifecycle interval when that changes.
+    ServerConfig faster = built.toBuilder().lifecycleInterval(Duration.ofSeconds(5)).build();
+    assertThat(faster.lifecycle().schedule().retryInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 
   /** The documented example file (docs/deploy) names only real settings and passes validation. */

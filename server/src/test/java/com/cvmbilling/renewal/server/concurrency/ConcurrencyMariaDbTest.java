@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.Instance;
@@ -58,6 +59,7 @@ import org.junit.jupiter.api.Timeout;
  * trace.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Tier.MariaDb
 class ConcurrencyMariaDbTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
   private static final int THREADS = 32;

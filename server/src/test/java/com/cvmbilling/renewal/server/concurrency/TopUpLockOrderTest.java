@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.Instance;
 import com.cvmbilling.renewal.v1.RenewFlag;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * top-up starts, and the "renewal" then debits the account: it must not wait for the top-up, and
  * both must complete.
  */
+@Tier.MariaDb
 class TopUpLockOrderTest {
 
   @Test

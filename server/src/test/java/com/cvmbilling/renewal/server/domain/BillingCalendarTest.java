@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class BillingCalendarTest {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final ZoneId UTC = ZoneId.of("UTC");
@@ -304,7 +307,7 @@ class BillingCalendarTest {
     @ValueSource(ints = {0, 29, 30, 31, -1})
     void rejectsDaysOutside1To28(int day) {
       ApiException e =
-          ApiErrors.expectBadField(
+          Errors.expectBadField(
               () -> BillingCalendar.unifiedExpiry(utc("2027-03-10T12:00:00Z"), day, SHANGHAI),
               ErrorReason.INVALID_EXPIRY_DAY,
               "expiry_day");

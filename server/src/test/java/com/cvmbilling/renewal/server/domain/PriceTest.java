@@ -3,8 +3,10 @@ package com.cvmbilling.renewal.server.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import org.junit.jupiter.api.Test;
 
+@Tier.Unit
 class PriceTest {
   @Test
   void zeroIsZero() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class PricingTest {
 
   // ---- periods ---------------------------------------------------------------------------
@@ -31,7 +34,7 @@ class PricingTest {
   void disallowedPeriodsAreRejected(int months) {
     assertThat(Pricing.isAllowedRenewalPeriod(months)).isFalse();
     ApiException e =
-        ApiErrors.expectBadField(
+        Errors.expectBadField(
             () -> Pricing.discountPercent(months), ErrorReason.INVALID_PERIOD, "period_months");
     assertThat(e.metadata()).containsEntry("periodMonths", Integer.toString(months));
     assertThat(e.getMessage()).contains(Integer.toString(months));
@@ -116,7 +119,7 @@ class PricingTest {
 
   @Test
   void renewalPriceRejectsDisallowedPeriod() {
-    ApiErrors.expectBadField(
+    Errors.expectBadField(
         () -> Pricing.renewalPrice(15_000, 13), ErrorReason.INVALID_PERIOD, "period_months");
   }
 

@@ -1,11 +1,13 @@
 package com.cvmbilling.renewal.server.domain;
 
-import static com.cvmbilling.renewal.server.domain.ApiErrors.expectBadField;
+import static com.cvmbilling.renewal.server.testing.Errors.expectBadField;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tier.Unit
 class RequestRulesTest {
 
   /** {@code n} distinct valid ids: ins-00000000, ins-00000001, ... */
@@ -117,7 +120,7 @@ class RequestRulesTest {
       ids.add("ins-00000000");
       ids.add("ins-00000001");
       assertThat(ids).hasSize(102);
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.validateInstanceIds(ids));
+      ApiException e = Errors.catchApi(() -> RequestRules.validateInstanceIds(ids));
       assertThat(e.reason()).isEqualTo(ErrorReason.TOO_MANY_INSTANCES);
       assertThat(e.metadata()).containsEntry("count", "102");
     }
@@ -137,7 +140,7 @@ class RequestRulesTest {
     @Test
     void malformedIsReportedBeforeRepeated() {
       List<String> ids = List.of("ins-abcd1234", "ins-abcd1234", "nope");
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.validateInstanceIds(ids));
+      ApiException e = Errors.catchApi(() -> RequestRules.validateInstanceIds(ids));
       assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_INSTANCE_ID);
       assertThat(e.metadata()).containsEntry("instanceIds", "nope");
     }
@@ -153,7 +156,7 @@ class RequestRulesTest {
       assertThat(e.getMessage()).contains("\"\"");
 
       ApiException withNull =
-          ApiErrors.catchApi(
+          Errors.catchApi(
               () -> RequestRules.validateInstanceIds(Arrays.asList("ins-abcd1234", null, "bad")));
       assertThat(withNull.reason()).isEqualTo(ErrorReason.INVALID_INSTANCE_ID);
       assertThat(withNull.metadata()).containsEntry("instanceIds", ",bad");
@@ -162,7 +165,7 @@ class RequestRulesTest {
     @Test
     void theMessageQuotesAtMostThreeMalformedIdsButMetadataListsAll() {
       List<String> ids = List.of("a1", "a2", "a3", "a4", "a5");
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.validateInstanceIds(ids));
+      ApiException e = Errors.catchApi(() -> RequestRules.validateInstanceIds(ids));
       assertThat(e.metadata()).containsEntry("instanceIds", "a1,a2,a3,a4,a5");
       assertThat(e.getMessage()).contains("\"a1\"", "\"a3\"", "2 more").doesNotContain("a4");
     }
@@ -172,7 +175,7 @@ class RequestRulesTest {
       String huge = "x".repeat(10_000);
       List<String> ids =
           List.of(huge, "ins-abc\u00e9\u4e2d\ud83d\ude00", "ins-a,b,c", "ins-abcd1234");
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.validateInstanceIds(ids));
+      ApiException e = Errors.catchApi(() -> RequestRules.validateInstanceIds(ids));
       assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_INSTANCE_ID);
       // the long one cut to 32 characters; non-ASCII (one ? per code point) and commas replaced,
       // so the comma-separated list still has exactly one element per malformed id
@@ -204,7 +207,7 @@ class RequestRulesTest {
     void aDuplicateAtTheMaximumSizeIsADuplicateNotTooMany() {
       List<String> ids = new ArrayList<>(distinctIds(99));
       ids.add("ins-00000042");
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.validateInstanceIds(ids));
+      ApiException e = Errors.catchApi(() -> RequestRules.validateInstanceIds(ids));
       assertThat(e.reason()).isEqualTo(ErrorReason.DUPLICATE_INSTANCE_ID);
       assertThat(e.metadata()).containsEntry("instanceIds", "ins-00000042");
     }
@@ -397,7 +400,7 @@ class RequestRulesTest {
 
     @Test
     void echoesAnAbsurdIdInABoundedForm() {
-      ApiException e = ApiErrors.catchApi(() -> RequestRules.parseTimeZone("Z".repeat(5000)));
+      ApiException e = Errors.catchApi(() -> RequestRules.parseTimeZone("Z".repeat(5000)));
       assertThat(e.metadata()).containsEntry("billingTimeZone", "Z".repeat(32) + "...");
       assertThat(e.getMessage().length()).isLessThan(200);
     }

@@ -5,8 +5,10 @@ import static com.cvmbilling.renewal.server.testing.TestServer.money;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.testing.Errors;
+import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import com.cvmbilling.renewal.v1.BillingRecord;
@@ -64,6 +66,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * wire, graceful shutdown, the embedded database surviving a restart, and bad flags.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Tier.Process
+@Tier.Network
+@Tier.H2
+@Tier.MariaDb
 class EndToEndProcessTest {
   private static final Duration STARTUP = Duration.ofSeconds(40);
   private static final Duration SHUTDOWN = Duration.ofSeconds(25);
@@ -94,7 +100,7 @@ class EndToEndProcessTest {
   }
 
   private ServerProcess start(String name, List<String> args) throws Exception {
-    ServerProcess p = ServerProcess.start(name, args);
+    ServerProcess p = ServerProcess.launch(name, args);
     processes.add(p);
     return p;
   }
@@ -120,8 +126,8 @@ class EndToEndProcessTest {
   /** A JVM ended by SIGTERM after running its shutdown hooks exits with 128 + 15. */
   private static void assertTerminatedGracefully(ServerProcess p, int exit) {
     assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
-    assertThat(p.stdout()).contains("shutting down");
-    assertThat(p.stdout()).doesNotContain("Exception");
+    assertThat(p.output()).contains("shutting down");
+    assertThat(p.output()).doesNotContain("Exception");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -435,7 +441,7 @@ class EndToEndProcessTest {
                     .setClientToken("demo-renew")
                     .build());
     assertTerminatedGracefully(first, first.terminate(SHUTDOWN));
-    assertThat(first.stdout()).contains("demo-tenant-key");
+    assertThat(first.output()).contains("demo-tenant-key");
 
     // Same data dir: the demo is not seeded again, and what it did is still there.
     int port2 = ServerProcess.freePort();
@@ -520,7 +526,7 @@ class EndToEndProcessTest {
       args.addAll(List.of("--port", Integer.toString(ServerProcess.freePort())));
     }
     args.addAll(flags);
-    ServerProcess p = ServerProcess.startSeparated("bad-flag", args);
+    ServerProcess p = ServerProcess.launchSeparated("bad-flag", args);
     processes.add(p);
 
     int exit = p.awaitExit(Duration.ofSeconds(20));
@@ -536,7 +542,7 @@ class EndToEndProcessTest {
         .as("usage help or suggestions follow the message")
         .containsAnyOf("Usage: renewal-server", "Possible solutions:");
     assertThat(stderr).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
-    assertThat(p.stdout()).doesNotContain("ready");
+    assertThat(p.output()).doesNotContain("ready");
   }
 
   private static List<String> listServicesV1alpha(ManagedChannel channel)

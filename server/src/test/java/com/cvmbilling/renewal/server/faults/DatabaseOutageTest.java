@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.testing.ServerProcess;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * completes exactly once, with the invariants intact. The long profile adds a second outage that is
  * a crash (SIGKILL of mariadbd, InnoDB recovery on restart).
  */
+@Tier.Fault
+@Tier.Process
+@Tier.Network
+@Tier.MariaDb
 class DatabaseOutageTest {
   private static final Logger log = LoggerFactory.getLogger(DatabaseOutageTest.class);
   static final Duration OUTAGE = Duration.ofSeconds(10);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * must fail for insufficient balance, and top-ups; then the invariant checker proves, for every
  * account, instance and token, that nothing was lost or charged twice.
  */
+@Tier.Fault
+@Tier.Process
+@Tier.Network
+@Tier.MariaDb
 class ExactlyOnceUnderLoadTest {
   private static final Logger log = LoggerFactory.getLogger(ExactlyOnceUnderLoadTest.class);
 

@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * Short (default, what CI runs) or long ({@code -Dfaults.long=true}) fault runs. The short one also
  * shortens the idempotency in-progress lease of the server processes to 15 s ({@code
- * -Drenewal.idempotency.lease=PT15S}), so calls whose marker was left behind by a killed replica or
- * a database outage are taken over after 15 s instead of the production 2 minutes; the long one
- * keeps the production lease.
+ * --idempotency-lease 15s}), so calls whose marker was left behind by a killed replica or a
+ * database outage are taken over after 15 s instead of the production 2 minutes; the long one keeps
+ * the production lease.
  */
 final class FaultProfile {
   static final boolean LONG = Boolean.getBoolean("faults.long");
@@ -35,27 +35,29 @@ final class FaultProfile {
   }
 
   static List<String> serverJvmArgs() {
-    List<String> args = new ArrayList<>(List.of("-Xmx256m"));
-    if (!LONG) {
-      args.add("-Drenewal.idempotency.lease=PT15S");
-    }
-    return args;
+    return List.of("-Xmx256m");
   }
 
   static List<String> serverArgs(String dbUrl) {
     // The per-account rate limit (default 50/s) would turn this deliberate overload into
     // RESOURCE_EXHAUSTED.
-    return List.of(
-        "--port",
-        "0",
-        "--db-url",
-        dbUrl,
-        "--admin-key",
-        ADMIN_KEY,
-        "--db-pool-size",
-        "16",
-        "--rate-limit",
-        "0");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port",
+                "0",
+                "--db-url",
+                dbUrl,
+                "--admin-key",
+                ADMIN_KEY,
+                "--db-pool-size",
+                "16",
+                "--rate-limit",
+                "0"));
+    if (!LONG) {
+      args.addAll(List.of("--idempotency-lease", "15s"));
+    }
+    return args;
   }
 
   static Map<String, String> env() {

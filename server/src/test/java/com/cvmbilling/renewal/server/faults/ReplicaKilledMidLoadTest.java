@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * the same client token, so every logical call completes exactly once: the invariants hold, the
  * calls that were in flight on the dead replica included.
  */
+@Tier.Fault
+@Tier.Process
+@Tier.Network
+@Tier.MariaDb
 class ReplicaKilledMidLoadTest {
   private static final Logger log = LoggerFactory.getLogger(ReplicaKilledMidLoadTest.class);
 

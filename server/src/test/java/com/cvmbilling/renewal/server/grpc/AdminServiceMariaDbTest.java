@@ -1,10 +1,12 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.Tier;
 
 /**
  * {@link AdminServiceTest} on MariaDB (skipped locally when unreachable; required when CI=true).
  */
+@Tier.MariaDb
 class AdminServiceMariaDbTest extends AdminServiceTest {
   @Override
   TestDatabases.Kind databaseKind() {

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** AdminService: CreateAccount, CreateApiKey, TopUpBalance, CreateInstances. */
-class AdminServiceTest extends ServiceTestBase {
+abstract class AdminServiceTest extends ServiceTestBase {
 
   static Money cny(long units, int nanos) {
     return Money.newBuilder().setCurrencyCode("CNY").setUnits(units).setNanos(nanos).build();

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SetAutoRenew and TerminateInstances (SPEC 3, 4, 9). */
-class AutoRenewAndTerminateTest extends ServiceTestBase {
+abstract class AutoRenewAndTerminateTest extends ServiceTestBase {
 
   static SetAutoRenewRequest.Builder setFlag(RenewFlag flag, int months, String... ids) {
     return SetAutoRenewRequest.newBuilder()

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.Test;
  * SPEC 7: no bad input ever yields INTERNAL or UNKNOWN, and every failure carries an ErrorInfo with
  * the service's domain and a message without internals. A sweep of odd inputs to every RPC.
  */
+@Tier.H2
+@Tier.Network
 class BadInputTest extends ServiceTestBase {
   private static final String LONG = "x".repeat(10_000);
   private static final String WEIRD = "\u0000\u202e\ud83d\ude00,'\";--\\%_";

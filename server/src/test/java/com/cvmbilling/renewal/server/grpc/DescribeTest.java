@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The read RPCs: DescribeInstances, DescribeAccount, DescribeBillingRecords, DescribePrices,
  * ListEvents.
  */
-class DescribeTest extends ServiceTestBase {
+abstract class DescribeTest extends ServiceTestBase {
 
   static DescribeInstancesRequest.Builder query() {
     return DescribeInstancesRequest.newBuilder();

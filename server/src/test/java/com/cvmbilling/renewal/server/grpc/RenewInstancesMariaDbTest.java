@@ -1,10 +1,12 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.Tier;
 
 /**
  * {@link RenewInstancesTest} on MariaDB (skipped locally when unreachable; required when CI=true).
  */
+@Tier.MariaDb
 class RenewInstancesMariaDbTest extends RenewInstancesTest {
   @Override
   TestDatabases.Kind databaseKind() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** RenewInstances and InquiryPriceRenewInstances over the real server (SPEC 5, 6, 7, 11). */
-class RenewInstancesTest extends ServiceTestBase {
+abstract class RenewInstancesTest extends ServiceTestBase {
 
   static RenewInstancesRequest.Builder renew(int months, String... ids) {
     return RenewInstancesRequest.newBuilder()

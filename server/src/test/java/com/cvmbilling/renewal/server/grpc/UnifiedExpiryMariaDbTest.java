@@ -1,10 +1,12 @@
 package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.testing.TestDatabases;
+import com.cvmbilling.renewal.server.testing.Tier;
 
 /**
  * {@link UnifiedExpiryTest} on MariaDB (skipped locally when unreachable; required when CI=true).
  */
+@Tier.MariaDb
 class UnifiedExpiryMariaDbTest extends UnifiedExpiryTest {
   @Override
   TestDatabases.Kind databaseKind() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * expiry_day in the billing zone not before the current expiry; charge = monthly rate x extension
  * days (rounded up) / 30, half-up, no period factor.
  */
-class UnifiedExpiryTest extends ServiceTestBase {
+abstract class UnifiedExpiryTest extends ServiceTestBase {
 
   static SetUnifiedExpiryRequest.Builder align(int day, String... ids) {
     return SetUnifiedExpiryRequest.newBuilder().addAllInstanceIds(List.of(ids)).setExpiryDay(day);

@@ -9,6 +9,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
@@ -54,6 +55,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * across a restart, exact (case-sensitive) token matching, and concurrent repeats.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Tier.H2
+@Tier.MariaDb
 class IdempotencyTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 

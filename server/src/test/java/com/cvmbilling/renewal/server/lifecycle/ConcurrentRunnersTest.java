@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * MariaDB database with 10,000 due instances: every due step is done exactly once, money and ledger
  * agree, and the per-cycle charge key, the events and the billing records all match.
  */
+@Tier.MariaDb
 class ConcurrentRunnersTest {
   private static final Logger log = LoggerFactory.getLogger(ConcurrentRunnersTest.class);
 

@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import io.grpc.Status;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * had in flight is rolled back, and another replica finishes the rest. Every instance is isolated
  * exactly once, and the auto-renewals among them are charged exactly once.
  */
+@Tier.Fault
+@Tier.Process
+@Tier.Network
+@Tier.MariaDb
 class KilledRunnerTest {
   private static final Logger log = LoggerFactory.getLogger(KilledRunnerTest.class);
   static final int MANUAL = 20_000;

@@ -10,8 +10,6 @@ import static com.cvmbilling.renewal.server.lifecycle.LifecycleFixtures.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.cvmbilling.renewal.server.persistence.LifecycleMapper;
-import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.Errors;
@@ -19,6 +17,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.Instance;
@@ -44,6 +43,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The lifecycle job against a real database through the public API, driven by a TestClock and
  * {@link LifecycleService#advanceTo} (what AdvanceTime does): events, charges, states, times.
  */
+@Tier.H2
+@Tier.MariaDb
 class LifecycleBehaviourTest {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final Duration DAY = Duration.ofDays(1);
@@ -511,8 +512,10 @@ class LifecycleBehaviourTest {
   }
 
   static int autoRenewCharges(TestServer server, String instanceId) {
-    Transactions tx = server.server().injector().getInstance(Transactions.class);
-    LifecycleMapper mapper = server.server().injector().getInstance(LifecycleMapper.class);
-    return tx.inTransaction(() -> mapper.countAutoRenewCharges(instanceId));
+    return (int)
+        LifecycleFixtures.count(
+            LifecycleFixtures.dataSource(server),
+            "SELECT COUNT(*) FROM auto_renew_charge WHERE instance_id = ?",
+            instanceId);
   }
 }

@@ -16,6 +16,7 @@ import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Step;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Wait;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reminder, renew, isolate, release, store nextDue) and checks after every step that the stored due
  * time is never in the past and never wakes the instance for nothing.
  */
+@Tier.Unit
 class LifecycleScheduleTest {
   static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");

@@ -16,6 +16,7 @@ import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * processes report in their logs add up to exactly the due steps, and at least two of them got
  * work.
  */
+@Tier.Process
+@Tier.Network
+@Tier.MariaDb
 class ReplicaProcessesLifecycleTest {
   private static final Logger log = LoggerFactory.getLogger(ReplicaProcessesLifecycleTest.class);
   private static final Pattern STEPS = Pattern.compile("lifecycle job: (\\d+) steps");

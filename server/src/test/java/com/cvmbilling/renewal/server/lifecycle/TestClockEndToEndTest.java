@@ -10,6 +10,7 @@ import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.ServerProcess;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdvanceTimeRequest;
 import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
@@ -46,6 +47,10 @@ import org.junit.jupiter.api.Test;
  * monthly (and one yearly) auto-renewals in one AdvanceTime, checked against expiries computed here
  * by calendar months from each instance's anchor day; and TestClockService's access rules.
  */
+@Tier.Process
+@Tier.Network
+@Tier.H2
+@Tier.MariaDb
 class TestClockEndToEndTest {
   static final String ADMIN = "e2e-admin-key";
   static final Instant START = Instant.parse("2027-01-15T00:00:00Z");

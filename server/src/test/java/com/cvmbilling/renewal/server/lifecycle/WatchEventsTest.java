@@ -5,12 +5,13 @@ import static com.cvmbilling.renewal.server.lifecycle.LifecycleFixtures.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.app.RenewalServer;
-import com.cvmbilling.renewal.server.grpc.EventStreams;
+import com.cvmbilling.renewal.server.service.EventStreams;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
@@ -48,6 +49,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * disconnects and resumes (on another replica) with its last event_id misses none and sees none
  * twice; a server shutting down ends streams with UNAVAILABLE.
  */
+@Tier.H2
+@Tier.MariaDb
+@Tier.Network
 class WatchEventsTest {
   static final Instant T = Instant.parse("2027-05-01T00:00:00Z");
 

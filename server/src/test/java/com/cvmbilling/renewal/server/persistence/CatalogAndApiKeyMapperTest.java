@@ -3,8 +3,6 @@ package com.cvmbilling.renewal.server.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cvmbilling.renewal.server.persistence.ApiKeyMapper.ApiKeyRow;
-import com.cvmbilling.renewal.server.persistence.PriceMapper.PriceRow;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package com.cvmbilling.renewal.server.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;

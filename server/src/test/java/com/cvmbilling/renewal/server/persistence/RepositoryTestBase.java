@@ -1,8 +1,10 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import com.cvmbilling.renewal.server.config.DatabaseOptions;
 import com.cvmbilling.renewal.server.domain.Account;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
@@ -24,6 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "[{0}]")
 @EnumSource(Kind.class)
+@Tier.H2
+@Tier.MariaDb
 abstract class RepositoryTestBase {
   @Parameter Kind kind;
 
@@ -37,7 +41,9 @@ abstract class RepositoryTestBase {
     db = TestDatabases.create(kind);
     dataSource = DataSources.create(db.settings());
     DataSources.migrate(dataSource);
-    injector = Guice.createInjector(new PersistenceModule(dataSource));
+    injector =
+        Guice.createInjector(
+            new PersistenceModule(dataSource, DatabaseOptions.defaultTransactions()));
     tx = injector.getInstance(Transactions.class);
   }
 

@@ -13,7 +13,6 @@ import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.error.ErrorReason;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;

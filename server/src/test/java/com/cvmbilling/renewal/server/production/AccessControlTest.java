@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
@@ -67,6 +68,8 @@ import org.junit.jupiter.api.Test;
  * another tenant's instance looks exactly like an unknown one, health and reflection need no key,
  * and keys are stored hashed and never logged.
  */
+@Tier.H2
+@Tier.Network
 class AccessControlTest {
   private static TestDatabases.TestDatabase db;
   private static TcpTestServer server;

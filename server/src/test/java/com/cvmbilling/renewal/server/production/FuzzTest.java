@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.server.testing.DatabaseSnapshot;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.Instance;
@@ -67,6 +68,9 @@ import org.junit.jupiter.api.Test;
  * <p>Count: {@code -Dfuzz.requests=N} (default 5,000 for CI; the full run is 100,000). Seed: {@code
  * -Dfuzz.seed}. The figures go to {@code target/fuzz-report.txt} and the test output.
  */
+@Tier.Fuzz
+@Tier.H2
+@Tier.Network
 class FuzzTest {
   private static final int DEFAULT_REQUESTS = 5_000;
   private static final int IN_FLIGHT = 32;

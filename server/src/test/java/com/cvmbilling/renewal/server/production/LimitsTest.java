@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribePricesRequest;
 import com.cvmbilling.renewal.v1.Instance;
@@ -50,6 +51,9 @@ import org.junit.jupiter.api.Test;
  * Rate limit, message and metadata size limits, malformed bytes, and the deadline's hold on
  * database work.
  */
+@Tier.H2
+@Tier.MariaDb
+@Tier.Network
 class LimitsTest {
 
   private static ServingStatus health(TcpTestServer server) {

@@ -10,6 +10,7 @@ import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Metrics over HTTP, the access log line with its request id, request ids in responses and errors,
  * JSON logs.
  */
+@Tier.H2
+@Tier.Network
 class ObservabilityTest {
   @TempDir Path dir;
 

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.*;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -33,6 +34,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * what it says for the caller's own account. Checked against a full table dump before and after
  * each call, on H2 and MariaDB.
  */
+@Tier.H2
+@Tier.MariaDb
+@Tier.Network
 class SqlInjectionTest {
   static final List<String> PAYLOADS =
       List.of(

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.server.config.TransportSettings;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;
+import com.cvmbilling.renewal.server.testing.TestCertificates;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import io.grpc.ChannelCredentials;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and mutual TLS on the real transport, with certificates made for each test. */
+@Tier.H2
+@Tier.Network
 class TlsTest {
   @TempDir Path dir;
 

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.server.persistence.PersistenceModule;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.google.inject.Key;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * were the key lookup); unknown keys are not remembered, so a key created after a refused attempt
  * works at once.
  */
+@Tier.H2
 class ApiKeyRememberTest {
 
   @Test

@@ -4,7 +4,7 @@ import static com.cvmbilling.renewal.server.testing.TestServer.fen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.server.persistence.IdempotencyMapper;
-import com.cvmbilling.renewal.server.persistence.IdempotencyMapper.IdempotencyRow;
+import com.cvmbilling.renewal.server.persistence.IdempotencyRow;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.Hashing;
 import com.cvmbilling.renewal.server.testing.Errors;
@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestDatabases.Kind;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
@@ -33,6 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * IN_PROGRESS by a process that died is honoured for the lease and then taken over (charging once),
  * and a completed key replays for the whole 24 h retention (SPEC 6: "kept at least 24 h").
  */
+@Tier.H2
+@Tier.MariaDb
 class IdempotencyRecoveryTest {
   private static final long MONTHLY_FEN = 6_000;
 

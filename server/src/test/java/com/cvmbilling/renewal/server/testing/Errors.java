@@ -3,6 +3,10 @@ package com.cvmbilling.renewal.server.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import com.cvmbilling.renewal.server.error.FieldViolation;
+import com.cvmbilling.renewal.server.error.StatusCode;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
@@ -12,7 +16,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** Assertions on the google.rpc.Status of a failed call. */
+/**
+ * Assertions on errors: the google.rpc.Status of a failed gRPC call, and the {@link ApiException}
+ * thrown below the gRPC layer (domain and service code).
+ */
 public final class Errors {
   private Errors() {}
 
@@ -56,5 +63,27 @@ public final class Errors {
       throw new AssertionError(ex);
     }
     return null;
+  }
+
+  /** The ApiException thrown by {@code call}; fails if none (or another type) is thrown. */
+  public static ApiException catchApi(ThrowingCallable call) {
+    ApiException e = catchThrowableOfType(ApiException.class, call);
+    assertThat(e).as("expected an ApiException").isNotNull();
+    return e;
+  }
+
+  /**
+   * The ApiException thrown by {@code call}, checked to have {@code reason}, status
+   * INVALID_ARGUMENT and exactly one field violation, on {@code field}.
+   */
+  public static ApiException expectBadField(
+      ThrowingCallable call, ErrorReason reason, String field) {
+    ApiException e = catchApi(call);
+    assertThat(e.reason()).isEqualTo(reason);
+    assertThat(e.code()).isEqualTo(StatusCode.INVALID_ARGUMENT);
+    assertThat(e.fieldViolations()).extracting(FieldViolation::field).containsExactly(field);
+    assertThat(e.getMessage()).isNotBlank();
+    assertThat(e.fieldViolations().get(0).description()).isNotBlank();
+    return e;
   }
 }

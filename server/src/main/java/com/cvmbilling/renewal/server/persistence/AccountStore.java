@@ -1,0 +1,79 @@
+package com.cvmbilling.renewal.server.persistence;
+
+import com.cvmbilling.renewal.server.domain.Account;
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.error.ErrorReason;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * The {@code account} table: the one place accounts are created, looked up and locked. Only the
+ * service's {@code Ledger} moves their balance ({@link #debit}, {@link #credit}). Runs in the
+ * caller's transaction.
+ */
+@Singleton
+public class AccountStore {
+  private final AccountMapper accounts;
+
+  @Inject
+  AccountStore(AccountMapper accounts) {
+    this.accounts = accounts;
+  }
+
+  public void insert(Account account) {
+    accounts.insert(account);
+  }
+
+  /** The account, or null. */
+  public Account find(String accountId) {
+    return accounts.find(accountId);
+  }
+
+  /** The account, or ACCOUNT_NOT_FOUND. */
+  public Account require(String accountId) {
+    Account account = accountId == null ? null : accounts.find(accountId);
+    if (account == null) {
+      throw notFound(accountId);
+    }
+    return account;
+  }
+
+  /** Locks the account row until the transaction ends and returns it, or ACCOUNT_NOT_FOUND. */
+  public Account lock(String accountId) {
+    Account account = accounts.findForUpdate(accountId);
+    if (account == null) {
+      throw notFound(accountId);
+    }
+    return account;
+  }
+
+  /** Locks the accounts in id order (so two lockers never deadlock) and returns those found. */
+  public List<Account> lockAll(List<String> accountIds) {
+    return accounts.lockAll(accountIds);
+  }
+
+  /** The balance, or null if there is no such account. */
+  public Long balance(String accountId) {
+    return accounts.balance(accountId);
+  }
+
+  /** Debits only if the balance covers it (guarded in SQL); false if it does not. */
+  public boolean debit(String accountId, long amountFen) {
+    return accounts.debit(accountId, amountFen) == 1;
+  }
+
+  /** Credits the account; ACCOUNT_NOT_FOUND if there is none. */
+  public void credit(String accountId, long amountFen) {
+    if (accounts.credit(accountId, amountFen) != 1) {
+      throw notFound(accountId);
+    }
+  }
+
+  public static ApiException notFound(String accountId) {
+    return ApiException.of(
+            ErrorReason.ACCOUNT_NOT_FOUND, "account " + accountId + " does not exist")
+        .meta("accountId", accountId)
+        .build();
+  }
+}

@@ -1,0 +1,10 @@
+package com.cvmbilling.renewal.server.grpc;
+
+import com.cvmbilling.renewal.server.testing.Tier;
+
+/**
+ * {@link AdminServiceTest} on H2. The tests live in the abstract class so that the MariaDB run,
+ * {@link AdminServiceMariaDbTest}, does not inherit this class's tier tag.
+ */
+@Tier.H2
+class AdminServiceH2Test extends AdminServiceTest {}
