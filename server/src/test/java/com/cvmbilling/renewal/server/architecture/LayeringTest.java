@@ -4,8 +4,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.cvmbilling.renewal.server.testing.Tier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTag;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
@@ -17,6 +19,7 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(
     packages = "com.cvmbilling.renewal.server",
     importOptions = ImportOption.DoNotIncludeTests.class)
+@ArchTag(Tier.UNIT)
 class LayeringTest {
   private static final String ROOT = "com.cvmbilling.renewal.server";
 
@@ -26,6 +29,8 @@ class LayeringTest {
           .consideringOnlyDependenciesInLayers()
           .layer("App")
           .definedBy(ROOT + ".app..")
+          .layer("Config")
+          .definedBy(ROOT + ".config..")
           .layer("Grpc")
           .definedBy(ROOT + ".grpc..")
           .layer("Service")
@@ -36,14 +41,18 @@ class LayeringTest {
           .definedBy(ROOT + ".domain..")
           .whereLayer("App")
           .mayNotBeAccessedByAnyLayer()
+          .whereLayer("Config")
+          .mayOnlyBeAccessedByLayers("App", "Grpc", "Service")
           .whereLayer("Grpc")
           .mayOnlyBeAccessedByLayers("App")
           .whereLayer("Service")
           .mayOnlyBeAccessedByLayers("App", "Grpc")
           .whereLayer("Persistence")
-          .mayOnlyBeAccessedByLayers("App", "Service")
+          // Config builds the persistence settings records (DatabaseSettings, TransactionSettings):
+          // they live in persistence so that persistence needs nothing from config.
+          .mayOnlyBeAccessedByLayers("App", "Config", "Service")
           .whereLayer("Domain")
-          .mayOnlyBeAccessedByLayers("App", "Service", "Persistence");
+          .mayOnlyBeAccessedByLayers("App", "Config", "Service", "Persistence");
 
   @ArchTest
   static final ArchRule domainIsPure =
