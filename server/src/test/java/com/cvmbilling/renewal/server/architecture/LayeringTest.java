@@ -1,10 +1,12 @@
 package com.cvmbilling.renewal.server.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.cvmbilling.renewal.server.testing.Tier;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTag;
@@ -64,7 +66,6 @@ class LayeringTest {
           .resideInAnyPackage(
               "io.grpc..",
               "com.google.protobuf..",
-              "com.cvmbilling.renewal.v1..",
               "org.apache.ibatis..",
               "org.mybatis..",
               "java.sql..",
@@ -76,6 +77,18 @@ class LayeringTest {
               "jakarta.inject..",
               "org.slf4j..")
           .because("the domain is pure: no I/O, no transport, no persistence, no wiring");
+
+  /** The one API type the domain may name: the error reasons, declared once in the proto. */
+  @ArchTest
+  static final ArchRule domainNamesNoApiMessage =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + ".domain..")
+          .should()
+          .dependOnClassesThat(
+              JavaClass.Predicates.resideInAPackage("com.cvmbilling.renewal.v1..")
+                  .and(not(JavaClass.Predicates.simpleName("ErrorReason"))))
+          .because("API messages are translated in the service layer (ApiMessages)");
 
   @ArchTest
   static final ArchRule grpcOnlyInTheGrpcLayer =
