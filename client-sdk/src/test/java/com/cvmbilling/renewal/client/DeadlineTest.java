@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.cvmbilling.renewal.client.error.DeadlineExceededException;
+import com.cvmbilling.renewal.client.error.RenewalException;
 import com.cvmbilling.renewal.client.error.UnavailableException;
 import com.cvmbilling.renewal.client.testing.FakeServer;
 import com.cvmbilling.renewal.client.testing.ScriptedRenewalService;
@@ -108,9 +109,9 @@ class DeadlineTest {
             .maxBackoff(Duration.ofMillis(50))
             .build();
     long start = System.nanoTime();
-    UnavailableException e =
+    RenewalException e =
         catchThrowableOfType(
-            UnavailableException.class,
+            RenewalException.class,
             () ->
                 client
                     .renewInstancesCallable()
@@ -123,9 +124,13 @@ class DeadlineTest {
                             .retrySettings(unlimited)));
     long took = millisSince(start);
 
+    // The last failure is the server's UNAVAILABLE, or DEADLINE_EXCEEDED when the deadline ran out
+    // while the last attempt was on its way (on a busy machine either can come last).
+    assertThat(e).isInstanceOfAny(UnavailableException.class, DeadlineExceededException.class);
     assertThat(e.attempts()).isGreaterThan(3);
     assertThat(took).isBetween(500L, 1500L);
-    assertThat(service.renewRequests()).hasSize(e.attempts());
+    // Every attempt reached the server, except perhaps a last one cut short by the deadline.
+    assertThat(service.renewRequests().size()).isBetween(e.attempts() - 1, e.attempts());
     // Each attempt got only what was left of the one deadline.
     var received = server.received("RenewInstances");
     assertThat(received.get(received.size() - 1).deadlineMillis())
