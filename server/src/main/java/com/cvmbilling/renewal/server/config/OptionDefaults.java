@@ -9,8 +9,8 @@ import picocli.CommandLine;
 final class OptionDefaults {
   private OptionDefaults() {}
 
-  static <T> T parsed(T options) {
-    new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).parseArgs();
+  static <T> T parsed(T options, String... flags) {
+    new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(flags);
     return options;
   }
 }

@@ -65,6 +65,21 @@ public record TransportSettings(
     return DEFAULTS;
   }
 
+  /**
+   * The settings these flags give on the command line, checked the same way (for in-process servers
+   * and tests), e.g. {@code fromFlags("--host", "127.0.0.1")}.
+   *
+   * @throws IllegalArgumentException naming every flag whose value is refused
+   */
+  public static TransportSettings fromFlags(String... flags) {
+    Problems problems = Problems.ofDefaults();
+    TransportSettings settings = OptionDefaults.parsed(new Options(), flags).settings(problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems.lines()));
+    }
+    return settings;
+  }
+
   public TransportSettings withPort(int v) {
     return new TransportSettings(
         v,
@@ -73,70 +88,6 @@ public record TransportSettings(
         maxInboundMessageBytes,
         maxInboundMetadataBytes,
         maxConcurrentCallsPerConnection,
-        keepaliveTime,
-        keepaliveTimeout,
-        permitKeepaliveTime,
-        maxConnectionIdle,
-        drainTime,
-        drainCancelWait);
-  }
-
-  public TransportSettings withHost(String v) {
-    return new TransportSettings(
-        port,
-        v,
-        tls,
-        maxInboundMessageBytes,
-        maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection,
-        keepaliveTime,
-        keepaliveTimeout,
-        permitKeepaliveTime,
-        maxConnectionIdle,
-        drainTime,
-        drainCancelWait);
-  }
-
-  public TransportSettings withTls(Tls v) {
-    return new TransportSettings(
-        port,
-        host,
-        v,
-        maxInboundMessageBytes,
-        maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection,
-        keepaliveTime,
-        keepaliveTimeout,
-        permitKeepaliveTime,
-        maxConnectionIdle,
-        drainTime,
-        drainCancelWait);
-  }
-
-  public TransportSettings withMaxInboundMessageBytes(int v) {
-    return new TransportSettings(
-        port,
-        host,
-        tls,
-        v,
-        maxInboundMetadataBytes,
-        maxConcurrentCallsPerConnection,
-        keepaliveTime,
-        keepaliveTimeout,
-        permitKeepaliveTime,
-        maxConnectionIdle,
-        drainTime,
-        drainCancelWait);
-  }
-
-  public TransportSettings withMaxConcurrentCallsPerConnection(int v) {
-    return new TransportSettings(
-        port,
-        host,
-        tls,
-        maxInboundMessageBytes,
-        maxInboundMetadataBytes,
-        v,
         keepaliveTime,
         keepaliveTimeout,
         permitKeepaliveTime,

@@ -120,9 +120,8 @@ class LimitsTest {
                 db.settings(),
                 b ->
                     b.transport(
-                        TransportSettings.defaults()
-                            .withHost("127.0.0.1")
-                            .withMaxInboundMessageBytes(64 * 1024)))) {
+                        TransportSettings.fromFlags(
+                            "--host", "127.0.0.1", "--max-message-size", "64KiB")))) {
       TestAccount a = server.createAccount(0);
       StatusRuntimeException e =
           catchThrowableOfType(
@@ -163,9 +162,11 @@ class LimitsTest {
                 db.settings(),
                 b ->
                     b.transport(
-                        TransportSettings.defaults()
-                            .withHost("127.0.0.1")
-                            .withMaxConcurrentCallsPerConnection(2)))) {
+                        TransportSettings.fromFlags(
+                            "--host",
+                            "127.0.0.1",
+                            "--max-concurrent-calls-per-connection",
+                            "2")))) {
       TestAccount a = server.createAccount(0);
       io.grpc.ManagedChannel channel =
           io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(

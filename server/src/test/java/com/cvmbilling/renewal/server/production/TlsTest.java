@@ -23,6 +23,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,12 +58,20 @@ class TlsTest {
   }
 
   private void startServer(Path clientCa) {
-    TransportSettings.Tls tls =
-        new TransportSettings.Tls(serverCert.certFile(), serverCert.keyFile(), clientCa);
-    server =
-        new TcpTestServer(
-            db.settings(),
-            b -> b.transport(TransportSettings.defaults().withHost("127.0.0.1").withTls(tls)));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--tls-cert",
+                serverCert.certFile().toString(),
+                "--tls-key",
+                serverCert.keyFile().toString()));
+    if (clientCa != null) {
+      flags.addAll(List.of("--tls-client-ca", clientCa.toString()));
+    }
+    TransportSettings transport = TransportSettings.fromFlags(flags.toArray(String[]::new));
+    server = new TcpTestServer(db.settings(), b -> b.transport(transport));
   }
 
   private ManagedChannel tlsChannel(TestCertificates.Issued client) throws IOException {

@@ -41,7 +41,7 @@ public final class TcpTestServer implements AutoCloseable {
             .port(0)
             .adminKeys(List.of(ADMIN_KEY))
             .runLifecycle(false)
-            .transport(TransportSettings.defaults().withHost("127.0.0.1"));
+            .transport(TransportSettings.fromFlags("--host", "127.0.0.1"));
     config = customize.apply(builder).build();
     server = RenewalServer.create(config);
     try {
