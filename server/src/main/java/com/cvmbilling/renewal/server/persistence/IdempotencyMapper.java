@@ -29,13 +29,6 @@ public interface IdempotencyMapper {
       @Param("newStartedTime") Instant newStartedTime,
       @Param("expiresTime") Instant expiresTime);
 
-  /** Deletes our in-progress marker (the one started at {@code startedTime}), not a newer one. */
-  int deleteInProgress(
-      @Param("accountId") String accountId,
-      @Param("method") String method,
-      @Param("tokenHash") String tokenHash,
-      @Param("startedTime") Instant startedTime);
-
   int deleteExpired(
       @Param("accountId") String accountId,
       @Param("method") String method,

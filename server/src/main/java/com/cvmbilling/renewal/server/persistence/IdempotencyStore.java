@@ -32,8 +32,8 @@ public class IdempotencyStore {
   }
 
   /**
-   * Takes over a stale in-progress record: succeeds (1 row) only if it still has {@code
-   * startedTime}.
+   * Takes over a stale in-progress record (committed by a release before 0.2): succeeds (1 row)
+   * only if it still has {@code startedTime}.
    */
   public int restart(
       String accountId,
@@ -43,12 +43,6 @@ public class IdempotencyStore {
       Instant newStartedTime,
       Instant expiresTime) {
     return records.restart(accountId, method, tokenHash, startedTime, newStartedTime, expiresTime);
-  }
-
-  /** Deletes our in-progress marker (the one started at {@code startedTime}), not a newer one. */
-  public int deleteInProgress(
-      String accountId, String method, String tokenHash, Instant startedTime) {
-    return records.deleteInProgress(accountId, method, tokenHash, startedTime);
   }
 
   /** Deletes the record if it has expired by {@code now}. */

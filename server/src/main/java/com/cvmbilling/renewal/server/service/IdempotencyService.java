@@ -28,13 +28,14 @@ import java.util.function.Function;
  * Idempotency keys, Stripe style (SPEC 6). Scope: (account, method, client token).
  *
  * <ol>
- *   <li>A marker row IN_PROGRESS is committed first, so a concurrent repeat sees it and gets
- *       ABORTED / REQUEST_IN_PROGRESS.
- *   <li>The work and the marker's completion (with the response bytes) commit in one transaction: a
- *       stored response exists if and only if the work took effect.
- *   <li>If the work fails, the marker is deleted: failures are not stored and can be retried.
- *   <li>A marker left by a crashed process (older than the in-progress lease) is taken over; since
- *       its work never committed, re-running it charges once.
+ *   <li>The key's row, the work and the stored response are one transaction: a stored response
+ *       exists if and only if the work took effect, and a crash (of this replica or of its database
+ *       node) leaves nothing behind, so the retry runs at once.
+ *   <li>A concurrent repeat waits on the row's lock (same database node) or fails certification
+ *       (another Galera node) and is re-run by {@link Transactions}: it then replays the response.
+ *   <li>If the work fails, the transaction rolls back: failures are not stored and can be retried.
+ *   <li>An IN_PROGRESS marker committed by a release before 0.2 is honoured for the in-progress
+ *       lease, then taken over; since its work never committed, re-running it charges once.
  * </ol>
  *
  * The request fingerprint is the SHA-256 of the deterministic serialization of the request without
@@ -70,7 +71,7 @@ public class IdempotencyService {
    * whose {@code dry_run} is set runs {@code work} in {@link Mode#DRY_RUN} and stores nothing;
    * otherwise {@code work} runs in {@link Mode#EXECUTE}, at most once per (account, method, token)
    * when a token is given. {@code work} must open its own transaction via {@link Transactions}; it
-   * joins the one opened here.
+   * joins the one opened here, so it must be safe to re-run as a whole (a conflict re-runs it).
    */
   public <R extends Message> R execute(
       String accountId, ApiMethod<R> method, Message request, Function<Mode, R> work) {
@@ -107,65 +108,57 @@ public class IdempotencyService {
       Function<Mode, R> work) {
     String tokenHash = Hashing.sha256Hex(clientToken);
     String requestHash = fingerprint(request);
-
-    Claim<R> claim = claim(accountId, method, tokenHash, requestHash, responseParser);
-    if (claim.replay() != null) {
-      return claim.replay();
-    }
-    Instant ourStart = claim.startedTime();
-    try {
-      return tx.inTransaction(
-          () -> {
-            R response = work.apply(Mode.EXECUTE);
-            if (records.complete(accountId, method, tokenHash, response.toByteArray()) != 1) {
-              // Our marker vanished (taken over after the lease): let the other attempt win.
-              throw inProgress();
-            }
-            return response;
-          });
-    } catch (RuntimeException failure) {
-      try {
-        tx.inTransaction(() -> records.deleteInProgress(accountId, method, tokenHash, ourStart));
-      } catch (RuntimeException cleanupFailure) {
-        failure.addSuppressed(cleanupFailure);
-      }
-      throw failure;
-    }
+    // One transaction: the key's row, the work and the stored response commit together or not at
+    // all. A crash leaves nothing behind; a concurrent duplicate on the same database node waits on
+    // the key's row lock, one on another Galera node loses at certification, and either, re-run by
+    // Transactions, finds the committed response.
+    return tx.inTransaction(
+        () -> {
+          R replay = claim(accountId, method, tokenHash, requestHash, responseParser);
+          if (replay != null) {
+            return replay;
+          }
+          R response = work.apply(Mode.EXECUTE);
+          if (records.complete(accountId, method, tokenHash, response.toByteArray()) != 1) {
+            // Cannot happen: this transaction inserted (or took over) the row and holds its lock.
+            throw new IllegalStateException("the idempotency record of this call vanished");
+          }
+          return response;
+        });
   }
 
-  /** Either a stored response to replay, or the start time of the marker we now own. */
-  private record Claim<R>(R replay, Instant startedTime) {}
-
-  /** Inserts the marker, or finds the stored response. */
-  private <R extends Message> Claim<R> claim(
+  /**
+   * In the caller's transaction: inserts the key's row (uncommitted, IN_PROGRESS until the work
+   * completes it) and returns null, or returns the stored response to replay.
+   */
+  private <R extends Message> R claim(
       String accountId, String method, String tokenHash, String requestHash, Parser<R> parser) {
     for (int attempt = 0; attempt < 3; attempt++) {
       Instant now = clock.instant();
       try {
-        tx.inTransaction(
-            () ->
-                records.insert(
-                    new IdempotencyRow(
-                        accountId,
-                        method,
-                        tokenHash,
-                        requestHash,
-                        IN_PROGRESS,
-                        null,
-                        now,
-                        now.plus(retention))));
-        return new Claim<>(null, now);
+        records.insert(
+            new IdempotencyRow(
+                accountId,
+                method,
+                tokenHash,
+                requestHash,
+                IN_PROGRESS,
+                null,
+                now,
+                now.plus(retention)));
+        return null;
       } catch (RuntimeException e) {
         if (!Transactions.isDuplicateKey(e)) {
           throw e;
         }
       }
-      IdempotencyRow existing = tx.inTransaction(() -> records.find(accountId, method, tokenHash));
+      // Committed by an earlier call (READ COMMITTED sees it).
+      IdempotencyRow existing = records.find(accountId, method, tokenHash);
       if (existing == null) {
-        continue; // deleted meanwhile (the first attempt failed): try to claim again
+        continue; // purged meanwhile: claim again
       }
       if (!existing.expiresTime().isAfter(now)) {
-        tx.inTransaction(() -> records.deleteExpired(accountId, method, tokenHash, now));
+        records.deleteExpired(accountId, method, tokenHash, now);
         continue;
       }
       if (!existing.requestHash().equals(requestHash)) {
@@ -177,23 +170,16 @@ public class IdempotencyService {
             .build();
       }
       if (!IN_PROGRESS.equals(existing.state())) {
-        return new Claim<>(parse(parser, existing.response()), null);
+        return parse(parser, existing.response());
       }
-      if (existing.startedTime().plus(inProgressLease).isBefore(now)) {
-        int taken =
-            tx.inTransaction(
-                () ->
-                    records.restart(
-                        accountId,
-                        method,
-                        tokenHash,
-                        existing.startedTime(),
-                        now,
-                        now.plus(retention)));
-        if (taken == 1) {
-          return new Claim<>(null, now);
-        }
-        continue;
+      // A committed IN_PROGRESS marker: written by a release before 0.2, which committed the
+      // marker before the work. Honour it for the lease (its call may still be running on an old
+      // replica during a rolling upgrade), then take it over.
+      if (existing.startedTime().plus(inProgressLease).isBefore(now)
+          && records.restart(
+                  accountId, method, tokenHash, existing.startedTime(), now, now.plus(retention))
+              == 1) {
+        return null;
       }
       throw inProgress();
     }

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Short (default, what CI runs) or long ({@code -Dfaults.long=true}) fault runs. The short one also
- * shortens the idempotency in-progress lease of the server processes to 15 s ({@code
- * --idempotency-lease 15s}), so calls whose marker was left behind by a killed replica or a
- * database outage are taken over after 15 s instead of the production 2 minutes; the long one keeps
- * the production lease.
+ * Short (default, what CI runs) or long ({@code -Dfaults.long=true}) fault runs, both with the
+ * production settings: a call cut short by a killed replica or a database outage leaves no
+ * idempotency record behind, so no run needs a shortened in-progress lease.
  */
 final class FaultProfile {
   static final boolean LONG = Boolean.getBoolean("faults.long");
@@ -25,7 +23,7 @@ final class FaultProfile {
         3, 30, 12, 20, 4, 10, LONG ? 20_000 : 2_500, 0.30, 0.10, 0.05, 0.60, 64);
   }
 
-  /** How long one logical call may take to get a definite answer (covers the lease). */
+  /** How long one logical call may take to get a definite answer. */
   static Duration giveUpAfter() {
     return LONG ? Duration.ofMinutes(5) : Duration.ofMinutes(2);
   }
@@ -54,9 +52,6 @@ final class FaultProfile {
                 "16",
                 "--rate-limit",
                 "0"));
-    if (!LONG) {
-      args.addAll(List.of("--idempotency-lease", "15s"));
-    }
     return args;
   }
 

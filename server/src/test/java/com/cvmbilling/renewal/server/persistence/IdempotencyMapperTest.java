@@ -183,31 +183,6 @@ class IdempotencyMapperTest extends RepositoryTestBase {
   }
 
   @Test
-  void deleteInProgressRemovesOnlyAnInProgressRow() {
-    String other = "9".repeat(64);
-    inTx(
-        () -> {
-          records().insert(inProgress("acc-1", METHOD, TOKEN, STARTED, EXPIRES));
-          records().insert(inProgress("acc-1", METHOD, other, STARTED, EXPIRES));
-          records().complete("acc-1", METHOD, other, new byte[] {1});
-        });
-
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, other, STARTED))).isZero();
-    assertThat(find("acc-1", METHOD, other)).isNotNull();
-    assertThat(find("acc-1", METHOD, other).response()).isEqualTo(new byte[] {1});
-
-    assertThat(inTx(() -> records().deleteInProgress("acc-2", METHOD, TOKEN, STARTED))).isZero();
-    // A marker taken over by a later attempt (another start time) is not ours to delete.
-    assertThat(
-            inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED.plusMillis(1))))
-        .isZero();
-    assertThat(inTx(() -> records().deleteInProgress("acc-1", METHOD, TOKEN, STARTED)))
-        .isEqualTo(1);
-    assertThat(find("acc-1", METHOD, TOKEN)).isNull();
-    assertThat(count()).isEqualTo(1L);
-  }
-
-  @Test
   void deleteExpiredRemovesTheKeyOnlyOnceItExpired() {
     String other = "9".repeat(64);
     inTx(
