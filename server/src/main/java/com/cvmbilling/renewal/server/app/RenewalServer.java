@@ -15,6 +15,7 @@ import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
+import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.EventStreams;
 import com.cvmbilling.renewal.server.service.IdempotencyService;
 import com.cvmbilling.renewal.server.service.LifecycleService;
@@ -98,19 +99,20 @@ public final class RenewalServer implements AutoCloseable {
   }
 
   public static RenewalServer create(ServerConfig config, Clock clock) {
-    HikariDataSource dataSource = DataSources.create(config.database());
+    DataSources.Opened database =
+        DataSources.open(config.database(), config.databaseProbe().startTimeout());
+    HikariDataSource dataSource = database.pool();
     try {
-      DataSources.migrateWhenReachable(
-          dataSource, config.databaseProbe().startTimeout(), config.database().redactedUrl());
       Metrics metrics = new Metrics();
       dataSource.setMetricsTrackerFactory(metrics.poolMetrics());
       Injector injector =
           Guice.createInjector(
               new ServerModule(config, clock, metrics),
-              new PersistenceModule(dataSource, config.transactions()),
+              new PersistenceModule(dataSource, config.transactions(), database.server()),
               new GrpcModule(),
               new LifecycleModule(clock));
       metrics.lifecycleSteps(injector.getInstance(LifecycleService.class)::stepCounts);
+      metrics.transactionConflictReruns(injector.getInstance(Transactions.class)::conflictReruns);
       return new RenewalServer(config, dataSource, injector, metrics);
     } catch (RuntimeException e) {
       dataSource.close();
@@ -260,7 +262,7 @@ public final class RenewalServer implements AutoCloseable {
       up = DataSources.wakeUpIfDatabaseAnswers(dataSource);
     } else {
       try (Connection c = dataSource.getConnection()) {
-        up = c.isValid(2);
+        up = DataSources.answers(c);
       } catch (Exception e) {
         up = false;
       }

@@ -47,10 +47,11 @@ public final class DatabaseOptions {
 
   @Option(
       names = "--db-transaction-attempts",
-      defaultValue = "5",
+      defaultValue = "10",
       paramLabel = "N",
       description =
-          "Times a transaction that hit a deadlock is run in all before the call gets "
+          "Times a transaction that hit a deadlock (or, on Galera, lost at certification) is run "
+              + "in all before the call gets "
               + "ABORTED/CONCURRENT_MODIFICATION. Default: ${DEFAULT-VALUE}.")
   int dbTransactionAttempts;
 

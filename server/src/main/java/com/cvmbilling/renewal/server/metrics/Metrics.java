@@ -145,6 +145,16 @@ public final class Metrics implements AutoCloseable {
         .register(registry);
   }
 
+  public void transactionConflictReruns(java.util.function.LongSupplier count) {
+    CounterWithCallback.builder()
+        .name("renewal_db_conflict_reruns_total")
+        .help(
+            "Transactions run again after a deadlock, lock wait timeout or Galera certification"
+                + " conflict (the caller saw none of them)")
+        .callback(cb -> cb.call(count.getAsLong()))
+        .register(registry);
+  }
+
   public void lifecycleRun(boolean ok, double seconds, long endEpochMillis) {
     lifecycleRuns.labelValues(ok ? "ok" : "failed").inc();
     lifecycleRunDuration.observe(seconds);

@@ -16,6 +16,9 @@ public interface AccountMapper {
   /** Locks the accounts in id order and returns them. */
   List<Account> lockAll(@Param("accountIds") List<String> accountIds);
 
+  /** Writes the locked rows (Galera: makes the lock a certified write; see AccountStore). */
+  int bumpLockVersion(@Param("accountIds") List<String> accountIds);
+
   /**
    * Debits only if the balance covers it; the guard is in the UPDATE itself, so concurrent debits
    * can never take the balance below zero. Returns the rows changed (0 = not enough).

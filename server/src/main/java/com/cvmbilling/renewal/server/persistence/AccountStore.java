@@ -16,9 +16,18 @@ import java.util.List;
 public class AccountStore {
   private final AccountMapper accounts;
 
+  /**
+   * On Galera a {@code SELECT ... FOR UPDATE} locks the row on its own node only: two nodes would
+   * both hold "the" lock. Bumping the row's lock version makes every locker write the row, so two
+   * lockers on different nodes conflict at certification and one of them is re-run. Event ids of an
+   * account then follow commit order there as well (see EventStreams).
+   */
+  private final boolean certifyLocks;
+
   @Inject
-  AccountStore(AccountMapper accounts) {
+  AccountStore(AccountMapper accounts, DatabaseServer server) {
     this.accounts = accounts;
+    this.certifyLocks = server.galera();
   }
 
   public void insert(Account account) {
@@ -45,12 +54,19 @@ public class AccountStore {
     if (account == null) {
       throw notFound(accountId);
     }
+    if (certifyLocks) {
+      accounts.bumpLockVersion(List.of(accountId));
+    }
     return account;
   }
 
   /** Locks the accounts in id order (so two lockers never deadlock) and returns those found. */
   public List<Account> lockAll(List<String> accountIds) {
-    return accounts.lockAll(accountIds);
+    List<Account> locked = accounts.lockAll(accountIds);
+    if (certifyLocks && !locked.isEmpty()) {
+      accounts.bumpLockVersion(locked.stream().map(Account::accountId).toList());
+    }
+    return locked;
   }
 
   /** The balance, or null if there is no such account. */

@@ -8,7 +8,33 @@ import org.flywaydb.core.Flyway;
 public final class DataSources {
   private DataSources() {}
 
+  /** The pool and what start-up learned about its server. */
+  public record Opened(HikariDataSource pool, DatabaseServer server) {}
+
+  /**
+   * Start-up: waits up to {@code wait} for the database to accept connections (a service and its
+   * database often start together), checks a Galera node's settings and state, opens the pool and
+   * brings the schema up to date. Settings that retrying cannot fix fail at once.
+   */
+  public static Opened open(DatabaseSettings settings, java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    DatabaseServer server =
+        settings.isEmbedded() ? DatabaseServer.SINGLE : awaitServer(settings, deadline);
+    HikariDataSource pool = create(settings, server);
+    try {
+      migrateWhenReachable(pool, deadline, settings.redactedUrl(), server);
+      return new Opened(pool, server);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
   public static HikariDataSource create(DatabaseSettings settings) {
+    return create(settings, DatabaseServer.SINGLE);
+  }
+
+  public static HikariDataSource create(DatabaseSettings settings, DatabaseServer server) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("renewal-db");
     config.setJdbcUrl(settings.jdbcUrl());
@@ -36,6 +62,9 @@ public final class DataSources {
       // Skip the SET statements for session state the driver knows is already so (autocommit,
       // isolation): 8 of the 19 round trips of a renewal call were such no-op session resets.
       config.addDataSourceProperty("useLocalSessionState", "true");
+    }
+    if (server.galera()) {
+      config.setConnectionInitSql(Galera.CAUSAL_READS_SQL);
     }
     return new HikariDataSource(config);
   }
@@ -94,13 +123,68 @@ public final class DataSources {
   }
 
   /**
-   * Migrates the schema, waiting up to {@code wait} for the database to accept connections (a
-   * service and its database often start together). A failure that is not about reaching the
-   * database (a broken migration) is not retried.
+   * Connects directly (not through the pool) until the server answers and, on a Galera node, until
+   * the node is ready; returns what kind of server it is. Galera settings the service cannot run
+   * with fail at once, naming each.
    */
-  public static void migrateWhenReachable(
-      HikariDataSource dataSource, java.time.Duration wait, String redactedUrl) {
-    long deadline = System.nanoTime() + wait.toNanos();
+  private static DatabaseServer awaitServer(DatabaseSettings settings, long deadlineNanos) {
+    java.util.Properties props = new java.util.Properties();
+    if (settings.effectiveUser() != null) {
+      props.setProperty("user", settings.effectiveUser());
+    }
+    if (settings.effectivePassword() != null) {
+      props.setProperty("password", settings.effectivePassword());
+    }
+    props.setProperty("connectTimeout", "5000");
+    String url = settings.redactedUrl();
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DataSources.class);
+    while (true) {
+      String waitingFor;
+      try (java.sql.Connection c =
+          java.sql.DriverManager.getConnection(settings.jdbcUrl(), props)) {
+        if (!Galera.isClusterNode(c)) {
+          return DatabaseServer.SINGLE;
+        }
+        java.util.List<String> problems = Galera.settingProblems(c);
+        if (!problems.isEmpty()) {
+          throw new StartupFailure(
+              "the Galera node at " + url + " is misconfigured: " + String.join("; ", problems),
+              null);
+        }
+        waitingFor = Galera.notReady(c);
+        if (waitingFor == null) {
+          log.info("the database at {} is a {}", url, Galera.describe(c));
+          return DatabaseServer.GALERA;
+        }
+      } catch (java.sql.SQLException e) {
+        waitingFor = e.getMessage();
+        if (System.nanoTime() > deadlineNanos) {
+          throw new StartupFailure("cannot reach the database at " + url + ": " + waitingFor, e);
+        }
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new StartupFailure("the database at " + url + " is not ready: " + waitingFor, null);
+      }
+      log.warn("waiting for the database at {}: {}", url, waitingFor);
+      sleepAtStartup(1000);
+    }
+  }
+
+  private static void sleepAtStartup(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new StartupFailure("interrupted while waiting for the database", ie);
+    }
+  }
+
+  /**
+   * Migrates the schema, waiting until {@code deadline} for the pool to connect. A failure that is
+   * not about reaching the database (a broken migration) is not retried.
+   */
+  private static void migrateWhenReachable(
+      HikariDataSource dataSource, long deadline, String redactedUrl, DatabaseServer server) {
     while (true) {
       try (java.sql.Connection c = dataSource.getConnection()) {
         c.isValid(2);
@@ -111,25 +195,47 @@ public final class DataSources {
         }
         org.slf4j.LoggerFactory.getLogger(DataSources.class)
             .warn("waiting for the database at {}: {}", redactedUrl, e.getMessage());
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new StartupFailure("interrupted while waiting for the database", ie);
-        }
+        sleepAtStartup(1000);
         continue;
       }
       try {
-        migrate(dataSource);
+        if (server.galera()) {
+          Galera.migrateUnderLease(dataSource, deadline);
+        } else {
+          migrate(dataSource);
+        }
         return;
-      } catch (RuntimeException e) {
+      } catch (java.sql.SQLException | RuntimeException e) {
         throw new StartupFailure(
             "schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
       }
     }
   }
 
+  /**
+   * The health probe's statement: a read of one of the service's tables. {@code isValid} is not
+   * enough: a Galera node cut off from its cluster still answers a ping but refuses table reads.
+   */
+  public static boolean answers(java.sql.Connection c) throws java.sql.SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.setQueryTimeout(2);
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT 1 FROM account LIMIT 1")) {
+        rs.next();
+      }
+      return true;
+    } finally {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    }
+  }
+
   public static void migrate(javax.sql.DataSource dataSource) {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    flyway(dataSource).load().migrate();
+  }
+
+  static org.flywaydb.core.api.configuration.FluentConfiguration flyway(
+      javax.sql.DataSource dataSource) {
+    return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
   }
 }

@@ -20,16 +20,24 @@ import org.mybatis.guice.MyBatisModule;
 public final class PersistenceModule extends MyBatisModule {
   private final DataSource dataSource;
   private final TransactionSettings settings;
+  private final DatabaseServer server;
 
   public PersistenceModule(DataSource dataSource, TransactionSettings settings) {
+    this(dataSource, settings, DatabaseServer.SINGLE);
+  }
+
+  public PersistenceModule(
+      DataSource dataSource, TransactionSettings settings, DatabaseServer server) {
     this.dataSource = dataSource;
     this.settings = settings;
+    this.server = server;
   }
 
   @Override
   protected void initialize() {
     environmentId("renewal");
     bind(TransactionSettings.class).toInstance(settings);
+    bind(DatabaseServer.class).toInstance(server);
     OptionalBinder.newOptionalBinder(binder(), CallDeadline.class)
         .setDefault()
         .toInstance(CallDeadline.NONE);

@@ -306,7 +306,7 @@ class ConfigTest {
             "idempotency-purge-interval = 10m    # default",
             "db-start-timeout = 30s    # default",
             "db-probe-interval = 2s    # default",
-            "db-transaction-attempts = 5    # default",
+            "db-transaction-attempts = 10    # default",
             "drain-time = 20s    # default",
             "drain-cancel-wait = 5s    # default",
             "lifecycle-stop-wait = 30s    # default");
@@ -324,7 +324,7 @@ class ConfigTest {
     assertThat(built.transport()).isEqualTo(TransportSettings.defaults());
     assertThat(built.transport().port()).isEqualTo(50051);
     assertThat(built.idempotency().inProgressLease()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(built.transactions().maxAttempts()).isEqualTo(5);
+    assertThat(built.transactions().maxAttempts()).isEqualTo(10);
     assertThat(built.transactions().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(built.lifecycle().batchSize()).isEqualTo(200);
     assertThat(built.lifecycle().schedule().retryInterval()).isEqualTo(Duration.ofSeconds(60));

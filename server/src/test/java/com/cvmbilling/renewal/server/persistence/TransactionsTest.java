@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.server.config.DatabaseOptions;
 import com.cvmbilling.renewal.server.domain.BillingRecord;
 import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.ChargeType;
@@ -279,5 +280,57 @@ class TransactionsTest extends RepositoryTestBase {
     List<Long> result = inTx(() -> List.of(mapper(AccountMapper.class).balance("acc-1")));
 
     assertThat(result).containsExactly(42L);
+  }
+
+  /** What a Galera node answers at COMMIT when another node wrote the same rows first. */
+  private static RuntimeException certificationFailure() {
+    return new RuntimeException(
+        new SQLException(
+            "Deadlock found when trying to get lock; try restarting transaction", "40001", 1213));
+  }
+
+  @Test
+  void aCertificationConflictReRunsTheWholeUnitAndRollsBackEachFailedRun() {
+    insertAccount("acc-1", 10_000);
+    long rerunsBefore = tx.conflictReruns();
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    long balance =
+        inTx(
+            () -> {
+              mapper(AccountMapper.class).debit("acc-1", 1_000);
+              if (runs.incrementAndGet() < 3) {
+                throw certificationFailure();
+              }
+              return mapper(AccountMapper.class).balance("acc-1");
+            });
+
+    // Three runs, one debit: the failed runs' writes were rolled back.
+    assertThat(runs).hasValue(3);
+    assertThat(balance).isEqualTo(9_000L);
+    assertThat(balance("acc-1")).isEqualTo(9_000L);
+    assertThat(tx.conflictReruns() - rerunsBefore).isEqualTo(2);
+  }
+
+  @Test
+  void aConflictOnEveryRunEndsAsConcurrentModification() {
+    insertAccount("acc-1", 10_000);
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                inTx(
+                    () -> {
+                      runs.incrementAndGet();
+                      mapper(AccountMapper.class).debit("acc-1", 1_000);
+                      throw certificationFailure();
+                    }))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> assertThat(e.reason()).isEqualTo(ErrorReason.CONCURRENT_MODIFICATION));
+    assertThat(runs).hasValue(DatabaseOptions.defaultTransactions().maxAttempts());
+    assertThat(balance("acc-1")).isEqualTo(10_000L);
   }
 }

@@ -193,6 +193,7 @@ class ObservabilityTest {
       assertThat(sample(metrics, "renewal_db_pool_pending_threads")).isPresent();
       assertThat(sample(metrics, "renewal_db_pool_acquire_seconds_count")).isPresent();
       assertThat(sample(metrics, "renewal_db_pool_connection_timeouts_total")).isPresent();
+      assertThat(sample(metrics, "renewal_db_conflict_reruns_total")).isPresent();
       assertThat(sample(metrics, "renewal_lifecycle_runs_total", "result=\"ok\"")).isPresent();
       assertThat(sample(metrics, "renewal_lifecycle_steps_total", "step=\"reminder\"")).isPresent();
       assertThat(sample(metrics, "renewal_lifecycle_lag_seconds")).isPresent();
