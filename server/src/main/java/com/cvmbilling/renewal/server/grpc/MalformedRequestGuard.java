@@ -2,6 +2,7 @@ package com.cvmbilling.renewal.server.grpc;
 
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.v1.ErrorReason;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -18,18 +19,20 @@ import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes a request that cannot be parsed an {@code INVALID_ARGUMENT}/{@code MALFORMED_REQUEST}.
  *
  * <p>grpc-java parses a request before any interceptor sees it and answers a parse failure
- * (truncated bytes, wrong wire types, invalid UTF-8 in a string field) with {@code UNKNOWN}. So
- * {@link #tolerant} gives each method a request marshaller that, instead of failing, yields the
- * empty request carrying a marker (an unknown field no client sends on purpose); this interceptor,
- * placed last before the service, refuses a marked request with a proper error that goes through
- * the other interceptors (request id, access log, metrics) and never reaches the service. Requests
- * keep their message types, so interceptors anywhere (also a server's global ones) see them as
- * usual, and the schema descriptors stay, so reflection still describes the services.
+ * (truncated bytes, invalid UTF-8 in a string field) with {@code UNKNOWN}, and silently reads a
+ * field sent with the wrong wire type as its default ({@link #hasWrongWireType}). So {@link
+ * #tolerant} gives each method a request marshaller that, instead of failing, yields the empty
+ * request carrying a marker (an unknown field no client sends on purpose); this interceptor, placed
+ * last before the service, refuses a marked request with a proper error that goes through the other
+ * interceptors (request id, access log, metrics) and never reaches the service. Requests keep their
+ * message types, so interceptors anywhere (also a server's global ones) see them as usual, and the
+ * schema descriptors stay, so reflection still describes the services.
  */
 public final class MalformedRequestGuard implements ServerInterceptor {
   /** The largest field number protobuf allows, with a fixed value: the "did not parse" marker. */
@@ -78,7 +81,8 @@ public final class MalformedRequestGuard implements ServerInterceptor {
           @Override
           public ReqT parse(InputStream stream) {
             try {
-              return proto.parse(stream);
+              ReqT parsed = proto.parse(stream);
+              return parsed instanceof Message m && hasWrongWireType(m) ? malformed : parsed;
             } catch (RuntimeException e) {
               return malformed;
             }
@@ -96,6 +100,37 @@ public final class MalformedRequestGuard implements ServerInterceptor {
         };
     return ServerMethodDefinition.create(
         method.toBuilder().setRequestMarshaller(marshaller).build(), def.getServerCallHandler());
+  }
+
+  /**
+   * Whether a field of {@code message} (or of a message inside it) arrived with the wrong wire
+   * type, e.g. {@code period_months} (an int32) sent as a string. Protobuf keeps such a field as an
+   * unknown field with a declared field's number, and the declared field reads as its default (0):
+   * the client has a bug, and running the call with the default would do something it did not ask
+   * for. Unknown field numbers that are not declared stay allowed (a newer client's fields).
+   */
+  static boolean hasWrongWireType(Message message) {
+    Descriptors.Descriptor type = message.getDescriptorForType();
+    for (int number : message.getUnknownFields().asMap().keySet()) {
+      if (type.findFieldByNumber(number) != null) {
+        return true;
+      }
+    }
+    for (Map.Entry<Descriptors.FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+      if (field.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      if (field.getValue() instanceof List<?> values) {
+        for (Object value : values) {
+          if (hasWrongWireType((Message) value)) {
+            return true;
+          }
+        }
+      } else if (hasWrongWireType((Message) field.getValue())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isMalformed(Object request) {

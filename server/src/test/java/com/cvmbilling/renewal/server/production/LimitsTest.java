@@ -277,6 +277,55 @@ class LimitsTest {
     }
   }
 
+  /** A declared field sent with another wire type is a client bug, not the field's default. */
+  @Test
+  void aFieldWithTheWrongWireTypeIsMalformedButAnUndeclaredFieldIsNot() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.h2();
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b)) {
+      TestAccount a = server.createAccount(0);
+      ByteArrayOutputStream periodAsString = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(periodAsString);
+      out.writeString(1, "ins-00000001");
+      out.writeString(2, "1"); // period_months is an int32 (varint)
+      out.flush();
+      ByteArrayOutputStream idAsNumber = new ByteArrayOutputStream();
+      out = CodedOutputStream.newInstance(idAsNumber);
+      out.writeInt32(1, 7); // instance_ids is a repeated string
+      out.writeInt32(2, 1);
+      out.flush();
+      for (byte[] body : List.of(periodAsString.toByteArray(), idAsNumber.toByteArray())) {
+        RawCalls.Result r =
+            RawCalls.call(
+                server.channel(),
+                RenewalServiceGrpc.getRenewInstancesMethod(),
+                body,
+                TestServer.bearer(a.apiKey()));
+        assertThat(r.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(r.status(), r.trailers());
+        assertThat(details.getDetails(0).unpack(com.google.rpc.ErrorInfo.class).getReason())
+            .isEqualTo("MALFORMED_REQUEST");
+      }
+
+      // Field 999 is not declared (a newer client's field): ignored, the call runs as usual.
+      ByteArrayOutputStream withNewField = new ByteArrayOutputStream();
+      out = CodedOutputStream.newInstance(withNewField);
+      out.writeString(1, "ins-00000001");
+      out.writeInt32(2, 1);
+      out.writeInt32(999, 5);
+      out.flush();
+      RawCalls.Result r =
+          RawCalls.call(
+              server.channel(),
+              RenewalServiceGrpc.getRenewInstancesMethod(),
+              withNewField.toByteArray(),
+              TestServer.bearer(a.apiKey()));
+      com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(r.status(), r.trailers());
+      assertThat(r.code()).isEqualTo(Status.Code.NOT_FOUND);
+      assertThat(details.getDetails(0).unpack(com.google.rpc.ErrorInfo.class).getReason())
+          .isEqualTo("INSTANCE_NOT_FOUND");
+    }
+  }
+
   /**
    * Errors echo offending values only in a bounded form: they always fit a client's 8 KiB of
    * metadata.
