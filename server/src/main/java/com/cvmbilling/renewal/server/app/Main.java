@@ -46,7 +46,8 @@ import picocli.CommandLine.Option;
       "Precedence: command-line flag, then environment variable, then configuration file, then default.",
       "Secrets (--db-password, --admin-key) are best given by environment or file, not on the command line.",
       "Durations: 500ms, 60s, 15m, 24h, 7d or ISO-8601 (PT1H). Sizes: bytes, or with KiB / MiB.",
-      "Exit codes: 0 stopped normally, 1 failed to start, 2 invalid configuration."
+      "Exit codes: 0 stopped normally, 1 failed to start, 2 invalid configuration (also: the",
+      "database refused the credentials or does not exist, or a Galera node is misconfigured)."
     })
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -211,8 +212,10 @@ public final class Main implements Callable<Integer> {
     try {
       server = RenewalServer.create(config);
     } catch (DataSources.StartupFailure e) {
-      System.err.println("renewal-server: " + e.getMessage());
-      return 1;
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("renewal-server: " + e.getMessage());
+      err.flush();
+      return e.exitStatus();
     }
     if (config.access().demo()) {
       DemoData.seed(server.injector());

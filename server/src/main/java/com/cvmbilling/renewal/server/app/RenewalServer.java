@@ -79,6 +79,9 @@ public final class RenewalServer implements AutoCloseable {
 
   private int metricsPort;
 
+  /** The last status the probe set; it starts SERVING (start-up reached the database). */
+  private volatile ServingStatus lastHealth = ServingStatus.SERVING;
+
   private RenewalServer(
       ServerConfig config, HikariDataSource dataSource, Injector injector, Metrics metrics) {
     this.config = config;
@@ -253,21 +256,38 @@ public final class RenewalServer implements AutoCloseable {
     return metricsPort;
   }
 
-  /** Sets health to SERVING when the database answers, NOT_SERVING when it does not. */
+  /**
+   * Sets health to SERVING when the database answers, NOT_SERVING when it does not, and logs each
+   * change with its cause.
+   */
   public void probeDatabase() {
     boolean up;
+    String why = null;
     if (DataSources.isEmptyNetworkPool(dataSource)) {
       // No connection at all: the database was (or still is) down. Ask it directly rather than wait
       // up to 5 s for the pool, and if it answers, make the pool reconnect at once.
       up = DataSources.wakeUpIfDatabaseAnswers(dataSource);
+      why = "no connection to the database";
     } else {
       try (Connection c = dataSource.getConnection()) {
         up = DataSources.answers(c);
-      } catch (Exception e) {
+      } catch (java.sql.SQLException e) {
         up = false;
+        why = DataSources.cause(e);
+      } catch (RuntimeException e) {
+        up = false;
+        why = e.toString();
       }
     }
     ServingStatus status = up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    if (status != lastHealth) {
+      if (up) {
+        log.info("health: SERVING (the database answers again)");
+      } else {
+        log.warn("health: NOT_SERVING ({})", why);
+      }
+      lastHealth = status;
+    }
     health.setStatus("", status);
     health.setStatus("cvm.renewal.v1.RenewalService", status);
     health.setStatus("cvm.renewal.v1.AdminService", status);

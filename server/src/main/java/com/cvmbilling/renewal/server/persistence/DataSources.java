@@ -18,8 +18,7 @@ public final class DataSources {
    */
   public static Opened open(DatabaseSettings settings, java.time.Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
-    DatabaseServer server =
-        settings.isEmbedded() ? DatabaseServer.SINGLE : awaitServer(settings, deadline);
+    DatabaseServer server = awaitServer(settings, deadline);
     HikariDataSource pool = create(settings, server);
     try {
       migrateWhenReachable(pool, deadline, settings.redactedUrl(), server);
@@ -117,9 +116,81 @@ public final class DataSources {
 
   /** The database could not be reached (or migrated) within the start-up wait. */
   public static final class StartupFailure extends RuntimeException {
+    private final boolean configuration;
+
     StartupFailure(String message, Throwable cause) {
-      super(message, cause);
+      this(message, cause, false);
     }
+
+    /**
+     * @param configuration waiting cannot fix it (bad credentials, unknown database, a
+     *     misconfigured cluster node): the process exits with status 2
+     */
+    StartupFailure(String message, Throwable cause, boolean configuration) {
+      super(message, cause);
+      this.configuration = configuration;
+    }
+
+    /** 2 for a failure of the configuration, 1 for anything else (see Main's exit codes). */
+    public int exitStatus() {
+      return configuration ? 2 : 1;
+    }
+  }
+
+  /**
+   * Refusals that waiting for the database cannot change. MySQL/MariaDB: 1044 / 1045 access denied
+   * (to the database / for the user), 1049 unknown database, 1251 / 1698 authentication method. H2:
+   * 28000 wrong user or password, 90146 database not found. (H2's 90020, the file is in use by
+   * another process, is waited for: that process may be exiting.)
+   */
+  static boolean retryCannotFix(java.sql.SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        switch (sql.getErrorCode()) {
+          case 1044, 1045, 1049, 1251, 1698, 28000, 90146:
+            return true;
+          default:
+            break;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The real cause of a connection failure, for the start-up message: the innermost SQL error with
+   * its SQLState and vendor code, and the network error under it (e.g. "Connection refused").
+   * Drivers do not put passwords in these messages; the URL is shown redacted by the caller.
+   */
+  public static String cause(java.sql.SQLException e) {
+    java.sql.SQLException innermost = e;
+    String network = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        innermost = sql;
+      } else if (t instanceof java.io.IOException io && io.getMessage() != null) {
+        network = io.getMessage();
+      }
+    }
+    String message = firstLine(innermost.getMessage());
+    StringBuilder out = new StringBuilder();
+    out.append("SQLState ").append(innermost.getSQLState());
+    if (innermost.getErrorCode() != 0) {
+      out.append(", error ").append(innermost.getErrorCode());
+    }
+    out.append(": ").append(message);
+    if (network != null && !message.contains(network)) {
+      out.append(" (").append(firstLine(network)).append(')');
+    }
+    return out.toString();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int end = message.indexOf('\n');
+    return (end < 0 ? message : message.substring(0, end)).strip();
   }
 
   /**
@@ -135,7 +206,9 @@ public final class DataSources {
     if (settings.effectivePassword() != null) {
       props.setProperty("password", settings.effectivePassword());
     }
-    props.setProperty("connectTimeout", "5000");
+    if (!settings.isEmbedded()) {
+      props.setProperty("connectTimeout", "5000");
+    }
     String url = settings.redactedUrl();
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DataSources.class);
     while (true) {
@@ -149,7 +222,8 @@ public final class DataSources {
         if (!problems.isEmpty()) {
           throw new StartupFailure(
               "the Galera node at " + url + " is misconfigured: " + String.join("; ", problems),
-              null);
+              null,
+              true);
         }
         waitingFor = Galera.notReady(c);
         if (waitingFor == null) {
@@ -157,7 +231,10 @@ public final class DataSources {
           return DatabaseServer.GALERA;
         }
       } catch (java.sql.SQLException e) {
-        waitingFor = e.getMessage();
+        waitingFor = cause(e);
+        if (retryCannotFix(e)) {
+          throw new StartupFailure("the database at " + url + " refused: " + waitingFor, e, true);
+        }
         if (System.nanoTime() > deadlineNanos) {
           throw new StartupFailure("cannot reach the database at " + url + ": " + waitingFor, e);
         }
@@ -189,12 +266,15 @@ public final class DataSources {
       try (java.sql.Connection c = dataSource.getConnection()) {
         c.isValid(2);
       } catch (java.sql.SQLException e) {
+        String why = cause(e);
+        if (retryCannotFix(e)) {
+          throw new StartupFailure("the database at " + redactedUrl + " refused: " + why, e, true);
+        }
         if (System.nanoTime() > deadline) {
-          throw new StartupFailure(
-              "cannot reach the database at " + redactedUrl + ": " + e.getMessage(), e);
+          throw new StartupFailure("cannot reach the database at " + redactedUrl + ": " + why, e);
         }
         org.slf4j.LoggerFactory.getLogger(DataSources.class)
-            .warn("waiting for the database at {}: {}", redactedUrl, e.getMessage());
+            .warn("waiting for the database at {}: {}", redactedUrl, why);
         sleepAtStartup(1000);
         continue;
       }
