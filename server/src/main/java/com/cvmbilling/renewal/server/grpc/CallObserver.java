@@ -33,10 +33,10 @@ import org.slf4j.event.Level;
  * in the response metadata ({@code x-request-id}: in the headers, or in the trailers of a
  * trailers-only response) and adds a {@code RequestInfo} to every error.
  *
- * <p>The access log line (logger {@value #ACCESS_LOGGER}, INFO; health checks at DEBUG) carries
- * {@code method}, {@code status}, {@code reason} (on failure), {@code latency_ms}, {@code account}
- * (the tenant account id, {@code admin} for an admin key, {@code -} before authentication), {@code
- * request_id} and {@code peer}. It never carries credentials.
+ * <p>The access log line (logger {@value #ACCESS_LOGGER}, INFO; health checks and reflection at
+ * DEBUG) carries {@code method}, {@code status}, {@code reason} (on failure), {@code latency_ms},
+ * {@code account} (the tenant account id, {@code admin} for an admin key, {@code -} before
+ * authentication), {@code request_id} and {@code peer}. It never carries credentials.
  */
 @Singleton
 public final class CallObserver extends ServerStreamTracer.Factory implements ServerInterceptor {
@@ -138,8 +138,10 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
     }
 
     private void log(Status status, long nanos) {
-      boolean health = service.equals(HealthGrpc.SERVICE_NAME);
-      Level level = health ? Level.DEBUG : Level.INFO;
+      // Probes and tools (health checks, grpcurl's reflection lookups) would drown the calls.
+      boolean housekeeping =
+          service.equals(HealthGrpc.SERVICE_NAME) || service.startsWith("grpc.reflection.");
+      Level level = housekeeping ? Level.DEBUG : Level.INFO;
       if (!access.isEnabledForLevel(level)) {
         return;
       }

@@ -114,7 +114,19 @@ public final class Metrics implements AutoCloseable {
 
   /** Starts the HTTP endpoint ({@code /metrics}); port 0 picks a free one. */
   public synchronized int serve(String host, int port) throws IOException {
-    http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    try {
+      http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    } catch (java.net.BindException e) {
+      throw new IOException(
+          "--metrics-port "
+              + port
+              + " on "
+              + host
+              + ": "
+              + e.getMessage()
+              + " (choose another port)",
+          e);
+    }
     return http.getPort();
   }
 

@@ -101,4 +101,24 @@ class StartupDiagnosticsTest {
       assertThat(r.err()).contains("SQLState 90020").contains("already in use");
     }
   }
+
+  @Test
+  void aMetricsPortInUseNamesTheSettingAndThePort() throws Exception {
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r =
+          start(
+              "--data-dir",
+              dir.resolve("metrics-busy").toString(),
+              "--metrics-host",
+              "127.0.0.1",
+              "--metrics-port",
+              Integer.toString(busy.getLocalPort()));
+
+      assertThat(r.exit()).as(r.err()).isEqualTo(1);
+      assertThat(r.err())
+          .contains("--metrics-port " + busy.getLocalPort() + " on 127.0.0.1")
+          .contains("already in use");
+    }
+  }
 }

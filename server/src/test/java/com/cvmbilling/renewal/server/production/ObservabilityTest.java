@@ -286,6 +286,54 @@ class ObservabilityTest {
     }
   }
 
+  /** Tools' reflection lookups stay out of the INFO access log; admin calls say who they were. */
+  @Test
+  void reflectionLogsAtDebugAndAdminCallsLogAsAdmin() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.h2();
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b);
+        LogCapture logs = new LogCapture(CallObserver.ACCESS_LOGGER)) {
+      TestAccount a = server.createAccount(0);
+      var reflection =
+          io.grpc.reflection.v1.ServerReflectionGrpc.newStub(server.channel())
+              .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+      var requests =
+          reflection.serverReflectionInfo(
+              new io.grpc.stub.StreamObserver<io.grpc.reflection.v1.ServerReflectionResponse>() {
+                @Override
+                public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {
+                  answered.countDown();
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  answered.countDown();
+                }
+
+                @Override
+                public void onCompleted() {}
+              });
+      requests.onNext(
+          io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+      assertThat(answered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      requests.onCompleted();
+
+      RawCalls.Result admin =
+          RawCalls.call(
+              server.channel(),
+              com.cvmbilling.renewal.v1.AdminServiceGrpc.getCreateApiKeyMethod(),
+              com.cvmbilling.renewal.v1.CreateApiKeyRequest.newBuilder()
+                  .setAccountId(a.accountId())
+                  .build()
+                  .toByteArray(),
+              requestId(TcpTestServer.ADMIN_KEY, "req-obs-admin"));
+      assertThat(admin.code()).isEqualTo(Status.Code.OK);
+      assertThat(awaitAccessLine(logs, "req-obs-admin").getFormattedMessage())
+          .contains("account=admin");
+      assertThat(logs.events()).noneMatch(e -> e.getFormattedMessage().contains("grpc.reflection"));
+    }
+  }
+
   private static String requestInfo(RawCalls.Result r) throws Exception {
     com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(r.status(), r.trailers());
     for (Any d : details.getDetailsList()) {
