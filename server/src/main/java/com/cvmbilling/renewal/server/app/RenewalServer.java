@@ -66,6 +66,14 @@ public final class RenewalServer implements AutoCloseable {
   private final Metrics metrics;
   private final CallObserver callObserver;
   private final HealthStatusManager health = new HealthStatusManager();
+
+  /**
+   * gRPC health service names for probes: "liveness" is SERVING until shutdown whatever the
+   * database does; "readiness" (like "" and the API services) follows the database.
+   */
+  static final String LIVENESS = "liveness";
+
+  static final String READINESS = "readiness";
   private final ScheduledExecutorService probe =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -75,7 +83,7 @@ public final class RenewalServer implements AutoCloseable {
           });
   private Server server;
   private LifecycleRunner lifecycleRunner;
-  private boolean closed;
+  private volatile boolean closed;
 
   private int metricsPort;
 
@@ -89,6 +97,8 @@ public final class RenewalServer implements AutoCloseable {
     this.injector = injector;
     this.metrics = metrics;
     this.callObserver = injector.getInstance(CallObserver.class);
+    health.setStatus(LIVENESS, ServingStatus.SERVING);
+    health.setStatus(READINESS, ServingStatus.SERVING);
   }
 
   /** Connects, migrates and wires everything; does not listen yet. */
@@ -217,7 +227,8 @@ public final class RenewalServer implements AutoCloseable {
     server = builder.build().start();
     MetricsSettings m = config.metrics();
     if (m.enabled()) {
-      metricsPort = metrics.serve(m.host(), m.port());
+      metricsPort =
+          metrics.serve(m.host(), m.port(), () -> !closed && lastHealth == ServingStatus.SERVING);
       log.info("metrics on http://{}:{}/metrics", m.host(), metricsPort);
     }
     probe.scheduleWithFixedDelay(
@@ -289,6 +300,7 @@ public final class RenewalServer implements AutoCloseable {
       lastHealth = status;
     }
     health.setStatus("", status);
+    health.setStatus(READINESS, status);
     health.setStatus("cvm.renewal.v1.RenewalService", status);
     health.setStatus("cvm.renewal.v1.AdminService", status);
   }

@@ -21,7 +21,8 @@ public record MetricsSettings(int port, String host) {
         defaultValue = "0",
         paramLabel = "PORT",
         description =
-            "Port of the Prometheus endpoint (GET /metrics); 0 = off. Default: ${DEFAULT-VALUE}.")
+            "Port of the Prometheus endpoint (GET /metrics) and the HTTP probes (GET /livez,"
+                + " /readyz); 0 = off. Default: ${DEFAULT-VALUE}.")
     int metricsPort;
 
     @Option(

@@ -112,10 +112,27 @@ public final class Metrics implements AutoCloseable {
     return registry;
   }
 
-  /** Starts the HTTP endpoint ({@code /metrics}); port 0 picks a free one. */
+  /** Starts the HTTP endpoint ({@code /metrics} only); port 0 picks a free one. */
   public synchronized int serve(String host, int port) throws IOException {
+    return serve(host, port, () -> true);
+  }
+
+  /**
+   * Starts the HTTP endpoint: {@code /metrics}, and the probes {@code /livez} (200 while the
+   * process runs: a database outage must not make an orchestrator restart every replica) and {@code
+   * /readyz} (200 while {@code ready}, else 503: take the replica out of the load balancer). Plain
+   * HTTP, no client certificate, so probes work where the gRPC port needs mTLS.
+   */
+  public synchronized int serve(String host, int port, java.util.function.BooleanSupplier ready)
+      throws IOException {
     try {
-      http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+      http =
+          HTTPServer.builder()
+              .hostname(host)
+              .port(port)
+              .registry(registry)
+              .defaultHandler(exchange -> probe(exchange, ready))
+              .buildAndStart();
     } catch (java.net.BindException e) {
       throw new IOException(
           "--metrics-port "
@@ -128,6 +145,35 @@ public final class Metrics implements AutoCloseable {
           e);
     }
     return http.getPort();
+  }
+
+  private static void probe(
+      com.sun.net.httpserver.HttpExchange exchange, java.util.function.BooleanSupplier ready)
+      throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    int status;
+    String body;
+    switch (path) {
+      case "/livez" -> {
+        status = 200;
+        body = "ok\n";
+      }
+      case "/readyz" -> {
+        boolean up = ready.getAsBoolean();
+        status = up ? 200 : 503;
+        body = up ? "ok\n" : "not ready: the database does not answer, or shutting down\n";
+      }
+      default -> {
+        status = 404;
+        body = "not found; try /metrics, /livez or /readyz\n";
+      }
+    }
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (var out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
   }
 
   // ---- gRPC ----

@@ -49,6 +49,8 @@ class DatabaseOutageTest {
     volatile long firstServed = -1;
     volatile long firstServing = -1;
     volatile boolean sawNotServing;
+    volatile boolean sawReadinessDown;
+    volatile String livenessFailure;
 
     Outage(boolean crash) {
       this.crash = crash;
@@ -65,11 +67,15 @@ class DatabaseOutageTest {
       throws Exception {
     try (OwnMariaDb mariaDb = OwnMariaDb.start()) {
       String url = mariaDb.createDatabase("renewal_faults");
+      int probePort = ServerProcess.freePort();
+      List<String> args = new ArrayList<>(FaultProfile.serverArgs(url));
+      args.addAll(
+          List.of("--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(probePort)));
       try (ServerProcess server =
           ServerProcess.start(
               "faults-outage",
               FaultProfile.serverJvmArgs(),
-              FaultProfile.serverArgs(url),
+              args,
               Map.of("RENEWAL_DB_USER", "root", "RENEWAL_DB_PASSWORD", ""))) {
         FaultWorkload workload = new FaultWorkload(FaultProfile.ADMIN_KEY, FaultProfile.shape());
         List<Outage> outages = new ArrayList<>();
@@ -90,7 +96,8 @@ class DatabaseOutageTest {
             Outage outage = outages.get(i);
             triggers.add(
                 new FaultWorkload.Trigger(
-                    0.25 + 0.4 * i, () -> outage(mariaDb, outage, probeChannel, probeKey)));
+                    0.25 + 0.4 * i,
+                    () -> outage(mariaDb, outage, probeChannel, probeKey, probePort)));
           }
           workload.run(
               client,
@@ -121,6 +128,12 @@ class DatabaseOutageTest {
               .as("every call during the outage failed UNAVAILABLE")
               .allMatch(outcome -> outcome.startsWith("UNAVAILABLE"));
           assertThat(o.sawNotServing).as("health said NOT_SERVING during the outage").isTrue();
+          // Readiness follows the database; liveness does not (restarting every replica during
+          // a database outage would only make it worse).
+          assertThat(o.sawReadinessDown)
+              .as("gRPC 'readiness' NOT_SERVING and HTTP /readyz 503 during the outage")
+              .isTrue();
+          assertThat(o.livenessFailure).as("liveness during the outage").isNull();
           assertThat(o.firstServed).as("served again").isPositive();
           assertThat(o.recoverySeconds())
               .as("seconds from the database's return to the first served call")
@@ -140,9 +153,27 @@ class DatabaseOutageTest {
     }
   }
 
+  private static int httpStatus(int port, String path) {
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** Stops (or kills) the database for 10 s, restarts it, and probes until a call is served. */
   private static void outage(
-      OwnMariaDb mariaDb, Outage o, ManagedChannel channel, String tenantKey) {
+      OwnMariaDb mariaDb, Outage o, ManagedChannel channel, String tenantKey, int probePort) {
     if (o.crash) {
       mariaDb.kill();
     } else {
@@ -160,6 +191,24 @@ class DatabaseOutageTest {
                 .getStatus()
             == ServingStatus.NOT_SERVING) {
           o.sawNotServing = true;
+        }
+        ServingStatus readiness =
+            health
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("readiness").build())
+                .getStatus();
+        ServingStatus liveness =
+            health
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("liveness").build())
+                .getStatus();
+        int readyz = httpStatus(probePort, "/readyz");
+        int livez = httpStatus(probePort, "/livez");
+        if (readiness == ServingStatus.NOT_SERVING && readyz == 503) {
+          o.sawReadinessDown = true;
+        }
+        if (liveness != ServingStatus.SERVING || livez != 200) {
+          o.livenessFailure = "gRPC liveness " + liveness + ", /livez " + livez;
         }
       } catch (StatusRuntimeException ignored) {
         // the server is up; only its database is not
