@@ -51,8 +51,8 @@ public final class DatabaseOptions {
       paramLabel = "N",
       description =
           "Times a transaction that hit a deadlock (or, on Galera, lost at certification) is run "
-              + "in all before the call gets "
-              + "ABORTED/CONCURRENT_MODIFICATION. Default: ${DEFAULT-VALUE}.")
+              + "at least before the call gets ABORTED/CONCURRENT_MODIFICATION; a call with a "
+              + "deadline keeps trying while it has time left. Default: ${DEFAULT-VALUE}.")
   int dbTransactionAttempts;
 
   @Option(

@@ -56,7 +56,7 @@ public final class Transactions {
         return result;
       } catch (RuntimeException e) {
         rollbackQuietly();
-        if (isRetryableConflict(e) && attempt < maxAttempts) {
+        if (isRetryableConflict(e) && mayRunAgain(attempt)) {
           log.debug("transaction conflict, retrying (attempt {})", attempt, e);
           conflictReruns.incrementAndGet();
           sleepBeforeRetry(attempt);
@@ -91,6 +91,21 @@ public final class Transactions {
     } catch (RuntimeException rollbackFailure) {
       log.debug("rollback failed", rollbackFailure);
     }
+  }
+
+  /**
+   * At least {@code maxAttempts} runs; beyond them, a call with a deadline keeps going while it has
+   * time left: under heavy cross-node contention (hot accounts written through several Galera
+   * nodes) a conflict is a race the next run can win, and the caller would only send the call
+   * again. Work without a deadline (the lifecycle job, which has its own fallback) stops at the
+   * count.
+   */
+  private boolean mayRunAgain(int attempt) {
+    if (attempt < maxAttempts) {
+      return true;
+    }
+    long left = deadline.remainingMillis();
+    return left != Long.MAX_VALUE && left > 0;
   }
 
   /** Jittered, doubling from 10 ms, at most 160 ms: conflicting writers spread out quickly. */

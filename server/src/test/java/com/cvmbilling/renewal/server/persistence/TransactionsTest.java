@@ -333,4 +333,30 @@ class TransactionsTest extends RepositoryTestBase {
     assertThat(runs).hasValue(DatabaseOptions.defaultTransactions().maxAttempts());
     assertThat(balance("acc-1")).isEqualTo(10_000L);
   }
+
+  @Test
+  void aCallWithTimeLeftKeepsReRunningPastTheAttemptCount() {
+    insertAccount("acc-1", 10_000);
+    int attempts = DatabaseOptions.defaultTransactions().maxAttempts();
+    Transactions withDeadline =
+        new Transactions(
+            injector.getInstance(org.apache.ibatis.session.SqlSessionManager.class),
+            DatabaseOptions.defaultTransactions(),
+            () -> 60_000);
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    long balance =
+        withDeadline.inTransaction(
+            () -> {
+              mapper(AccountMapper.class).debit("acc-1", 1_000);
+              if (runs.incrementAndGet() <= attempts + 2) {
+                throw certificationFailure();
+              }
+              return mapper(AccountMapper.class).balance("acc-1");
+            });
+
+    assertThat(runs).hasValue(attempts + 3);
+    assertThat(balance).isEqualTo(9_000L);
+  }
 }
