@@ -61,7 +61,8 @@ public final class Galera {
   /** Lease table and row: created outside Flyway because it must exist before Flyway runs. */
   private static final String LEASE_TABLE = "renewal_migration_lease";
 
-  private static final Duration LEASE = Duration.ofMinutes(10);
+  /** Longer than any migration of this schema takes; the longest a dead migrator blocks others. */
+  private static final Duration LEASE = Duration.ofMinutes(5);
 
   private Galera() {}
 
@@ -127,9 +128,9 @@ public final class Galera {
   }
 
   /**
-   * Migrates the schema while holding the cluster-wide migration lease; waits for the lease until
-   * {@code deadlineNanos} (another replica is migrating). A replica that died holding it blocks
-   * others for at most the lease's length.
+   * Migrates the schema while holding the cluster-wide migration lease. While another replica holds
+   * it (it is migrating), waits for as long as it does, whatever the start-up wait; a replica that
+   * died holding it blocks the others for at most the lease's length (5 minutes).
    */
   static void migrateUnderLease(DataSource dataSource, long deadlineNanos) throws SQLException {
     String owner = UUID.randomUUID().toString();
@@ -211,20 +212,26 @@ public final class Galera {
       if (acquired) {
         return;
       }
-      if (System.nanoTime() > deadlineNanos) {
+      // Another replica holds the lease: wait while it does (a slow migration is start-up making
+      // progress, not a database that cannot be reached); an expired lease is taken above.
+      if (System.nanoTime() > deadlineNanos && !heldByAnother(c)) {
         throw new SQLException(
-            "another replica has been migrating the schema for longer than the start-up wait; "
-                + "if it died, its lease in table "
+            "could not take the migration lease in table "
                 + LEASE_TABLE
-                + " expires within "
-                + LEASE.toMinutes()
-                + " minutes");
+                + " within the start-up wait");
       }
       if (!logged) {
         log.info("another replica is migrating the schema; waiting for it");
         logged = true;
       }
       sleep(500);
+    }
+  }
+
+  private static boolean heldByAnother(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT expires_ms FROM " + LEASE_TABLE + " WHERE id = 1")) {
+      return rs.next() && rs.getLong(1) >= System.currentTimeMillis();
     }
   }
 
