@@ -12,11 +12,13 @@ import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Settings;
 import com.cvmbilling.renewal.server.domain.LifecycleSchedule.Step;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
 import com.cvmbilling.renewal.server.domain.RenewalPlan;
+import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.DueInstance;
 import com.cvmbilling.renewal.server.persistence.EventStore;
 import com.cvmbilling.renewal.server.persistence.InstanceStore;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.support.IdGenerator;
+import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -187,7 +189,16 @@ public class LifecycleService {
             return new Batch(due.size(), steps);
           });
     } catch (RuntimeException batchFailure) {
-      log.error("lifecycle batch failed; processing its instances one by one", batchFailure);
+      if (batchFailure instanceof ApiException api
+          && api.reason() == ErrorReason.CONCURRENT_MODIFICATION) {
+        // Expected now and then with replicas on several Galera nodes: their batches claim the
+        // same instances and lose at certification. The one-by-one pass below finishes the work.
+        log.warn(
+            "lifecycle batch kept conflicting with other writers; processing its instances one by"
+                + " one");
+      } else {
+        log.error("lifecycle batch failed; processing its instances one by one", batchFailure);
+      }
       claimed = tx.inTransaction(() -> instances.claimDue(now, batchSize));
     }
     // One bad instance must not block the rest: process singly; one that fails again is put off.
