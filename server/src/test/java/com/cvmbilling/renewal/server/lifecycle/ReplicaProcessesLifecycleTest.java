@@ -53,9 +53,30 @@ class ReplicaProcessesLifecycleTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void threeServerProcessesProcessEveryDueStepExactlyOnce() throws Exception {
-    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb();
-        TestServer seed =
-            new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
+    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb()) {
+      String url = db.settings().url();
+      threeProcessesProcessEveryDueStepOnce(
+          db.settings(),
+          List.of(url, url, url),
+          Map.of(
+              "RENEWAL_DB_USER",
+              TestDatabases.mariaDbUser(),
+              "RENEWAL_DB_PASSWORD",
+              TestDatabases.mariaDbPassword()));
+    }
+  }
+
+  /**
+   * Seeds the due instances through {@code seedDb} and has three server processes, one per URL of
+   * {@code replicaUrls}, process them; then verifies every step happened once.
+   */
+  static void threeProcessesProcessEveryDueStepOnce(
+      com.cvmbilling.renewal.server.persistence.DatabaseSettings seedDb,
+      List<String> replicaUrls,
+      Map<String, String> env)
+      throws Exception {
+    try (TestServer seed =
+        new TestServer(LifecycleFixtures.config(seedDb).build(), new TestClock(NOW))) {
       // The data of ConcurrentRunnersTest: 50 accounts x 200 instances of six kinds.
       int autos = Kind.AUTO_WINDOW.perAccount + Kind.AUTO_EXPIRED.perAccount;
       List<Spec> specs = new ArrayList<>();
@@ -89,33 +110,29 @@ class ReplicaProcessesLifecycleTest {
               + Kind.REMIND.perAccount;
       long dueSteps = (long) ACCOUNTS * perAccount;
 
-      List<String> args =
-          List.of(
-              "--port",
-              "0",
-              "--db-url",
-              db.settings().url(),
-              "--admin-key",
-              "lc-replica-admin",
-              "--test-clock=" + NOW,
-              "--lifecycle-interval",
-              "500ms",
-              "--auto-renew-retry-interval",
-              "60s",
-              "--lifecycle-batch-size",
-              "100");
-      Map<String, String> env =
-          Map.of(
-              "RENEWAL_DB_USER",
-              TestDatabases.mariaDbUser(),
-              "RENEWAL_DB_PASSWORD",
-              TestDatabases.mariaDbPassword());
+      java.util.function.Function<String, List<String>> args =
+          url ->
+              List.of(
+                  "--port",
+                  "0",
+                  "--db-url",
+                  url,
+                  "--admin-key",
+                  "lc-replica-admin",
+                  "--test-clock=" + NOW,
+                  "--lifecycle-interval",
+                  "500ms",
+                  "--auto-renew-retry-interval",
+                  "60s",
+                  "--lifecycle-batch-size",
+                  "100");
       ExecutorService starter = Executors.newFixedThreadPool(3);
       List<Future<ServerProcess>> starting = new ArrayList<>();
       for (int r = 0; r < 3; r++) {
         String name = "lc-replica-" + r;
+        List<String> replicaArgs = args.apply(replicaUrls.get(r));
         starting.add(
-            starter.submit(() -> ServerProcess.start(name, List.of("-Xmx256m"), args, env)));
+            starter.submit(() -> ServerProcess.start(name, List.of("-Xmx256m"), replicaArgs, env)));
       }
       List<ServerProcess> replicas = new ArrayList<>();
       try {

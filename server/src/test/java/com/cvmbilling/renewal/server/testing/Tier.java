@@ -21,9 +21,11 @@ public final class Tier {
   public static final String PROCESS = "process";
   public static final String FAULT = "fault";
   public static final String FUZZ = "fuzz";
+  public static final String GALERA = "galera";
 
   /** Every tag a test class may carry; {@code TierTagsTest} fails on any other. */
-  public static final Set<String> ALL = Set.of(UNIT, DB_H2, MARIADB, NETWORK, PROCESS, FAULT, FUZZ);
+  public static final Set<String> ALL =
+      Set.of(UNIT, DB_H2, MARIADB, NETWORK, PROCESS, FAULT, FUZZ, GALERA);
 
   private Tier() {}
 
@@ -68,4 +70,13 @@ public final class Tier {
   @Retention(RetentionPolicy.RUNTIME)
   @Tag(FUZZ)
   public @interface Fuzz {}
+
+  /**
+   * A 3-node MariaDB Galera cluster the test starts itself ({@link GaleraCluster}, with
+   * deploy/galera/cluster.sh and package galera-4).
+   */
+  @Target(ElementType.TYPE)
+  @Retention(RetentionPolicy.RUNTIME)
+  @Tag(GALERA)
+  public @interface Galera {}
 }
