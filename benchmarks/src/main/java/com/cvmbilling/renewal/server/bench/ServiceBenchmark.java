@@ -182,7 +182,11 @@ public final class ServiceBenchmark {
     }
   }
 
-  /** One scenario's figures. Latency in microseconds, of successful calls. */
+  /**
+   * One scenario's figures. Latency in microseconds, of successful calls. {@code errors}: failed
+   * calls of the measured period by status code; {@code warmupErrors}: those of the warm-up; {@code
+   * errorSamples}: the first description seen of each code.
+   */
   public record Result(
       String name,
       int instancesPerCall,
@@ -190,7 +194,9 @@ public final class ServiceBenchmark {
       Map<String, Long> errors,
       double seconds,
       Histogram latency,
-      Cpu cpu) {
+      Cpu cpu,
+      Map<String, Long> warmupErrors,
+      Map<String, String> errorSamples) {
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -251,8 +257,52 @@ public final class ServiceBenchmark {
         .orElse(-1.0);
   }
 
-  /** The shared MariaDB server's pid (a mariadbd without --datadir: the system one), or -1. */
+  /** The summed CPU seconds of these processes so far, or -1 if one of them is unknown. */
+  static double cpuSeconds(List<Long> pids) {
+    double sum = 0;
+    for (long pid : pids) {
+      double s = cpuSeconds(pid);
+      if (s < 0) {
+        return -1;
+      }
+      sum += s;
+    }
+    return sum;
+  }
+
+  /** The pid of the MariaDB server of the test databases ({@link #databasePid(String)}), or -1. */
   static long databasePid() {
+    long pid = databasePid(TestDatabases.mariaDbBaseUrl());
+    return pid > 0 ? pid : anySystemDatabasePid();
+  }
+
+  /**
+   * The pid of the MariaDB server at this JDBC URL, from the pid file it names
+   * ({@code @@pid_file}), or -1. Asking the server is exact where a process search is not: the
+   * Galera nodes of other engineers' clusters are mariadbd processes without {@code --datadir} as
+   * well.
+   */
+  static long databasePid(String jdbcUrl) {
+    try (Connection c =
+            DriverManager.getConnection(
+                jdbcUrl, TestDatabases.mariaDbUser(), TestDatabases.mariaDbPassword());
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT @@pid_file")) {
+      if (rs.next()) {
+        Path file = Path.of(rs.getString(1));
+        if (!file.isAbsolute()) {
+          return -1; // relative to a data directory we do not know
+        }
+        return Long.parseLong(Files.readString(file).strip());
+      }
+    } catch (java.sql.SQLException | IOException | RuntimeException e) {
+      // not readable by this user, or not MariaDB: no CPU figure
+    }
+    return -1;
+  }
+
+  /** A mariadbd without --datadir (the system one), or -1: when the pid file cannot be read. */
+  private static long anySystemDatabasePid() {
     return ProcessHandle.allProcesses()
         .filter(
             p ->
@@ -306,18 +356,11 @@ public final class ServiceBenchmark {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.fromSystemProperties();
-    Path outDir = Files.createDirectories(Path.of("target", "bench-results"));
-    Path out =
-        outDir.resolve(
-            "service-bench-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                    .format(LocalDateTime.now(ZoneOffset.UTC))
-                + ".txt");
+    Path out = reportFile("service-bench");
     int exit = 0;
     try (PrintStream file =
         new PrintStream(Files.newOutputStream(out), true, StandardCharsets.UTF_8)) {
-      PrintStream tee =
-          new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
+      PrintStream tee = tee(file);
       List<SizeReport> reports = run(options, tee);
       printSummary(options, reports, tee);
       tee.println("report written to " + out.toAbsolutePath());
@@ -328,6 +371,22 @@ public final class ServiceBenchmark {
       }
     }
     System.exit(exit);
+  }
+
+  /** {@code target/bench-results/<prefix>-<UTC time>.txt}, the directory created. */
+  static Path reportFile(String prefix) throws IOException {
+    Path outDir = Files.createDirectories(Path.of("target", "bench-results"));
+    return outDir.resolve(
+        prefix
+            + "-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .format(LocalDateTime.now(ZoneOffset.UTC))
+            + ".txt");
+  }
+
+  /** Standard output and the report file at once. */
+  static PrintStream tee(PrintStream file) {
+    return new PrintStream(new TeeStream(System.out, file), true, StandardCharsets.UTF_8);
   }
 
   public static List<SizeReport> run(Options options, PrintStream out) throws Exception {
@@ -446,7 +505,11 @@ public final class ServiceBenchmark {
    * the database from under a benchmark.
    */
   static TestDatabases.TestDatabase benchDatabase() throws java.sql.SQLException {
-    String base = TestDatabases.mariaDbBaseUrl();
+    return benchDatabase(TestDatabases.mariaDbBaseUrl());
+  }
+
+  /** The same on the server at {@code base} (a URL ending in "/"), e.g. a Galera node. */
+  static TestDatabases.TestDatabase benchDatabase(String base) throws java.sql.SQLException {
     String name = "renewal_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c =
             DriverManager.getConnection(
@@ -489,6 +552,12 @@ public final class ServiceBenchmark {
   static ServerProcess startServer(
       Options o, String name, TestDatabases.TestDatabase db, List<String> extra)
       throws IOException {
+    return startServer(o, name, db.settings().url(), extra);
+  }
+
+  /** The server process on the database at {@code dbUrl} (a replica names its own node). */
+  static ServerProcess startServer(Options o, String name, String dbUrl, List<String> extra)
+      throws IOException {
     List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.xmx()));
     if (o.jfr()) {
       Path jfr =
@@ -503,7 +572,7 @@ public final class ServiceBenchmark {
                 "--port",
                 "0",
                 "--db-url",
-                db.settings().url(),
+                dbUrl,
                 "--db-pool-size",
                 Integer.toString(o.poolSize()),
                 "--admin-key",
@@ -707,14 +776,9 @@ public final class ServiceBenchmark {
       long serverPid)
       throws Exception {
     int accounts = data.accounts.size();
-    // Per account, one stub with its key (stubs are cheap, immutable and thread-safe).
     List<List<RenewalServiceBlockingStub>> stubs = new ArrayList<>();
     for (ManagedChannel ch : channels) {
-      List<RenewalServiceBlockingStub> perAccount = new ArrayList<>(accounts);
-      for (String key : data.keys) {
-        perAccount.add(tenant(ch, key));
-      }
-      stubs.add(perAccount);
+      stubs.add(tenantStubs(ch, data));
     }
     AtomicIntegerArray flips = new AtomicIntegerArray(data.instanceCount());
     int perCall =
@@ -759,16 +823,7 @@ public final class ServiceBenchmark {
                   int a = r.nextInt(accounts);
                   raw.renew(data.accounts.get(a), allOf(data, a), 1, null);
                 };
-            case "renew-1" ->
-                () -> {
-                  int a = r.nextInt(accounts);
-                  mine.get(a)
-                      .renewInstances(
-                          RenewInstancesRequest.newBuilder()
-                              .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT)))
-                              .setPeriodMonths(1)
-                              .build());
-                };
+            case "renew-1" -> renewOne(mine, data);
             case "renew-1-token" ->
                 () -> {
                   int a = r.nextInt(accounts);
@@ -825,6 +880,33 @@ public final class ServiceBenchmark {
         });
   }
 
+  /** Per account of {@code data}, one stub with its key (cheap, immutable and thread-safe). */
+  static List<RenewalServiceBlockingStub> tenantStubs(ManagedChannel channel, Data data) {
+    List<RenewalServiceBlockingStub> perAccount = new ArrayList<>(data.keys.size());
+    for (String key : data.keys) {
+      perAccount.add(tenant(channel, key));
+    }
+    return perAccount;
+  }
+
+  /**
+   * The {@code renew-1} call: {@code RenewInstances} of 1 random instance of a random account, 1
+   * month, no client token.
+   */
+  static Call renewOne(List<RenewalServiceBlockingStub> perAccount, Data data) {
+    return () -> {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      int a = r.nextInt(perAccount.size());
+      perAccount
+          .get(a)
+          .renewInstances(
+              RenewInstancesRequest.newBuilder()
+                  .addInstanceIds(data.instanceId(a, r.nextInt(PER_ACCOUNT)))
+                  .setPeriodMonths(1)
+                  .build());
+    };
+  }
+
   private static List<String> allOf(Data data, int account) {
     List<String> ids = new ArrayList<>(PER_ACCOUNT);
     for (int k = 0; k < PER_ACCOUNT; k++) {
@@ -841,12 +923,44 @@ public final class ServiceBenchmark {
       long serverPid,
       java.util.function.IntFunction<Call> factory)
       throws InterruptedException {
+    return measure(
+        o, name, perCall, List.of(serverPid), List.of(databasePid()), Window.NONE, factory);
+  }
+
+  /**
+   * Called as the measured period opens and as it closes (e.g. to read counters of the servers or
+   * the database at the same instants as the CPU figures).
+   */
+  interface Window {
+    Window NONE = new Window() {};
+
+    default void opened() {}
+
+    default void closed() {}
+  }
+
+  /**
+   * The same over several server and database processes (replicas, cluster nodes): their CPU is
+   * summed. Failures during the warm-up are not measured but kept apart ({@link
+   * Result#warmupErrors}): an error that reaches a client counts wherever it happens.
+   */
+  static Result measure(
+      Options o,
+      String name,
+      int perCall,
+      List<Long> serverPids,
+      List<Long> databasePids,
+      Window window,
+      java.util.function.IntFunction<Call> factory)
+      throws InterruptedException {
     int threads = o.concurrency();
     long start = System.nanoTime();
     long measureFrom = start + o.warmup().toNanos();
     long end = measureFrom + o.measure().toNanos();
     Histogram[] histograms = new Histogram[threads];
     Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    Map<String, AtomicLong> warmupErrors = new ConcurrentHashMap<>();
+    Map<String, String> samples = new ConcurrentHashMap<>();
     AtomicLong calls = new AtomicLong();
     List<Thread> workers = new ArrayList<>();
     for (int w = 0; w < threads; w++) {
@@ -863,14 +977,20 @@ public final class ServiceBenchmark {
                     return;
                   }
                   String failure = null;
+                  String detail = null;
                   try {
                     call.run();
                   } catch (StatusRuntimeException e) {
                     failure = e.getStatus().getCode().name();
+                    detail = e.getStatus().getDescription();
                   } catch (Exception e) {
                     failure = e.getClass().getSimpleName();
+                    detail = e.getMessage();
                   }
                   long t1 = System.nanoTime();
+                  if (failure != null) {
+                    samples.putIfAbsent(failure, String.valueOf(detail));
+                  }
                   if (t0 >= measureFrom && t1 <= end) {
                     if (failure == null) {
                       h.recordValue(Math.min((t1 - t0) / 1000, h.getHighestTrackableValue()));
@@ -878,6 +998,8 @@ public final class ServiceBenchmark {
                     } else {
                       errors.computeIfAbsent(failure, x -> new AtomicLong()).incrementAndGet();
                     }
+                  } else if (failure != null) {
+                    warmupErrors.computeIfAbsent(failure, x -> new AtomicLong()).incrementAndGet();
                   }
                 }
               },
@@ -885,19 +1007,21 @@ public final class ServiceBenchmark {
       t.start();
       workers.add(t);
     }
-    long dbPid = databasePid();
     long self = ProcessHandle.current().pid();
     sleepUntil(measureFrom);
-    double[] c0 = {cpuSeconds(self), cpuSeconds(serverPid), cpuSeconds(dbPid)};
+    double[] c0 = {cpuSeconds(self), cpuSeconds(serverPids), cpuSeconds(databasePids)};
     double[] m0 = machineCpu();
+    // After the CPU sample: what the window reads may take a moment on a busy machine.
+    window.opened();
     sleepUntil(end);
-    double[] c1 = {cpuSeconds(self), cpuSeconds(serverPid), cpuSeconds(dbPid)};
+    double[] c1 = {cpuSeconds(self), cpuSeconds(serverPids), cpuSeconds(databasePids)};
     double[] m1 = machineCpu();
+    window.closed();
     Cpu cpu =
         new Cpu(
             c1[0] - c0[0],
-            c0[1] < 0 ? -1 : c1[1] - c0[1],
-            c0[2] < 0 ? -1 : c1[2] - c0[2],
+            c0[1] < 0 || c1[1] < 0 ? -1 : c1[1] - c0[1],
+            c0[2] < 0 || c1[2] < 0 ? -1 : c1[2] - c0[2],
             m1[0] - m0[0],
             m1[1] - m0[1]);
     for (Thread t : workers) {
@@ -907,10 +1031,22 @@ public final class ServiceBenchmark {
     for (Histogram h : histograms) {
       all.add(h);
     }
-    Map<String, Long> errorCounts = new TreeMap<>();
-    errors.forEach((k, v) -> errorCounts.put(k, v.get()));
     return new Result(
-        name, perCall, calls.get(), errorCounts, o.measure().toNanos() / 1e9, all, cpu);
+        name,
+        perCall,
+        calls.get(),
+        snapshot(errors),
+        o.measure().toNanos() / 1e9,
+        all,
+        cpu,
+        snapshot(warmupErrors),
+        new TreeMap<>(samples));
+  }
+
+  private static Map<String, Long> snapshot(Map<String, AtomicLong> counters) {
+    Map<String, Long> counts = new TreeMap<>();
+    counters.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {
@@ -969,15 +1105,7 @@ public final class ServiceBenchmark {
                 / 1000.0;
       }
       Map<String, Long> counts = LifecycleDrainBenchmark.counts(url);
-      long isolatedOrRenewed =
-          counts.getOrDefault("ISOLATED", 0L) + counts.getOrDefault("AUTO_RENEWED", 0L);
-      boolean exact =
-          counts.getOrDefault("STILL_DUE", 0L) == 0
-              && counts.getOrDefault("DUPLICATED", 0L) == 0
-              && isolatedOrRenewed == n
-              && counts
-                  .getOrDefault("AUTO_RENEWED", 0L)
-                  .equals(counts.getOrDefault("CHARGES", -1L));
+      boolean exact = LifecycleDrainBenchmark.exactlyOnce(counts, n);
       LifecycleResult r = new LifecycleResult(n, seconds, counts, exact);
       out.printf(
           Locale.ROOT,
