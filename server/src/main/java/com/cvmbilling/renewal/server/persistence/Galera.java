@@ -145,7 +145,6 @@ public final class Galera {
                   + " expires_ms BIGINT NOT NULL) ENGINE=InnoDB");
         }
         retryingConflicts(
-            c,
             () -> {
               try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT IGNORE INTO " + LEASE_TABLE + " VALUES (1, '', 0)");
@@ -194,7 +193,6 @@ public final class Galera {
     while (true) {
       boolean acquired =
           retryingConflicts(
-              c,
               () -> {
                 long now = System.currentTimeMillis();
                 try (PreparedStatement take =
@@ -251,8 +249,7 @@ public final class Galera {
   }
 
   /** Autocommit statements can lose at certification (error 1213) too: run them again. */
-  private static boolean retryingConflicts(Connection c, SqlWork work, long deadlineNanos)
-      throws SQLException {
+  private static boolean retryingConflicts(SqlWork work, long deadlineNanos) throws SQLException {
     while (true) {
       try {
         return work.run();
