@@ -29,8 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; for one
  * instance UPDATE instance (version check) and INSERT instance_event, for several one UPDATE ...
  * CASE and one multi-row INSERT (InstanceStore.saveRenewals, EventStore.events); COMMIT. With a
- * client token also the idempotency marker: INSERT idempotency_record + COMMIT before, UPDATE ...
- * COMPLETED inside the renewal transaction.
+ * client token also the idempotency record, in the same transaction (IdempotencyService.once):
+ * INSERT idempotency_record first, UPDATE ... COMPLETED with the response last.
  */
 final class RawJdbcRenewal implements AutoCloseable {
   // AccountMapper.find
@@ -56,11 +56,12 @@ final class RawJdbcRenewal implements AutoCloseable {
   static final String INSERT_RECORD =
       "INSERT INTO billing_record (account_id, order_id, record_type, amount_fen, balance_after_fen,"
           + " instance_ids, created_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?)";
-  // InstanceMapper.update (prepaid, not released: next_due_ms = 0)
+  // InstanceMapper.update (with its dueNowUnlessFinished CASE)
   static final String UPDATE_INSTANCE =
       "UPDATE instance SET state = ?, expired_time_ms = ?, expiry_anchor_day = ?, isolated_time_ms = ?,"
           + " released_time_ms = ?, renew_flag = ?, auto_renew_period_months = ?, bandwidth_mbps = ?,"
-          + " version = ?, next_due_ms = 0 WHERE instance_id = ? AND version = ? - 1";
+          + " version = ?, next_due_ms = CASE WHEN ? = 'PREPAID' AND ? <> 'RELEASED' THEN 0 END"
+          + " WHERE instance_id = ? AND version = ? - 1";
   // EventMapper.insert
   static final String INSERT_EVENT =
       "INSERT INTO instance_event (account_id, event_type, instance_id, occurred_time_ms,"
@@ -116,7 +117,6 @@ final class RawJdbcRenewal implements AutoCloseable {
             s.setLong(8, now + 86_400_000L);
             s.executeUpdate();
           }
-          c.commit();
         }
         ZoneId zone;
         try (PreparedStatement s = c.prepareStatement(SELECT_ACCOUNT)) {
@@ -214,8 +214,10 @@ final class RawJdbcRenewal implements AutoCloseable {
             s.setInt(7, r.autoMonths);
             s.setInt(8, r.bandwidth);
             s.setLong(9, r.version + 1);
-            s.setString(10, r.id);
-            s.setLong(11, r.version + 1);
+            s.setString(10, "PREPAID");
+            s.setString(11, "RUNNING");
+            s.setString(12, r.id);
+            s.setLong(13, r.version + 1);
             if (s.executeUpdate() != 1) {
               throw new SQLException("concurrent modification of " + r.id);
             }

@@ -9,6 +9,7 @@ import org.apache.ibatis.mapping.MappedStatement;
 import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.plugin.Intercepts;
 import org.apache.ibatis.plugin.Invocation;
+import org.apache.ibatis.plugin.Plugin;
 import org.apache.ibatis.plugin.Signature;
 import org.apache.ibatis.session.ResultHandler;
 import org.apache.ibatis.session.RowBounds;
@@ -56,6 +57,15 @@ import org.apache.ibatis.session.RowBounds;
       args = {boolean.class})
 })
 public final class DatabaseErrorInterceptor implements Interceptor {
+  /**
+   * Wraps executors only (one per session). MyBatis offers every statement's handlers to every
+   * plugin, and the default would look up this class's signatures by reflection for each of them.
+   */
+  @Override
+  public Object plugin(Object target) {
+    return target instanceof Executor ? Plugin.wrap(target, this) : target;
+  }
+
   @Override
   public Object intercept(Invocation invocation) throws Throwable {
     try {

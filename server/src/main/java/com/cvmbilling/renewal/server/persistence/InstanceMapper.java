@@ -20,6 +20,10 @@ public interface InstanceMapper {
   List<Instance> findByIdsForUpdate(
       @Param("accountId") String accountId, @Param("instanceIds") List<String> instanceIds);
 
+  /** {@link #findByIdsForUpdate} of one id. */
+  List<Instance> findOneForUpdate(
+      @Param("accountId") String accountId, @Param("instanceId") String instanceId);
+
   /** Writes every mutable column; succeeds only if the row still has {@code version - 1}. */
   int update(Instance instance);
 

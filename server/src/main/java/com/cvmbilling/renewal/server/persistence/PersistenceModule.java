@@ -8,7 +8,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.VendorDatabaseIdProvider;
-import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.mybatis.guice.MyBatisModule;
 
 /**
@@ -42,7 +41,7 @@ public final class PersistenceModule extends MyBatisModule {
         .setDefault()
         .toInstance(CallDeadline.NONE);
     bindDataSourceProviderType(PooledDataSourceProvider.class);
-    bindTransactionFactoryType(NoAutoCommitResetTransactionFactory.class);
+    bindTransactionFactoryType(CallBoundTransactionFactory.class);
     java.util.Properties vendors = new java.util.Properties();
     vendors.setProperty("H2", "h2");
     vendors.setProperty("MySQL", "mysql");
@@ -50,6 +49,9 @@ public final class PersistenceModule extends MyBatisModule {
     VendorDatabaseIdProvider databaseIdProvider = new VendorDatabaseIdProvider();
     databaseIdProvider.setProperties(vendors);
     bindDatabaseIdProvider(databaseIdProvider);
+    bindObjectFactoryType(ConstructorCachingObjectFactory.class);
+    // No mapper declares a second-level cache: skip the caching executor around every statement.
+    useCacheEnabled(false);
     mapUnderscoreToCamelCase(true);
     useGeneratedKeys(false);
     handleType(Instant.class).with(EpochMillisInstantTypeHandler.class);
@@ -61,9 +63,7 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
     addMapperClass(AutoRenewChargeMapper.class);
-    addInterceptorClass(QueryTimeoutInterceptor.class);
     addInterceptorClass(DatabaseErrorInterceptor.class);
-    bind(QueryTimeoutInterceptor.class).in(Singleton.class);
     bind(Transactions.class);
   }
 
@@ -73,19 +73,6 @@ public final class PersistenceModule extends MyBatisModule {
   @Pooled
   DataSource pooled(CallDeadline deadline) {
     return new DeadlineBoundDataSource(dataSource, deadline);
-  }
-
-  /**
-   * MyBatis turns autocommit back on when it closes a transaction, and the pool turns it off again
-   * when the connection returns: two round trips per transaction for nothing, since every
-   * connection of the pool is always used with autocommit off.
-   */
-  public static final class NoAutoCommitResetTransactionFactory extends JdbcTransactionFactory {
-    public NoAutoCommitResetTransactionFactory() {
-      java.util.Properties p = new java.util.Properties();
-      p.setProperty("skipSetAutoCommitOnClose", "true");
-      setProperties(p);
-    }
   }
 
   @jakarta.inject.Qualifier

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * everything it did rolled back), then reports CONCURRENT_MODIFICATION; an unreachable database
  * reports DATABASE_UNAVAILABLE. Work of a gRPC call is bounded by the call's deadline: no attempt
  * starts after it, and a statement cut short by its query timeout reports DEADLINE_EXCEEDED (see
- * {@link QueryTimeoutInterceptor}).
+ * {@link CallBoundTransactionFactory}).
  */
 @Singleton
 public final class Transactions {
