@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.server.domain.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +39,41 @@ public class EventStore {
       return;
     }
     events.insertAll(instances.stream().map(i -> of(i, type, 0, orderId, at)).toList());
+  }
+
+  /**
+   * Events to write together: the lifecycle job collects a batch's events here and writes them with
+   * one multi-row INSERT at the end of its transaction, in the order they were added (so ids keep
+   * that order), instead of one INSERT per step.
+   */
+  public Pending pending() {
+    return new Pending();
+  }
+
+  /** Events not yet written; see {@link #pending()}. Not thread-safe: one transaction's. */
+  public final class Pending {
+    private final List<Event> events = new ArrayList<>();
+
+    private Pending() {}
+
+    public void event(Instance instance, EventType type, String orderId, Instant at) {
+      reminder(instance, type, 0, orderId, at);
+    }
+
+    public void reminder(
+        Instance instance, EventType type, int daysBefore, String orderId, Instant at) {
+      events.add(of(instance, type, daysBefore, orderId, at));
+    }
+
+    /** Writes what was added since the last write, in order. */
+    public void write() {
+      if (events.size() == 1) {
+        EventStore.this.events.insert(events.get(0));
+      } else if (!events.isEmpty()) {
+        EventStore.this.events.insertAll(List.copyOf(events));
+      }
+      events.clear();
+    }
   }
 
   /** The account's events after {@code afterEventId}, in id order. */

@@ -239,15 +239,23 @@ public class LifecycleService {
       accounts.put(a.accountId(), a);
     }
     PriceCatalog catalog = prices.catalog();
+    EventStore.Pending pendingEvents = events.pending();
     int steps = 0;
     for (DueInstance d : due) {
-      steps += step(d, accounts.get(d.accountId()), catalog, now);
+      steps += step(d, accounts.get(d.accountId()), catalog, pendingEvents, now);
     }
+    // One multi-row INSERT for the batch's events, in step order, inside the same transaction.
+    pendingEvents.write();
     stepsDone.addAndGet(steps);
     return steps;
   }
 
-  private int step(DueInstance d, Account account, PriceCatalog catalog, Instant now) {
+  private int step(
+      DueInstance d,
+      Account account,
+      PriceCatalog catalog,
+      EventStore.Pending events,
+      Instant now) {
     Instance instance = d.instance();
     ZoneId zone = account.zone();
     Reminders reminders = new Reminders(d.remindedExpiry(), d.remindedDaysBefore());
@@ -264,7 +272,7 @@ public class LifecycleService {
       return 1;
     }
     if (step instanceof LifecycleSchedule.Isolate) {
-      isolate(instance, reminders, zone, now);
+      isolate(instance, reminders, zone, events, now);
       counted("isolate");
       return 1;
     }
@@ -276,13 +284,13 @@ public class LifecycleService {
       return 1;
     }
     LifecycleSchedule.AutoRenew autoRenew = (LifecycleSchedule.AutoRenew) step;
-    if (tryAutoRenew(instance, reminders, zone, catalog, now)) {
+    if (tryAutoRenew(instance, reminders, zone, catalog, events, now)) {
       counted("auto_renew");
       return 1;
     }
     if (autoRenew.atExpiry()) {
       events.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
-      isolate(instance, reminders, zone, now);
+      isolate(instance, reminders, zone, events, now);
       counted("auto_renew_failed");
       counted("isolate");
     } else {
@@ -293,7 +301,12 @@ public class LifecycleService {
   }
 
   private boolean tryAutoRenew(
-      Instance instance, Reminders reminders, ZoneId zone, PriceCatalog catalog, Instant now) {
+      Instance instance,
+      Reminders reminders,
+      ZoneId zone,
+      PriceCatalog catalog,
+      EventStore.Pending events,
+      Instant now) {
     // A one-instance renewal plan for the instance's own period and bandwidth: the same price and
     // new expiry a manual renewal would give.
     RenewalPlan plan =
@@ -322,7 +335,8 @@ public class LifecycleService {
     return true;
   }
 
-  private void isolate(Instance instance, Reminders reminders, ZoneId zone, Instant now) {
+  private void isolate(
+      Instance instance, Reminders reminders, ZoneId zone, EventStore.Pending events, Instant now) {
     Instance isolated = instance.change().state(InstanceState.ISOLATED).isolatedTime(now).build();
     events.event(isolated, EventType.ISOLATED, null, now);
     reschedule(isolated, reminders, zone, now, false);
