@@ -132,6 +132,24 @@ public final class ServiceBenchmark {
       boolean jfr,
       Duration serverWarmup) {
 
+    /** Calls of the same kind for {@code length}, without warm-up, lifecycle or recording. */
+    Options unmeasured(Duration length) {
+      return new Options(
+          sizes,
+          concurrency,
+          Duration.ZERO,
+          length,
+          0,
+          Set.of(),
+          pageSize,
+          poolSize,
+          xmx,
+          useJar,
+          jar,
+          false,
+          Duration.ZERO);
+    }
+
     static Options fromSystemProperties() {
       List<Integer> sizes =
           Arrays.stream(System.getProperty("bench.instances", "10000").split(","))
@@ -456,21 +474,7 @@ public final class ServiceBenchmark {
                   : "";
           // Warm the server's JIT on every kind of call first (not measured), so that the first
           // measured scenario does not pay for compilation the later ones get for free.
-          Options warm =
-              new Options(
-                  o.sizes(),
-                  o.concurrency(),
-                  Duration.ZERO,
-                  o.serverWarmup().dividedBy(WARMUP_SCENARIOS.size()),
-                  0,
-                  Set.of(),
-                  o.pageSize(),
-                  o.poolSize(),
-                  o.xmx(),
-                  o.useJar(),
-                  o.jar(),
-                  false,
-                  Duration.ZERO);
+          Options warm = o.unmeasured(o.serverWarmup().dividedBy(WARMUP_SCENARIOS.size()));
           for (String scenario : WARMUP_SCENARIOS) {
             if (!o.serverWarmup().isZero()) {
               runScenario(warm, scenario, data, channels, raw, deepToken, server.pid());
@@ -505,7 +509,7 @@ public final class ServiceBenchmark {
    * path when the first renewal scenario was measured (measured 2026-12-05: the same scenario cost
    * the server 3.9 ms of CPU per call measured first and 1.3 ms measured second). So after the
    * fixed warm-up, {@code renew-1} runs in 5 s probes (not measured) until the server's CPU per
-   * call of two probes in a row differs by less than 10% (at most 12 probes).
+   * call has stopped falling (at most 12 probes, one minute).
    */
   private static void warmUntilSteady(
       Options o,
@@ -519,35 +523,26 @@ public final class ServiceBenchmark {
     if (o.serverWarmup().isZero()) {
       return;
     }
-    Options probe =
-        new Options(
-            o.sizes(),
-            o.concurrency(),
-            Duration.ZERO,
-            Duration.ofSeconds(5),
-            0,
-            Set.of(),
-            o.pageSize(),
-            o.poolSize(),
-            o.xmx(),
-            o.useJar(),
-            o.jar(),
-            false,
-            Duration.ZERO);
-    double previous = Double.NaN;
+    Options probe = o.unmeasured(Duration.ofSeconds(5));
+    // Compilation comes in plateaus (two probes can agree while the JIT is still busy), so: at
+    // least 3 probes, and stop once the last two are both within 10% of the cheapest so far.
+    double best = Double.MAX_VALUE;
+    int nearBest = 0;
     for (int i = 1; i <= 12; i++) {
       Result r = runScenario(probe, "renew-1", data, channels, raw, deepToken, serverPid);
-      double serverMsPerCall = r.calls() == 0 ? Double.NaN : r.cpu().server() * 1000 / r.calls();
+      double serverMsPerCall =
+          r.calls() == 0 ? Double.MAX_VALUE : r.cpu().server() * 1000 / r.calls();
       out.printf(
           Locale.ROOT,
           "warm-up probe %d: renew-1 %.0f calls/s, server %.2f ms CPU/call%n",
           i,
           r.calls() / r.seconds(),
           serverMsPerCall);
-      if (Math.abs(serverMsPerCall - previous) < 0.1 * previous) {
+      best = Math.min(best, serverMsPerCall);
+      nearBest = serverMsPerCall <= 1.1 * best ? nearBest + 1 : 0;
+      if (i >= 3 && nearBest >= 2) {
         return;
       }
-      previous = serverMsPerCall;
     }
   }
 

@@ -8,6 +8,7 @@ import org.apache.ibatis.session.TransactionIsolationLevel;
 import org.apache.ibatis.transaction.Transaction;
 import org.apache.ibatis.transaction.TransactionFactory;
 import org.apache.ibatis.transaction.jdbc.JdbcTransaction;
+import org.apache.ibatis.transaction.managed.ManagedTransaction;
 
 /**
  * MyBatis transactions bounded by the current call: every statement gets a JDBC query timeout of
@@ -34,9 +35,18 @@ final class CallBoundTransactionFactory implements TransactionFactory {
     this.deadline = deadline;
   }
 
+  /**
+   * A session on a connection that another session's transaction owns ({@link JdbcBatches}): it
+   * never commits, rolls back or closes the connection; the owner does.
+   */
   @Override
   public Transaction newTransaction(Connection connection) {
-    throw new UnsupportedOperationException("sessions open their own connections from the pool");
+    return new ManagedTransaction(connection, false) {
+      @Override
+      public Integer getTimeout() {
+        return statementTimeoutSeconds();
+      }
+    };
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,10 +17,12 @@ import java.util.List;
 @Singleton
 public class InstanceStore {
   private final InstanceMapper instances;
+  private final JdbcBatches batches;
 
   @Inject
-  InstanceStore(InstanceMapper instances) {
+  InstanceStore(InstanceMapper instances, JdbcBatches batches) {
     this.instances = instances;
+    this.batches = batches;
   }
 
   public void insert(Instance instance) {
@@ -113,5 +116,55 @@ public class InstanceStore {
   public int applyStep(
       Instance instance, Instant nextDue, Instant remindedExpiry, Integer remindedDaysBefore) {
     return instances.applyStep(instance, nextDue, remindedExpiry, remindedDaysBefore);
+  }
+
+  /**
+   * Lifecycle steps to write together: {@link #applyStep}s collected by a batch of the lifecycle
+   * job and sent as one JDBC batch when it ends, instead of one round trip per step.
+   */
+  public PendingSteps pendingSteps() {
+    return new PendingSteps();
+  }
+
+  /** Steps not yet written; see {@link #pendingSteps()}. One transaction's, not thread-safe. */
+  public final class PendingSteps {
+    private record Step(
+        Instance instance, Instant nextDue, Instant remindedExpiry, Integer remindedDaysBefore) {}
+
+    private final List<Step> steps = new ArrayList<>();
+
+    private PendingSteps() {}
+
+    /** An {@link #applyStep} to write later. */
+    public void add(
+        Instance instance, Instant nextDue, Instant remindedExpiry, Integer remindedDaysBefore) {
+      steps.add(new Step(instance, nextDue, remindedExpiry, remindedDaysBefore));
+    }
+
+    /** Writes the steps added so far; returns the ids of instances whose row did not change. */
+    public List<String> write() {
+      if (steps.isEmpty()) {
+        return List.of();
+      }
+      int[] counts =
+          batches.run(
+              InstanceMapper.class,
+              mapper ->
+                  steps.forEach(
+                      s ->
+                          mapper.applyStep(
+                              s.instance(),
+                              s.nextDue(),
+                              s.remindedExpiry(),
+                              s.remindedDaysBefore())));
+      List<String> unchanged = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        if (i >= counts.length || counts[i] != 1) {
+          unchanged.add(steps.get(i).instance().instanceId());
+        }
+      }
+      steps.clear();
+      return unchanged;
+    }
   }
 }

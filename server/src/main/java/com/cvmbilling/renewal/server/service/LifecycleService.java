@@ -239,62 +239,57 @@ public class LifecycleService {
       accounts.put(a.accountId(), a);
     }
     PriceCatalog catalog = prices.catalog();
-    EventStore.Pending pendingEvents = events.pending();
+    Writes writes = new Writes(events.pending(), instances.pendingSteps());
     int steps = 0;
     for (DueInstance d : due) {
-      steps += step(d, accounts.get(d.accountId()), catalog, pendingEvents, now);
+      steps += step(d, accounts.get(d.accountId()), catalog, writes, now);
     }
-    // One multi-row INSERT for the batch's events, in step order, inside the same transaction.
-    pendingEvents.write();
+    writes.send();
     stepsDone.addAndGet(steps);
     return steps;
   }
 
   private int step(
-      DueInstance d,
-      Account account,
-      PriceCatalog catalog,
-      EventStore.Pending events,
-      Instant now) {
+      DueInstance d, Account account, PriceCatalog catalog, Writes writes, Instant now) {
     Instance instance = d.instance();
     ZoneId zone = account.zone();
     Reminders reminders = new Reminders(d.remindedExpiry(), d.remindedDaysBefore());
     Step step = LifecycleSchedule.dueStep(instance, reminders, zone, now, settings);
     if (step instanceof LifecycleSchedule.Wait) {
-      reschedule(bump(instance), reminders, zone, now, false);
+      reschedule(bump(instance), reminders, zone, now, false, writes);
       return 0;
     }
     if (step instanceof LifecycleSchedule.Remind remind) {
       Reminders sent = new Reminders(instance.expiredTime(), remind.daysBefore());
-      events.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
-      reschedule(bump(instance), sent, zone, now, false);
+      writes.events.reminder(instance, EventType.REMINDER, remind.daysBefore(), null, now);
+      reschedule(bump(instance), sent, zone, now, false, writes);
       counted("reminder");
       return 1;
     }
     if (step instanceof LifecycleSchedule.Isolate) {
-      isolate(instance, reminders, zone, events, now);
+      isolate(instance, reminders, zone, writes, now);
       counted("isolate");
       return 1;
     }
     if (step instanceof LifecycleSchedule.Release) {
       Instance released = instance.change().state(InstanceState.RELEASED).releasedTime(now).build();
-      events.event(released, EventType.RELEASED, null, now);
-      apply(released, null, d.remindedExpiry(), d.remindedDaysBefore());
+      writes.events.event(released, EventType.RELEASED, null, now);
+      apply(released, null, d.remindedExpiry(), d.remindedDaysBefore(), writes);
       counted("release");
       return 1;
     }
     LifecycleSchedule.AutoRenew autoRenew = (LifecycleSchedule.AutoRenew) step;
-    if (tryAutoRenew(instance, reminders, zone, catalog, events, now)) {
+    if (tryAutoRenew(instance, reminders, zone, catalog, writes, now)) {
       counted("auto_renew");
       return 1;
     }
     if (autoRenew.atExpiry()) {
-      events.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
-      isolate(instance, reminders, zone, events, now);
+      writes.events.event(instance, EventType.AUTO_RENEW_FAILED, null, now);
+      isolate(instance, reminders, zone, writes, now);
       counted("auto_renew_failed");
       counted("isolate");
     } else {
-      reschedule(bump(instance), reminders, zone, now, true);
+      reschedule(bump(instance), reminders, zone, now, true, writes);
       counted("auto_renew_retry");
     }
     return 1;
@@ -305,7 +300,7 @@ public class LifecycleService {
       Reminders reminders,
       ZoneId zone,
       PriceCatalog catalog,
-      EventStore.Pending events,
+      Writes writes,
       Instant now) {
     // A one-instance renewal plan for the instance's own period and bandwidth: the same price and
     // new expiry a manual renewal would give.
@@ -330,30 +325,60 @@ public class LifecycleService {
         List.of(instance.instanceId()),
         now);
     Instance renewed = plan.lines().get(0).after();
-    events.event(renewed, EventType.AUTO_RENEWED, orderId, now);
-    reschedule(renewed, reminders, zone, now, false);
+    writes.events.event(renewed, EventType.AUTO_RENEWED, orderId, now);
+    reschedule(renewed, reminders, zone, now, false, writes);
     return true;
   }
 
   private void isolate(
-      Instance instance, Reminders reminders, ZoneId zone, EventStore.Pending events, Instant now) {
+      Instance instance, Reminders reminders, ZoneId zone, Writes writes, Instant now) {
     Instance isolated = instance.change().state(InstanceState.ISOLATED).isolatedTime(now).build();
-    events.event(isolated, EventType.ISOLATED, null, now);
-    reschedule(isolated, reminders, zone, now, false);
+    writes.events.event(isolated, EventType.ISOLATED, null, now);
+    reschedule(isolated, reminders, zone, now, false, writes);
   }
 
   private void reschedule(
-      Instance after, Reminders reminders, ZoneId zone, Instant now, boolean attemptFailed) {
+      Instance after,
+      Reminders reminders,
+      ZoneId zone,
+      Instant now,
+      boolean attemptFailed,
+      Writes writes) {
     Instant next = LifecycleSchedule.nextDue(after, reminders, zone, now, settings, attemptFailed);
-    apply(after, next, reminders.expiry(), reminders.daysBefore());
+    apply(after, next, reminders.expiry(), reminders.daysBefore(), writes);
   }
 
-  /** The claim holds the row lock, so exactly one row must change; anything else rolls back. */
-  private void apply(
-      Instance after, Instant next, Instant remindedExpiry, Integer remindedDaysBefore) {
-    if (instances.applyStep(after, next, remindedExpiry, remindedDaysBefore) != 1) {
-      throw new IllegalStateException(
-          "instance " + after.instanceId() + " changed under a lifecycle claim");
+  /** Queued: the batch's schedule updates are sent together when it ends (see {@link Writes}). */
+  private static void apply(
+      Instance after,
+      Instant next,
+      Instant remindedExpiry,
+      Integer remindedDaysBefore,
+      Writes writes) {
+    writes.steps.add(after, next, remindedExpiry, remindedDaysBefore);
+  }
+
+  /**
+   * A batch's writes, sent when its steps are decided, inside its transaction: the events in one
+   * multi-row INSERT (in step order, so their ids keep that order) and the instance updates as one
+   * JDBC batch, instead of two round trips per step.
+   */
+  private static final class Writes {
+    final EventStore.Pending events;
+    final InstanceStore.PendingSteps steps;
+
+    Writes(EventStore.Pending events, InstanceStore.PendingSteps steps) {
+      this.events = events;
+      this.steps = steps;
+    }
+
+    /** The claim holds the row locks, so each update must change its row; else all rolls back. */
+    void send() {
+      List<String> unchanged = steps.write();
+      if (!unchanged.isEmpty()) {
+        throw new IllegalStateException("instances changed under a lifecycle claim: " + unchanged);
+      }
+      events.write();
     }
   }
 

@@ -97,6 +97,47 @@ class InstanceStoreTest extends RepositoryTestBase {
   }
 
   @Test
+  void pendingStepsGoAsOneBatchAndReportRowsThatDidNotChange() {
+    Instance a = instance("ins-a0000001", PREPAID, RUNNING);
+    Instance b = instance("ins-a0000002", PREPAID, RUNNING);
+    Instance c = instance("ins-a0000003", PREPAID, RUNNING);
+    insert(a, b, c);
+    Instance isolatedA = a.change().state(ISOLATED).isolatedTime(EXPIRY).build();
+    Instance isolatedC = c.change().state(ISOLATED).isolatedTime(EXPIRY).build();
+    // b's step is stale: written from a version the row does not have.
+    Instance staleB = b.change().build().change().state(ISOLATED).build();
+    Instant next = EXPIRY.plusSeconds(3600);
+
+    List<String> unchanged =
+        inTx(
+            () -> {
+              InstanceStore.PendingSteps steps = store().pendingSteps();
+              steps.add(isolatedA, next, EXPIRY, 7);
+              steps.add(staleB, next, EXPIRY, 7);
+              steps.add(isolatedC, null, null, null);
+              List<String> first = steps.write();
+              // Written steps are forgotten: a second write sends nothing.
+              assertThat(steps.write()).isEmpty();
+              return first;
+            });
+
+    assertThat(unchanged).containsExactly(b.instanceId());
+    assertThat(
+            inTx(
+                () ->
+                    store()
+                        .findByIds(
+                            "acc-1", List.of(a.instanceId(), b.instanceId(), c.instanceId()))))
+        .containsExactly(isolatedA, b, isolatedC);
+    DueInstance claimedA = inTx(() -> store().claimOne(a.instanceId(), next));
+    assertThat(claimedA.remindedExpiry()).isEqualTo(EXPIRY);
+    assertThat(claimedA.remindedDaysBefore()).isEqualTo(7);
+    assertThat(inTx(() -> store().claimOne(c.instanceId(), NOW.plusSeconds(10L * 365 * 86_400))))
+        .as("no next due: nothing scheduled")
+        .isNull();
+  }
+
+  @Test
   void saveRenewalsChecksEveryVersion() {
     Instance a = instance("ins-a0000001", PREPAID, RUNNING);
     Instance b = instance("ins-a0000002", PREPAID, ISOLATED);
