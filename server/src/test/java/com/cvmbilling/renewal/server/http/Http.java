@@ -26,7 +26,10 @@ final class Http {
                   .build());
 
   private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1) // as curl speaks to an http:// URL
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   Http(int port) {

@@ -83,7 +83,7 @@ class HttpJsonTranscodingTest {
   @BeforeAll
   void start() {
     db = TestDatabases.h2();
-    server = new TcpTestServer(db.settings(), b -> b.httpPort(0).testClock(true, START));
+    server = new TcpTestServer(db.settings(), b -> b.port(0).httpPort(0).testClock(true, START));
     http = new Http(server.server().httpPort());
     account = server.createAccount(1_000_000);
     ids =
