@@ -20,8 +20,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Messages to and from JSON with protobuf-java-util's {@link JsonFormat}: the proto3 JSON mapping
  * as grpcurl prints it (lowerCamelCase names, enums by name, 64-bit integers as strings, default
- * values left out). The parser is strict: an unknown field, an unknown enum name or a value of the
- * wrong type is an error (both the proto names and the lowerCamelCase names are accepted).
+ * values left out, laid out by {@link JsonText}). The parser is strict: an unknown field, an
+ * unknown enum name or a value of the wrong type is an error (both the proto names and the
+ * lowerCamelCase names are accepted).
  *
  * <p>A body that does not parse is not answered here: it is given to the method's own request
  * marshaller as bytes that cannot parse, so it becomes the request that the gRPC port's
@@ -40,7 +41,8 @@ final class ProtoJsonMarshaller implements GrpcJsonMarshaller {
   /** A truncated varint: no protobuf parser accepts it. */
   private static final byte[] UNPARSEABLE = {(byte) 0xff};
 
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
   private ProtoJsonMarshaller() {}
@@ -48,7 +50,7 @@ final class ProtoJsonMarshaller implements GrpcJsonMarshaller {
   @Override
   public <T> void serializeMessage(Marshaller<T> marshaller, T message, OutputStream os)
       throws IOException {
-    os.write((PRINTER.print((Message) message) + "\n").getBytes(StandardCharsets.UTF_8));
+    os.write(JsonText.indent(PRINTER.print((Message) message)).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

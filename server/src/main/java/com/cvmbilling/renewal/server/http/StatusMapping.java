@@ -24,7 +24,8 @@ final class StatusMapping {
           .usingTypeRegistry(
               JsonFormat.TypeRegistry.newBuilder()
                   .add(ErrorDetailsProto.getDescriptor().getMessageTypes())
-                  .build());
+                  .build())
+          .omittingInsignificantWhitespace();
 
   private StatusMapping() {}
 
@@ -78,10 +79,10 @@ final class StatusMapping {
   /** {@code status} in the proto3 JSON mapping; details of an unknown type are left out. */
   static String json(com.google.rpc.Status status) {
     try {
-      return PRINTER.print(status) + "\n";
+      return JsonText.indent(PRINTER.print(status));
     } catch (InvalidProtocolBufferException e) {
       try {
-        return PRINTER.print(status.toBuilder().clearDetails()) + "\n";
+        return JsonText.indent(PRINTER.print(status.toBuilder().clearDetails()));
       } catch (InvalidProtocolBufferException impossible) {
         return "{\"code\": " + status.getCode() + "}\n";
       }

@@ -431,8 +431,11 @@ class HttpJsonTranscodingTest {
       default -> {
         Message overGrpc = c.grpc().apply(this);
         assertThat(overHttp).isEqualTo(overGrpc);
-        // The very text grpcurl (and JsonFormat) prints for the gRPC response.
-        assertThat(reply.body()).isEqualTo(JsonFormat.printer().print(overGrpc) + "\n");
+        // The very text grpcurl prints for the gRPC response (JsonFormat, laid out as Go does).
+        assertThat(reply.body())
+            .isEqualTo(
+                JsonText.indent(
+                    JsonFormat.printer().omittingInsignificantWhitespace().print(overGrpc)));
       }
     }
     covered.add(c.rpc());
