@@ -26,6 +26,12 @@ final class GrpcErrorResponses implements UnframedGrpcErrorHandler {
   public HttpResponse handle(
       ServiceRequestContext ctx, Status status, AggregatedHttpResponse response) {
     HttpHeaders trailers = response.trailers().isEmpty() ? response.headers() : response.trailers();
+    if (status.getCode() == Status.Code.CANCELLED && ctx.isTimedOut()) {
+      // Armeria cancels the exchange when the client's grpc-timeout passes; for the client that is
+      // its deadline, as on the gRPC port.
+      status =
+          Status.DEADLINE_EXCEEDED.withDescription("the call's deadline (grpc-timeout) passed");
+    }
     com.google.rpc.Status details = details(trailers.get(STATUS_DETAILS), status);
     String problem = ctx.attr(ProtoJsonMarshaller.JSON_PROBLEM);
     if (problem != null && hasReason(details, ErrorReason.MALFORMED_REQUEST)) {

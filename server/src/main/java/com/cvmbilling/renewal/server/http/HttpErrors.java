@@ -46,6 +46,13 @@ final class HttpErrors implements ServerErrorHandler {
     String requestId = headers == null ? null : headers.get(StatusMapping.REQUEST_ID_HEADER);
     String request =
         headers == null ? "the request" : headers.method() + " " + pathOnly(headers.path());
+    if (ctx != null && ctx.isTimedOut()) {
+      return plain(
+          Status.Code.DEADLINE_EXCEEDED,
+          HttpStatus.GATEWAY_TIMEOUT,
+          "the call's deadline (grpc-timeout) passed",
+          requestId);
+    }
     return switch (status.code()) {
       case 400 -> malformed(badRequestMessage(request, description, cause), requestId);
       case 413 ->

@@ -269,6 +269,25 @@ class HttpErrorsTest {
   }
 
   @Test
+  void aPassedGrpcTimeoutIsDeadlineExceeded() {
+    Http.Reply reply =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.server().httpPort() + "/v1/account"))
+                .header("grpc-timeout", "1n"),
+            rich.apiKey());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(504);
+    assertThat(reply.error().getCode()).isEqualTo(4);
+    Http.Reply roomy =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.server().httpPort() + "/v1/account"))
+                .header("grpc-timeout", "20S"),
+            rich.apiKey());
+    assertThat(roomy.status()).isEqualTo(200);
+  }
+
+  @Test
   void credentialsAreCheckedBeforeTheBodyIsRefused() {
     Http.Reply reply =
         http.post(
