@@ -12,6 +12,7 @@ import com.cvmbilling.renewal.server.grpc.MalformedRequestGuard;
 import com.cvmbilling.renewal.server.grpc.RateLimitInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
 import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
+import com.cvmbilling.renewal.server.http.HttpJsonServer;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
@@ -47,6 +48,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,7 @@ public final class RenewalServer implements AutoCloseable {
             return t;
           });
   private Server server;
+  private HttpJsonServer http;
   private LifecycleRunner lifecycleRunner;
   private volatile boolean closed;
 
@@ -148,7 +151,22 @@ public final class RenewalServer implements AutoCloseable {
    * reflection need no key: they only get the call observer.
    */
   public List<ServerServiceDefinition> services() {
-    List<ServerInterceptor> chain = new java.util.ArrayList<>();
+    List<ServerServiceDefinition> defs = new java.util.ArrayList<>(apiServices(List.of()));
+    defs.add(ServerInterceptors.intercept(health.getHealthService(), callObserver));
+    defs.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), callObserver));
+    @SuppressWarnings("deprecation")
+    BindableService v1alpha = ProtoReflectionService.newInstance();
+    defs.add(ServerInterceptors.intercept(v1alpha, callObserver));
+    return defs;
+  }
+
+  /**
+   * The API services (RenewalService, AdminService, TestClockService when on) with the interceptor
+   * chain of {@link #services()}, and {@code innermost} (e.g. the HTTP port's) inside it, just
+   * before the service. The interceptors are the injector's, so both ports share one rate limiter.
+   */
+  public List<ServerServiceDefinition> apiServices(List<ServerInterceptor> innermost) {
+    List<ServerInterceptor> chain = new java.util.ArrayList<>(innermost);
     // ServerInterceptors.intercept runs the last one first.
     chain.add(injector.getInstance(MalformedRequestGuard.class));
     chain.add(injector.getInstance(ExceptionMappingInterceptor.class));
@@ -170,11 +188,6 @@ public final class RenewalServer implements AutoCloseable {
       defs.add(
           ServerInterceptors.intercept(MalformedRequestGuard.tolerant(s.bindService()), chain));
     }
-    defs.add(ServerInterceptors.intercept(health.getHealthService(), callObserver));
-    defs.add(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), callObserver));
-    @SuppressWarnings("deprecation")
-    BindableService v1alpha = ProtoReflectionService.newInstance();
-    defs.add(ServerInterceptors.intercept(v1alpha, callObserver));
     return defs;
   }
 
@@ -225,6 +238,16 @@ public final class RenewalServer implements AutoCloseable {
         .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
         .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
     server = builder.build().start();
+    if (config.http().enabled()) {
+      try {
+        http =
+            HttpJsonServer.start(
+                this::apiServices, callObserver, config.transport(), config.http());
+      } catch (RuntimeException e) {
+        server.shutdownNow();
+        throw new IOException("cannot start the HTTP/JSON port: " + e.getMessage(), e);
+      }
+    }
     MetricsSettings m = config.metrics();
     if (m.enabled()) {
       metricsPort =
@@ -260,6 +283,11 @@ public final class RenewalServer implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** The HTTP/JSON port, or 0 when it is off. */
+  public int httpPort() {
+    return http == null ? 0 : http.port();
   }
 
   /** The metrics endpoint's port, or 0 when it is off. */
@@ -338,6 +366,8 @@ public final class RenewalServer implements AutoCloseable {
     if (lifecycleRunner != null) {
       lifecycleRunner.close();
     }
+    CompletableFuture<Void> httpStopped =
+        http == null ? CompletableFuture.completedFuture(null) : http.stop();
     if (server != null) {
       server.shutdown();
       injector.getInstance(EventStreams.class).close();
@@ -349,6 +379,15 @@ public final class RenewalServer implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (http != null) {
+      try {
+        httpStopped.get(config.transport().drainTime().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("the HTTP/JSON port did not stop cleanly: {}", e.toString());
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }

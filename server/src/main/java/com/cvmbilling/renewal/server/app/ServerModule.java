@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.app;
 import com.cvmbilling.renewal.server.config.AccessSettings;
 import com.cvmbilling.renewal.server.config.DatabaseProbeSettings;
 import com.cvmbilling.renewal.server.config.EventStreamSettings;
+import com.cvmbilling.renewal.server.config.HttpSettings;
 import com.cvmbilling.renewal.server.config.IdempotencySettings;
 import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.config.MetricsSettings;
@@ -35,6 +36,7 @@ public final class ServerModule extends AbstractModule {
     bind(Clock.class).toInstance(clock);
     bind(Metrics.class).toInstance(metrics);
     bind(TransportSettings.class).toInstance(config.transport());
+    bind(HttpSettings.class).toInstance(config.http());
     bind(RateLimitSettings.class).toInstance(config.rateLimit());
     bind(DatabaseProbeSettings.class).toInstance(config.databaseProbe());
     AccessSettings access = config.access();

@@ -13,6 +13,7 @@ import java.util.List;
  */
 public record ServerConfig(
     TransportSettings transport,
+    HttpSettings http,
     RateLimitSettings rateLimit,
     DatabaseSettings database,
     TransactionSettings transactions,
@@ -34,6 +35,7 @@ public record ServerConfig(
     return new Builder(
         new ServerConfig(
             d.transport,
+            d.http,
             RateLimitSettings.OFF,
             database,
             d.transactions,
@@ -59,6 +61,7 @@ public record ServerConfig(
   /** For tests and tools that start a server in-process: one setter per area, a few shortcuts. */
   public static final class Builder {
     private TransportSettings transport;
+    private HttpSettings http;
     private RateLimitSettings rateLimit;
     private final DatabaseSettings database;
     private TransactionSettings transactions;
@@ -73,6 +76,7 @@ public record ServerConfig(
 
     private Builder(ServerConfig c) {
       transport = c.transport;
+      http = c.http;
       rateLimit = c.rateLimit;
       database = c.database;
       transactions = c.transactions;
@@ -93,6 +97,17 @@ public record ServerConfig(
 
     public Builder port(int v) {
       transport = transport.withPort(v);
+      return this;
+    }
+
+    public Builder http(HttpSettings v) {
+      http = v;
+      return this;
+    }
+
+    /** The HTTP/JSON port; 0 = any free port. */
+    public Builder httpPort(int v) {
+      http = new HttpSettings(v);
       return this;
     }
 
@@ -188,6 +203,7 @@ public record ServerConfig(
     public ServerConfig build() {
       return new ServerConfig(
           transport,
+          http,
           rateLimit,
           database,
           transactions,

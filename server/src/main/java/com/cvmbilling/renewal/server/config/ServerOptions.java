@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
  */
 public final class ServerOptions {
   @Mixin TransportSettings.Options transport = new TransportSettings.Options();
+  @Mixin HttpSettings.Options http = new HttpSettings.Options();
   @Mixin RateLimitSettings.Options rateLimit = new RateLimitSettings.Options();
   @Mixin DatabaseOptions database = new DatabaseOptions();
   @Mixin AccessSettings.Options access = new AccessSettings.Options();
@@ -38,8 +39,17 @@ public final class ServerOptions {
     if (m.port() != 0 && m.port() == t.port()) {
       p.add("--metrics-port", "must differ from --port (" + t.port() + ")");
     }
+    HttpSettings h = http.settings(p);
+    if (h.enabled() && h.port() != 0) {
+      if (h.port() == t.port()) {
+        p.add("--http-port", "must differ from --port (" + t.port() + ")");
+      } else if (h.port() == m.port()) {
+        p.add("--http-port", "must differ from --metrics-port (" + m.port() + ")");
+      }
+    }
     return new ServerConfig(
         t,
+        h,
         rateLimit.settings(p),
         database.database(p),
         database.transactions(p),

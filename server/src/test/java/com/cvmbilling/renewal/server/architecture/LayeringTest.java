@@ -35,6 +35,8 @@ class LayeringTest {
           .definedBy(ROOT + ".config..")
           .layer("Grpc")
           .definedBy(ROOT + ".grpc..")
+          .layer("Http")
+          .definedBy(ROOT + ".http..")
           .layer("Service")
           .definedBy(ROOT + ".service..")
           .layer("Persistence")
@@ -44,9 +46,12 @@ class LayeringTest {
           .whereLayer("App")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("Config")
-          .mayOnlyBeAccessedByLayers("App", "Grpc", "Service")
-          .whereLayer("Grpc")
+          .mayOnlyBeAccessedByLayers("App", "Grpc", "Http", "Service")
+          // The HTTP/JSON port translates HTTP to gRPC calls on the gRPC layer's services.
+          .whereLayer("Http")
           .mayOnlyBeAccessedByLayers("App")
+          .whereLayer("Grpc")
+          .mayOnlyBeAccessedByLayers("App", "Http")
           .whereLayer("Service")
           .mayOnlyBeAccessedByLayers("App", "Grpc")
           .whereLayer("Persistence")
@@ -94,13 +99,23 @@ class LayeringTest {
   static final ArchRule grpcOnlyInTheGrpcLayer =
       noClasses()
           .that()
-          .resideOutsideOfPackages(ROOT + ".grpc..", ROOT + ".app..")
+          .resideOutsideOfPackages(ROOT + ".grpc..", ROOT + ".http..", ROOT + ".app..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.grpc..")
           .because(
               "no io.grpc type below the gRPC layer (deadlines reach persistence through an"
                   + " interface the gRPC layer fills)");
+
+  @ArchTest
+  static final ArchRule armeriaOnlyInTheHttpLayer =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(ROOT + ".http..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("com.linecorp.armeria..", "io.netty..")
+          .because("the HTTP/JSON port (Armeria, its Netty) is one package behind HttpJsonServer");
 
   @ArchTest
   static final ArchRule mybatisOnlyInPersistence =
