@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.client;
 
+import com.cvmbilling.renewal.client.error.StatusCode;
 import io.grpc.CallCredentials;
 import io.grpc.ClientInterceptor;
 import java.net.URI;
@@ -52,13 +53,13 @@ public final class ClientBuilder<C> {
           .maxBackoff(Duration.ofSeconds(10))
           .retryableCodes(
               java.util.EnumSet.of(
-                  io.grpc.Status.Code.UNAVAILABLE,
-                  io.grpc.Status.Code.ABORTED,
-                  io.grpc.Status.Code.DEADLINE_EXCEEDED,
-                  io.grpc.Status.Code.INTERNAL,
-                  io.grpc.Status.Code.UNKNOWN,
-                  io.grpc.Status.Code.RESOURCE_EXHAUSTED,
-                  io.grpc.Status.Code.CANCELLED))
+                  StatusCode.UNAVAILABLE,
+                  StatusCode.ABORTED,
+                  StatusCode.DEADLINE_EXCEEDED,
+                  StatusCode.INTERNAL,
+                  StatusCode.UNKNOWN,
+                  StatusCode.RESOURCE_EXHAUSTED,
+                  StatusCode.CANCELLED))
           .build();
   Duration keepAliveTime;
   Duration keepAliveTimeout = Duration.ofSeconds(20);

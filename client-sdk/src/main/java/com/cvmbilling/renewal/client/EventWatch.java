@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
@@ -115,13 +116,14 @@ public final class EventWatch implements AutoCloseable {
               CallOptions.DEFAULT.withCallCredentials(settings.credentials()));
     } catch (RuntimeException e) {
       fail(
-          RenewalException.fromStatus(
-              Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
-              null,
-              Rpc.WATCH_EVENTS.methodName(),
-              requestId,
-              "",
-              connections));
+          ErrorFactory.get()
+              .fromStatus(
+                  Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
+                  null,
+                  Rpc.WATCH_EVENTS.methodName(),
+                  requestId,
+                  "",
+                  connections));
       return;
     }
     call = c;
@@ -144,15 +146,16 @@ public final class EventWatch implements AutoCloseable {
                 closed = true;
                 c.cancel("the listener failed", e);
                 fail(
-                    RenewalException.fromStatus(
-                        Status.CANCELLED
-                            .withDescription("the event listener threw " + e)
-                            .withCause(e),
-                        null,
-                        Rpc.WATCH_EVENTS.methodName(),
-                        requestId,
-                        "",
-                        1));
+                    ErrorFactory.get()
+                        .fromStatus(
+                            Status.CANCELLED
+                                .withDescription("the event listener threw " + e)
+                                .withCause(e),
+                            null,
+                            Rpc.WATCH_EVENTS.methodName(),
+                            requestId,
+                            "",
+                            1));
                 return;
               }
               lastEventId = event.getEventId();
@@ -173,13 +176,14 @@ public final class EventWatch implements AutoCloseable {
                     ? Status.UNAVAILABLE.withDescription("the server ended the stream")
                     : status;
             RenewalException failure =
-                RenewalException.fromStatus(
-                    effective,
-                    trailers,
-                    Rpc.WATCH_EVENTS.methodName(),
-                    requestId,
-                    "",
-                    consecutiveFailures);
+                ErrorFactory.get()
+                    .fromStatus(
+                        effective,
+                        trailers,
+                        Rpc.WATCH_EVENTS.methodName(),
+                        requestId,
+                        "",
+                        consecutiveFailures);
             if (reconnect.isRetryable(failure.statusCode(), failure.reason())
                 && reconnect.hasAttemptsLeft(consecutiveFailures)) {
               Duration backoff =

@@ -1,6 +1,6 @@
 package com.cvmbilling.renewal.client;
 
-import io.grpc.Status;
+import com.cvmbilling.renewal.client.error.StatusCode;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -23,14 +23,14 @@ import java.util.Set;
  */
 public final class RetrySettings {
   /** Codes that no setting can make retryable: repeating the same request cannot succeed. */
-  public static final Set<Status.Code> NEVER_RETRIED =
+  public static final Set<StatusCode> NEVER_RETRIED =
       Set.copyOf(
           EnumSet.of(
-              Status.Code.INVALID_ARGUMENT,
-              Status.Code.FAILED_PRECONDITION,
-              Status.Code.NOT_FOUND,
-              Status.Code.UNAUTHENTICATED,
-              Status.Code.PERMISSION_DENIED));
+              StatusCode.INVALID_ARGUMENT,
+              StatusCode.FAILED_PRECONDITION,
+              StatusCode.NOT_FOUND,
+              StatusCode.UNAUTHENTICATED,
+              StatusCode.PERMISSION_DENIED));
 
   private static final RetrySettings DEFAULTS = newBuilder().build();
   private static final RetrySettings NONE = newBuilder().maxAttempts(1).build();
@@ -40,7 +40,7 @@ public final class RetrySettings {
   private final Duration maxBackoff;
   private final double backoffMultiplier;
   private final double jitter;
-  private final Set<Status.Code> retryableCodes;
+  private final Set<StatusCode> retryableCodes;
   private final Set<String> retryableReasons;
 
   private RetrySettings(Builder b) {
@@ -77,7 +77,7 @@ public final class RetrySettings {
     b.maxBackoff = maxBackoff;
     b.backoffMultiplier = backoffMultiplier;
     b.jitter = jitter;
-    b.retryableCodes = EnumSet.noneOf(Status.Code.class);
+    b.retryableCodes = EnumSet.noneOf(StatusCode.class);
     b.retryableCodes.addAll(retryableCodes);
     b.retryableReasons = new java.util.HashSet<>(retryableReasons);
     return b;
@@ -105,7 +105,7 @@ public final class RetrySettings {
     return jitter;
   }
 
-  public Set<Status.Code> retryableCodes() {
+  public Set<StatusCode> retryableCodes() {
     return retryableCodes;
   }
 
@@ -114,7 +114,7 @@ public final class RetrySettings {
   }
 
   /** Whether a failure with this code and reason is retried (attempts and deadline aside). */
-  public boolean isRetryable(Status.Code code, String reason) {
+  public boolean isRetryable(StatusCode code, String reason) {
     if (NEVER_RETRIED.contains(code)) {
       return false;
     }
@@ -164,7 +164,7 @@ public final class RetrySettings {
     private Duration maxBackoff = Duration.ofSeconds(5);
     private double backoffMultiplier = 2.0;
     private double jitter = 0.5;
-    private EnumSet<Status.Code> retryableCodes = EnumSet.of(Status.Code.UNAVAILABLE);
+    private EnumSet<StatusCode> retryableCodes = EnumSet.of(StatusCode.UNAVAILABLE);
     private Set<String> retryableReasons = new java.util.HashSet<>(Set.of("REQUEST_IN_PROGRESS"));
 
     private Builder() {}
@@ -210,17 +210,17 @@ public final class RetrySettings {
      * The status codes to retry. {@link RetrySettings#NEVER_RETRIED} codes are refused: retrying
      * them could never succeed, and retrying is only safe because the SDK keeps the client token.
      */
-    public Builder retryableCodes(Set<Status.Code> codes) {
-      for (Status.Code code : codes) {
+    public Builder retryableCodes(Set<StatusCode> codes) {
+      for (StatusCode code : codes) {
         if (NEVER_RETRIED.contains(code)) {
           throw new IllegalArgumentException(code + " is never retried");
         }
-        if (code == Status.Code.OK) {
+        if (code == StatusCode.OK) {
           throw new IllegalArgumentException("OK is not a failure");
         }
       }
       this.retryableCodes =
-          codes.isEmpty() ? EnumSet.noneOf(Status.Code.class) : EnumSet.copyOf(codes);
+          codes.isEmpty() ? EnumSet.noneOf(StatusCode.class) : EnumSet.copyOf(codes);
       return this;
     }
 

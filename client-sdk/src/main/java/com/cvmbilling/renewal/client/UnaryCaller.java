@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
@@ -218,7 +219,8 @@ final class UnaryCaller {
 
     private void failed(Status status, Metadata trailers, String id, int attempt) {
       RenewalException failure =
-          RenewalException.fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
+          ErrorFactory.get()
+              .fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
       if (!result.isCancelled()
           && !closed
           && retry.isRetryable(failure.statusCode(), failure.reason())

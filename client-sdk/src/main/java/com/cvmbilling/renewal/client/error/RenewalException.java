@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.client.error;
 
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.ErrorReasonProto;
 import com.google.protobuf.Any;
@@ -67,12 +68,29 @@ public class RenewalException extends RuntimeException {
               ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new,
               ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new));
 
+  static {
+    ErrorFactory.install(
+        new ErrorFactory.Factory() {
+          @Override
+          public RenewalException fromStatus(
+              Status status,
+              Metadata trailers,
+              String method,
+              String requestId,
+              String clientToken,
+              int attempts) {
+            return RenewalException.fromStatus(
+                status, trailers, method, requestId, clientToken, attempts);
+          }
+        });
+  }
+
   /** A wrong request field, from {@code google.rpc.BadRequest}. */
   public record FieldViolation(String field, String description) {}
 
   /** What a failure is built from. */
   record Details(
-      Status.Code code,
+      StatusCode code,
       String description,
       String reason,
       String domain,
@@ -118,7 +136,9 @@ public class RenewalException extends RuntimeException {
   }
 
   /**
-   * Translates the outcome of a gRPC call into the exception for its code and reason.
+   * Translates the outcome of a gRPC call into the exception for its code and reason. Not API (it
+   * takes gRPC types): the SDK's client package reaches it through {@link ErrorFactory}; your own
+   * gRPC calls use {@link #from(Throwable)}.
    *
    * @param status the call's status (not OK)
    * @param trailers the call's trailers, where the {@code google.rpc.Status} details are; may be
@@ -128,7 +148,17 @@ public class RenewalException extends RuntimeException {
    * @param clientToken the idempotency key the call was made with; may be empty
    * @param attempts how many attempts were made
    */
-  public static RenewalException fromStatus(
+  static RenewalException fromStatus(
+      Status status,
+      Metadata trailers,
+      String method,
+      String requestId,
+      String clientToken,
+      int attempts) {
+    return create(details(status, trailers, method, requestId, clientToken, attempts));
+  }
+
+  private static Details details(
       Status status,
       Metadata trailers,
       String method,
@@ -160,26 +190,30 @@ public class RenewalException extends RuntimeException {
         // a malformed detail is skipped; the status code and message still tell what happened
       }
     }
-    Details d =
-        new Details(
-            status.getCode(),
-            status.getDescription(),
-            info == null ? "" : info.getReason(),
-            info == null ? "" : info.getDomain(),
-            info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
-            List.copyOf(violations),
-            proto,
-            method == null ? "" : method,
-            requestId == null ? "" : requestId,
-            clientToken == null ? "" : clientToken,
-            attempts,
-            status.getCause());
-    return create(d);
+    return new Details(
+        StatusCode.of(status.getCode()),
+        status.getDescription(),
+        info == null ? "" : info.getReason(),
+        info == null ? "" : info.getDomain(),
+        info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
+        List.copyOf(violations),
+        proto,
+        method == null ? "" : method,
+        requestId == null ? "" : requestId,
+        clientToken == null ? "" : clientToken,
+        attempts,
+        status.getCause());
   }
 
   /**
-   * Translates a failure of a call made with the generated stubs, e.g. {@code catch
-   * (StatusRuntimeException e) { throw RenewalException.from(e); }}.
+   * Translates a failure of a call made with the generated stubs (for example on {@code
+   * RenewalClient.channel()}) into the SDK's exception for its code and reason, e.g. {@code catch
+   * (StatusRuntimeException e) { throw RenewalException.from(e); }}. Any other throwable is read as
+   * gRPC reads it ({@code UNKNOWN}, or the status of a gRPC exception among its causes).
+   *
+   * @param failure what the call failed with; a {@code RenewalException} is returned as it is
+   * @return the typed exception
+   * @throws NullPointerException if {@code failure} is null
    */
   public static RenewalException from(Throwable failure) {
     if (failure instanceof RenewalException r) {
@@ -236,8 +270,8 @@ public class RenewalException extends RuntimeException {
     }
   }
 
-  /** The gRPC status code. */
-  public Status.Code statusCode() {
+  /** The status code of the call (gRPC's codes, as the SDK's {@link StatusCode}). */
+  public StatusCode statusCode() {
     return details.code();
   }
 
