@@ -188,6 +188,10 @@ public final class EventWatch implements AutoCloseable {
                 && reconnect.hasAttemptsLeft(consecutiveFailures)) {
               Duration backoff =
                   reconnect.backoff(consecutiveFailures, ThreadLocalRandom.current().nextDouble());
+              Duration asked = failure.retryDelay().orElse(Duration.ZERO);
+              if (asked.compareTo(backoff) > 0) {
+                backoff = asked; // the server's RetryInfo (e.g. RATE_LIMITED) is a floor
+              }
               log.watchReconnecting(watchId, lastEventId, failure, backoff);
               try {
                 listener.onReconnecting(failure, lastEventId, backoff);

@@ -12,14 +12,27 @@ import java.util.Set;
  *
  * <p>An attempt that failed is retried when its status code is one of {@link #retryableCodes()}
  * (default {@code UNAVAILABLE}), or when its error reason is one of {@link #retryableReasons()}
- * (default {@code REQUEST_IN_PROGRESS}, which the service reports as {@code ABORTED} while an
- * earlier attempt with the same client token is still running; other {@code ABORTED} reasons are
- * not retried). {@code INVALID_ARGUMENT}, {@code FAILED_PRECONDITION}, {@code NOT_FOUND}, {@code
- * UNAUTHENTICATED} and {@code PERMISSION_DENIED} are never retried, whatever the settings say.
+ * (default {@code REQUEST_IN_PROGRESS} and {@code RATE_LIMITED}). {@code INVALID_ARGUMENT}, {@code
+ * FAILED_PRECONDITION}, {@code NOT_FOUND}, {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED}
+ * are never retried, whatever the settings say.
+ *
+ * <p>Why those defaults are safe: the SDK sends the same client token on every attempt of an RPC
+ * that changes something, so a retry after an attempt that was carried out but whose answer was
+ * lost ({@code UNAVAILABLE}) returns the first result and never charges twice. {@code
+ * ABORTED}/{@code REQUEST_IN_PROGRESS} means an earlier attempt with the same token is still
+ * running (other {@code ABORTED} reasons are not retried). {@code RESOURCE_EXHAUSTED}/{@code
+ * RATE_LIMITED} means the call was refused before it did anything, so repeating it is safe for any
+ * RPC; other {@code RESOURCE_EXHAUSTED} reasons (a message too large, ...) would fail again and are
+ * not retried. RPCs that are not {@linkplain Rpc#safeToRetry() safe to retry} have {@link #none()}
+ * by default, so they are not retried even when rate limited.
  *
  * <p>The n-th retry waits {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, shortened by
- * a random jitter of up to {@code jitter} of it, and never past the call's deadline: the deadline
- * bounds the whole call, all attempts and waits together.
+ * a random jitter of up to {@code jitter} of it; when the failure carries the server's {@code
+ * google.rpc.RetryInfo} (as {@code RATE_LIMITED} does, see {@link
+ * com.cvmbilling.renewal.client.error.RenewalException#retryDelay()}), it waits at least that
+ * delay. A wait never passes the call's deadline, which bounds the whole call, all attempts and
+ * waits together: when the next attempt could not start before the deadline, the call fails at once
+ * with the last failure instead of waiting for nothing.
  */
 public final class RetrySettings {
   /** Codes that no setting can make retryable: repeating the same request cannot succeed. */
@@ -55,7 +68,8 @@ public final class RetrySettings {
 
   /**
    * The default: up to 5 attempts, 100 ms doubling to at most 5 s, jitter 0.5, retrying {@code
-   * UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS}.
+   * UNAVAILABLE}, {@code ABORTED}/{@code REQUEST_IN_PROGRESS} and {@code RESOURCE_EXHAUSTED}/{@code
+   * RATE_LIMITED}.
    */
   public static RetrySettings defaults() {
     return DEFAULTS;
@@ -165,7 +179,8 @@ public final class RetrySettings {
     private double backoffMultiplier = 2.0;
     private double jitter = 0.5;
     private EnumSet<StatusCode> retryableCodes = EnumSet.of(StatusCode.UNAVAILABLE);
-    private Set<String> retryableReasons = new java.util.HashSet<>(Set.of("REQUEST_IN_PROGRESS"));
+    private Set<String> retryableReasons =
+        new java.util.HashSet<>(Set.of("REQUEST_IN_PROGRESS", "RATE_LIMITED"));
 
     private Builder() {}
 

@@ -226,6 +226,12 @@ final class UnaryCaller {
           && retry.isRetryable(failure.statusCode(), failure.reason())
           && retry.hasAttemptsLeft(attempt)) {
         Duration backoff = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+        // The server's RetryInfo (e.g. RATE_LIMITED) is a floor: retrying sooner fails again.
+        Duration asked = failure.retryDelay().orElse(Duration.ZERO);
+        if (asked.compareTo(backoff) > 0) {
+          backoff = asked;
+        }
+        // A wait that would pass the deadline is useless: fail now with what we have.
         if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > backoff.toNanos()) {
           log.retrying(rpc.methodName(), id, clientToken, failure, backoff);
           try {

@@ -7,11 +7,13 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -66,7 +68,8 @@ public class RenewalException extends RuntimeException {
               ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException::new,
               ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException::new,
               ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new,
-              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new));
+              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new,
+              ErrorReason.RATE_LIMITED, RateLimitedException::new));
 
   static {
     ErrorFactory.install(
@@ -101,6 +104,7 @@ public class RenewalException extends RuntimeException {
       String requestId,
       String clientToken,
       int attempts,
+      Duration retryDelay,
       Throwable cause) {}
 
   private final transient Details details;
@@ -175,11 +179,16 @@ public class RenewalException extends RuntimeException {
               .build();
     }
     ErrorInfo info = null;
+    Duration retryDelay = null;
     List<FieldViolation> violations = new ArrayList<>();
     for (Any detail : proto.getDetailsList()) {
       try {
         if (info == null && detail.is(ErrorInfo.class)) {
           info = detail.unpack(ErrorInfo.class);
+        } else if (retryDelay == null && detail.is(RetryInfo.class)) {
+          com.google.protobuf.Duration d = detail.unpack(RetryInfo.class).getRetryDelay();
+          Duration delay = Duration.ofSeconds(d.getSeconds(), d.getNanos());
+          retryDelay = delay.isNegative() ? null : delay;
         } else if (detail.is(BadRequest.class)) {
           for (BadRequest.FieldViolation v :
               detail.unpack(BadRequest.class).getFieldViolationsList()) {
@@ -202,6 +211,7 @@ public class RenewalException extends RuntimeException {
         requestId == null ? "" : requestId,
         clientToken == null ? "" : clientToken,
         attempts,
+        retryDelay,
         status.getCause());
   }
 
@@ -355,6 +365,15 @@ public class RenewalException extends RuntimeException {
    */
   public Optional<String> clientToken() {
     return details.clientToken().isEmpty() ? Optional.empty() : Optional.of(details.clientToken());
+  }
+
+  /**
+   * How long the server asked the caller to wait before calling again ({@code google.rpc.RetryInfo}
+   * of the status), if it said; it does for {@link RateLimitedException}. The SDK's own retries
+   * already waited at least this long between attempts (see {@code RetrySettings}).
+   */
+  public Optional<Duration> retryDelay() {
+    return Optional.ofNullable(details.retryDelay());
   }
 
   /** How many attempts the SDK made before giving up (1 when it did not retry). */

@@ -33,7 +33,8 @@ class ErrorReasonTest {
           ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException.class,
           ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException.class,
           ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException.class,
-          ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class);
+          ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class,
+          ErrorReason.RATE_LIMITED, RateLimitedException.class);
 
   private static RenewalException failure(Status.Code code, String reason) {
     com.google.rpc.Status status =

@@ -117,6 +117,41 @@ public final class FakeServer implements AutoCloseable {
     return error(code, reason, Map.of(), null);
   }
 
+  /**
+   * A failure with a {@code google.rpc.RetryInfo} asking to wait {@code retryDelay}, as the
+   * server's rate limit sends it (code RESOURCE_EXHAUSTED, reason RATE_LIMITED) or with another
+   * code/reason.
+   */
+  public static StatusRuntimeException withRetryDelay(
+      io.grpc.Status.Code code, String reason, java.time.Duration retryDelay) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage("fake " + reason)
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setReason(reason)
+                        .setDomain("renewal.cvmbilling.com")
+                        .putMetadata("ratePerSecond", "1")
+                        .build()))
+            .addDetails(
+                Any.pack(
+                    com.google.rpc.RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(retryDelay.getSeconds())
+                                .setNanos(retryDelay.getNano()))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status, new Metadata());
+  }
+
+  /** RESOURCE_EXHAUSTED/RATE_LIMITED with a RetryInfo, as the server's rate limit answers. */
+  public static StatusRuntimeException rateLimited(java.time.Duration retryDelay) {
+    return withRetryDelay(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", retryDelay);
+  }
+
   @Override
   public void close() {
     server.shutdownNow();
