@@ -205,6 +205,12 @@ class RealServerTest {
       assertThat(poor.requestId()).isNotBlank();
       assertThat(poor.clientToken()).isPresent();
       assertThat(poor.attempts()).isEqualTo(1);
+      // The amounts, typed: the balance it was checked against and the charge of this renewal.
+      assertThat(poor.balance()).contains(Amount.cny("50.00"));
+      assertThat(poor.required())
+          .contains(
+              client.inquiryPriceRenewInstances(List.of(prepaid.instanceId()), 1).totalPrice());
+      assertThat(poor.required().orElseThrow()).isGreaterThan(poor.balance().orElseThrow());
 
       InstanceNotFoundException missing =
           catchThrowableOfType(
