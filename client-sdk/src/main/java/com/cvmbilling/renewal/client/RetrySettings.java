@@ -4,6 +4,7 @@ import com.cvmbilling.renewal.client.error.StatusCode;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +34,18 @@ import java.util.Set;
  * delay. A wait never passes the call's deadline, which bounds the whole call, all attempts and
  * waits together: when the next attempt could not start before the deadline, the call fails at once
  * with the last failure instead of waiting for nothing.
+ *
+ * <p><b>Attempt timeout.</b> By default an attempt may take all of the time left to the call's
+ * deadline. With {@link Builder#attemptTimeout(Duration)} (GAX's RPC timeout) each attempt gets its
+ * own deadline, {@code min(attemptTimeout, time left to the call's deadline)}, and an attempt that
+ * runs out of it ({@code DEADLINE_EXCEEDED}) is retried like a retryable failure while the call's
+ * deadline leaves time and attempts are left: a server that hangs on one attempt (a stuck
+ * connection, a replica that stopped answering) no longer takes the whole deadline. That is safe
+ * where retries are safe: an RPC that changes something carries the same client token on every
+ * attempt, so an attempt that timed out but was carried out is not carried out twice; RPCs that are
+ * not {@linkplain Rpc#safeToRetry() safe to retry} get {@link #none()} by default, one attempt. The
+ * call's deadline still bounds everything; when it runs out the call fails with {@code
+ * DeadlineExceededException}.
  */
 public final class RetrySettings {
   /** Codes that no setting can make retryable: repeating the same request cannot succeed. */
@@ -55,6 +68,7 @@ public final class RetrySettings {
   private final double jitter;
   private final Set<StatusCode> retryableCodes;
   private final Set<String> retryableReasons;
+  private final Duration attemptTimeout;
 
   private RetrySettings(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -64,6 +78,7 @@ public final class RetrySettings {
     this.jitter = b.jitter;
     this.retryableCodes = Set.copyOf(b.retryableCodes);
     this.retryableReasons = Set.copyOf(b.retryableReasons);
+    this.attemptTimeout = b.attemptTimeout;
   }
 
   /**
@@ -94,6 +109,7 @@ public final class RetrySettings {
     b.retryableCodes = EnumSet.noneOf(StatusCode.class);
     b.retryableCodes.addAll(retryableCodes);
     b.retryableReasons = new java.util.HashSet<>(retryableReasons);
+    b.attemptTimeout = attemptTimeout;
     return b;
   }
 
@@ -125,6 +141,14 @@ public final class RetrySettings {
 
   public Set<String> retryableReasons() {
     return retryableReasons;
+  }
+
+  /**
+   * The deadline of each attempt, within the call's deadline; empty (the default) when an attempt
+   * may take all the time left to the call's deadline.
+   */
+  public Optional<Duration> attemptTimeout() {
+    return Optional.ofNullable(attemptTimeout);
   }
 
   /** Whether a failure with this code and reason is retried (attempts and deadline aside). */
@@ -168,6 +192,7 @@ public final class RetrySettings {
         + retryableCodes
         + ", reasons "
         + retryableReasons
+        + (attemptTimeout == null ? "" : ", attempt timeout " + attemptTimeout.toMillis() + "ms")
         + "}";
   }
 
@@ -181,6 +206,7 @@ public final class RetrySettings {
     private EnumSet<StatusCode> retryableCodes = EnumSet.of(StatusCode.UNAVAILABLE);
     private Set<String> retryableReasons =
         new java.util.HashSet<>(Set.of("REQUEST_IN_PROGRESS", "RATE_LIMITED"));
+    private Duration attemptTimeout;
 
     private Builder() {}
 
@@ -244,6 +270,36 @@ public final class RetrySettings {
      */
     public Builder retryableReasons(Set<String> reasons) {
       this.retryableReasons = new java.util.HashSet<>(reasons);
+      return this;
+    }
+
+    /**
+     * Gives each attempt its own deadline, {@code min(attemptTimeout, time left to the call's
+     * deadline)}, and retries an attempt that runs out of it (see {@link RetrySettings}).
+     *
+     * @param attemptTimeout the longest one attempt may take; positive
+     * @return this builder
+     * @throws NullPointerException if {@code attemptTimeout} is null
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      if (attemptTimeout.isZero() || attemptTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "attemptTimeout must be positive, got " + attemptTimeout);
+      }
+      this.attemptTimeout = attemptTimeout;
+      return this;
+    }
+
+    /**
+     * No attempt timeout (the default): an attempt may take all the time left to the call's
+     * deadline.
+     *
+     * @return this builder
+     */
+    public Builder noAttemptTimeout() {
+      this.attemptTimeout = null;
       return this;
     }
 

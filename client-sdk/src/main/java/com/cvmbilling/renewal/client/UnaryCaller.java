@@ -153,13 +153,21 @@ final class UnaryCaller {
       attempts++;
       int attempt = attempts;
       log.attempt(rpc.methodName(), requestId, clientToken, attempt, request);
+      // The attempt's own deadline, when the retry settings give one, within the call's.
+      Deadline attemptDeadline =
+          retry
+              .attemptTimeout()
+              .map(t -> Deadline.after(t.toNanos(), TimeUnit.NANOSECONDS))
+              .filter(d -> d.isBefore(deadline))
+              .orElse(deadline);
+      boolean ownDeadline = attemptDeadline != deadline;
       ClientCall<Req, Resp> call;
       try {
         call =
             channel.newCall(
                 method,
                 CallOptions.DEFAULT
-                    .withDeadline(deadline)
+                    .withDeadline(attemptDeadline)
                     .withCallCredentials(settings.credentials()));
         current = call;
         Metadata headers = new Metadata();
@@ -195,9 +203,25 @@ final class UnaryCaller {
                           "the server closed the call without a response"),
                       trailers,
                       id,
-                      attempt);
+                      attempt,
+                      false);
                 } else {
-                  failed(status, trailers, id, attempt);
+                  // Out of the attempt's own time, with time left for another attempt.
+                  boolean attemptTimedOut =
+                      ownDeadline
+                          && status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                          && !deadline.isExpired();
+                  failed(
+                      attemptTimedOut
+                          ? status.augmentDescription(
+                              "attempt timeout "
+                                  + retry.attemptTimeout().orElseThrow().toMillis()
+                                  + " ms")
+                          : status,
+                      trailers,
+                      id,
+                      attempt,
+                      attemptTimedOut);
                 }
               }
             },
@@ -217,13 +241,14 @@ final class UnaryCaller {
       }
     }
 
-    private void failed(Status status, Metadata trailers, String id, int attempt) {
+    private void failed(
+        Status status, Metadata trailers, String id, int attempt, boolean attemptTimedOut) {
       RenewalException failure =
           ErrorFactory.get()
               .fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
       if (!result.isCancelled()
           && !closed
-          && retry.isRetryable(failure.statusCode(), failure.reason())
+          && (attemptTimedOut || retry.isRetryable(failure.statusCode(), failure.reason()))
           && retry.hasAttemptsLeft(attempt)) {
         Duration backoff = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
         // The server's RetryInfo (e.g. RATE_LIMITED) is a floor: retrying sooner fails again.
@@ -251,7 +276,7 @@ final class UnaryCaller {
     }
 
     private void fail(Status status, Metadata trailers, int attempt) {
-      failed(status, trailers, requestId, attempt);
+      failed(status, trailers, requestId, attempt, false);
     }
 
     private Duration elapsed() {
