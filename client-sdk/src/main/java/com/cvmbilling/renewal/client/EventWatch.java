@@ -35,6 +35,7 @@ public final class EventWatch implements AutoCloseable {
   private final RetrySettings reconnect;
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
+  private final TlsMismatchDetector tlsMismatch;
   private final EventListener listener;
   private final Consumer<EventWatch> onDone;
   private final String watchId = UUID.randomUUID().toString();
@@ -50,6 +51,7 @@ public final class EventWatch implements AutoCloseable {
       ClientSettings settings,
       ScheduledExecutorService scheduler,
       CallLog log,
+      TlsMismatchDetector tlsMismatch,
       long afterEventId,
       EventListener listener,
       Consumer<EventWatch> onDone) {
@@ -58,6 +60,7 @@ public final class EventWatch implements AutoCloseable {
     this.reconnect = settings.watchReconnectSettings();
     this.scheduler = scheduler;
     this.log = log;
+    this.tlsMismatch = tlsMismatch;
     this.lastEventId = afterEventId;
     this.listener = listener;
     this.onDone = onDone;
@@ -175,6 +178,21 @@ public final class EventWatch implements AutoCloseable {
                 status.isOk()
                     ? Status.UNAVAILABLE.withDescription("the server ended the stream")
                     : status;
+            // Client and server disagree on TLS: reconnecting cannot help; say what to change.
+            java.util.Optional<String> mismatch =
+                received ? java.util.Optional.empty() : tlsMismatch.diagnose(effective, null);
+            if (mismatch.isPresent()) {
+              fail(
+                  ErrorFactory.get()
+                      .tlsMismatch(
+                          mismatch.get(),
+                          effective,
+                          Rpc.WATCH_EVENTS.methodName(),
+                          requestId,
+                          "",
+                          consecutiveFailures));
+              return;
+            }
             RenewalException failure =
                 ErrorFactory.get()
                     .fromStatus(

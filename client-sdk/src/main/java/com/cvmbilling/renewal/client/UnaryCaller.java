@@ -12,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,7 @@ final class UnaryCaller {
   private final ClientSettings settings;
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
+  private final TlsMismatchDetector tlsMismatch;
   private volatile boolean closed;
 
   /** Calls waiting for their next attempt; failed with CANCELLED when the client closes. */
@@ -41,11 +43,13 @@ final class UnaryCaller {
       ManagedChannel channel,
       ClientSettings settings,
       ScheduledExecutorService scheduler,
-      CallLog log) {
+      CallLog log,
+      TlsMismatchDetector tlsMismatch) {
     this.channel = channel;
     this.settings = settings;
     this.scheduler = scheduler;
     this.log = log;
+    this.tlsMismatch = tlsMismatch;
   }
 
   void close() {
@@ -243,6 +247,17 @@ final class UnaryCaller {
 
     private void failed(
         Status status, Metadata trailers, String id, int attempt, boolean attemptTimedOut) {
+      // Client and server disagree on TLS: no retry can help; say what to change.
+      Optional<String> mismatch =
+          result.isDone() ? Optional.empty() : tlsMismatch.diagnose(status, deadline);
+      if (mismatch.isPresent()) {
+        RenewalException failure =
+            ErrorFactory.get()
+                .tlsMismatch(mismatch.get(), status, rpc.methodName(), id, clientToken, attempt);
+        log.failed(rpc.methodName(), id, failure, elapsed());
+        result.completeExceptionally(failure);
+        return;
+      }
       RenewalException failure =
           ErrorFactory.get()
               .fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);

@@ -85,6 +85,24 @@ public class RenewalException extends RuntimeException {
             return RenewalException.fromStatus(
                 status, trailers, method, requestId, clientToken, attempts);
           }
+
+          @Override
+          public RenewalException tlsMismatch(
+              String message,
+              Status status,
+              String method,
+              String requestId,
+              String clientToken,
+              int attempts) {
+            return new TlsMismatchException(
+                details(
+                    Status.UNAVAILABLE.withDescription(message).withCause(status.getCause()),
+                    null,
+                    method,
+                    requestId,
+                    clientToken,
+                    attempts));
+          }
         });
   }
 

@@ -30,6 +30,25 @@ public final class ErrorFactory {
         String requestId,
         String clientToken,
         int attempts);
+
+    /**
+     * A {@code TlsMismatchException}: the client and the server disagree on TLS.
+     *
+     * @param message what is wrong, for which target, and what to change
+     * @param status the transport's failure (its cause is kept)
+     * @param method the RPC's simple name; may be empty
+     * @param requestId the call's request id
+     * @param clientToken the call's idempotency key; may be empty
+     * @param attempts attempts made
+     * @return the exception
+     */
+    RenewalException tlsMismatch(
+        String message,
+        Status status,
+        String method,
+        String requestId,
+        String clientToken,
+        int attempts);
   }
 
   private static Factory factory;

@@ -12,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -41,9 +42,13 @@ public final class FakeServer implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   public FakeServer(BindableService... services) {
+    this(InsecureServerCredentials.create(), services);
+  }
+
+  /** With these credentials, e.g. TLS ({@code TlsServerCredentials}). */
+  public FakeServer(ServerCredentials credentials, BindableService... services) {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(
-            new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create());
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials);
     for (BindableService s : services) {
       builder.addService(s);
     }
