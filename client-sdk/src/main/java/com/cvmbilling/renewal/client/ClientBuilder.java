@@ -168,10 +168,13 @@ public final class ClientBuilder<C> {
   }
 
   /**
-   * Log calls (DEBUG), retries and watch reconnects (INFO), and requests and responses (TRACE)
-   * through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}. Needs {@code
-   * org.slf4j:slf4j-api} on the classpath. API keys are never logged: credentials show only a
-   * prefix and {@code api_key} fields of responses are masked.
+   * Log through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}: at INFO (the default
+   * level of usual logging setups) one line per call with its outcome, attempts and time, one per
+   * retry, and the connections, reconnects and end of event watches; at DEBUG also every attempt
+   * with its targets and credentials (a prefix); at TRACE the requests and responses. Set that
+   * logger to WARN to keep only watches that stop on a failure. Needs {@code org.slf4j:slf4j-api}
+   * on the classpath. API keys are never logged: credentials show only a prefix and {@code api_key}
+   * fields of responses are masked.
    */
   public ClientBuilder<C> logging(boolean enabled) {
     this.logging = enabled;
