@@ -154,7 +154,14 @@ public final class RenewalClient implements AutoCloseable {
     return new ClientBuilder<>(RenewalClient::new);
   }
 
-  /** A client with these settings. */
+  /**
+   * A client with these settings (from {@link ClientBuilder#settings()}).
+   *
+   * @param settings the settings
+   * @return the client; it owns its connections until {@link #close()}
+   * @throws NullPointerException if {@code settings} is null
+   * @throws IllegalStateException if the settings ask for logging without SLF4J on the classpath
+   */
   public static RenewalClient create(ClientSettings settings) {
     return new RenewalClient(settings);
   }

@@ -210,7 +210,13 @@ public final class RetrySettings {
 
     private Builder() {}
 
-    /** Attempts in total, the first included (1 = no retry); 0 = no limit but the deadline. */
+    /**
+     * Attempts in total, the first included (1 = no retry); 0 = no limit but the deadline.
+     *
+     * @param maxAttempts 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAttempts} is negative
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 0) {
         throw new IllegalArgumentException("maxAttempts must be >= 0, got " + maxAttempts);
@@ -219,16 +225,40 @@ public final class RetrySettings {
       return this;
     }
 
+    /**
+     * The wait before the first retry.
+     *
+     * @param initialBackoff zero or more
+     * @return this builder
+     * @throws NullPointerException if {@code initialBackoff} is null
+     * @throws IllegalArgumentException if it is negative
+     */
     public Builder initialBackoff(Duration initialBackoff) {
       this.initialBackoff = requireNonNegative(initialBackoff, "initialBackoff");
       return this;
     }
 
+    /**
+     * The longest wait between attempts.
+     *
+     * @param maxBackoff zero or more, and at least {@code initialBackoff} (checked by {@link
+     *     #build()})
+     * @return this builder
+     * @throws NullPointerException if {@code maxBackoff} is null
+     * @throws IllegalArgumentException if it is negative
+     */
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = requireNonNegative(maxBackoff, "maxBackoff");
       return this;
     }
 
+    /**
+     * How much each wait grows over the one before.
+     *
+     * @param backoffMultiplier 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1 (or NaN)
+     */
     public Builder backoffMultiplier(double backoffMultiplier) {
       if (!(backoffMultiplier >= 1.0)) {
         throw new IllegalArgumentException(
@@ -238,7 +268,13 @@ public final class RetrySettings {
       return this;
     }
 
-    /** 0..1: how much of each wait may be randomly cut, so that clients do not retry in step. */
+    /**
+     * How much of each wait may be randomly cut, so that clients do not retry in step.
+     *
+     * @param jitter 0..1 (0 = exact waits)
+     * @return this builder
+     * @throws IllegalArgumentException if it is outside [0, 1] (or NaN)
+     */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0.0 && jitter <= 1.0)) {
         throw new IllegalArgumentException("jitter must be in [0, 1], got " + jitter);
@@ -250,6 +286,12 @@ public final class RetrySettings {
     /**
      * The status codes to retry. {@link RetrySettings#NEVER_RETRIED} codes are refused: retrying
      * them could never succeed, and retrying is only safe because the SDK keeps the client token.
+     *
+     * @param codes the codes; empty for none
+     * @return this builder
+     * @throws NullPointerException if {@code codes} is null or holds null
+     * @throws IllegalArgumentException if it holds {@code OK} or a {@link
+     *     RetrySettings#NEVER_RETRIED} code
      */
     public Builder retryableCodes(Set<StatusCode> codes) {
       for (StatusCode code : codes) {
@@ -267,6 +309,10 @@ public final class RetrySettings {
 
     /**
      * Error reasons to retry whatever their code (never one of the codes that are never retried).
+     *
+     * @param reasons {@code ErrorInfo} reasons, e.g. {@code RATE_LIMITED}; empty for none
+     * @return this builder
+     * @throws NullPointerException if {@code reasons} is null
      */
     public Builder retryableReasons(Set<String> reasons) {
       this.retryableReasons = new java.util.HashSet<>(reasons);
@@ -303,6 +349,12 @@ public final class RetrySettings {
       return this;
     }
 
+    /**
+     * The settings.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException if {@code maxBackoff} is below {@code initialBackoff}
+     */
     public RetrySettings build() {
       if (maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException(
