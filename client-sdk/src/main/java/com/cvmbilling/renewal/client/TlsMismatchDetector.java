@@ -142,10 +142,11 @@ final class TlsMismatchDetector {
       dropped |=
           t instanceof IOException || t.getClass().getSimpleName().contains("Http2Exception");
     }
+    // gRPC's own words for a connection that ended before HTTP/2 started (never a server's status,
+    // which has no local cause and other words).
     String description = String.valueOf(status.getDescription()).toLowerCase(Locale.ROOT);
     return dropped
-        || description.contains("network closed")
-        || description.contains("connection closed")
+        || description.contains("network closed for unknown reason")
         || description.contains("first received frame was not settings");
   }
 

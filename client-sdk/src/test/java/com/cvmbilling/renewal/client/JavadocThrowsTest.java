@@ -60,9 +60,15 @@ import org.junit.jupiter.api.Test;
  */
 @Tier.Unit
 class JavadocThrowsTest {
-  private static final Path SOURCES = Path.of("src/main/java/com/cvmbilling/renewal/client");
+  private static final Path SOURCES = sources();
   private static final List<Path> API_DIRS =
       List.of(SOURCES, SOURCES.resolve("model"), SOURCES.resolve("error"));
+
+  /** The API's sources: Maven runs tests in the module's directory, an IDE maybe in the root. */
+  private static Path sources() {
+    Path inModule = Path.of("src/main/java/com/cvmbilling/renewal/client");
+    return Files.isDirectory(inModule) ? inModule : Path.of("client-sdk").resolve(inModule);
+  }
 
   /** One method or constructor of a source file. */
   private static final class Decl {

@@ -201,6 +201,32 @@ class TlsMismatchTest {
   }
 
   @Test
+  void onlyAConnectionDroppedByThePeerIsWorthAProbe() {
+    io.grpc.Status transport = io.grpc.Status.UNAVAILABLE.withDescription("io exception");
+    assertThat(
+            TlsMismatchDetector.droppedByPeer(
+                transport.withCause(new IOException("Connection reset by peer"))))
+        .isTrue();
+    assertThat(
+            TlsMismatchDetector.droppedByPeer(
+                transport.withCause(new java.net.ConnectException("Connection refused"))))
+        .isFalse();
+    // A status the server sent (no local cause), whatever its words.
+    assertThat(
+            TlsMismatchDetector.droppedByPeer(
+                io.grpc.Status.UNAVAILABLE.withDescription("the database connection closed")))
+        .isFalse();
+    assertThat(
+            TlsMismatchDetector.answeredInPlaintext(
+                new javax.net.ssl.SSLException("not an SSL/TLS record: 0000120400")))
+        .isTrue();
+    assertThat(
+            TlsMismatchDetector.answeredInPlaintext(
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))
+        .isFalse();
+  }
+
+  @Test
   void theProbeTellsATlsServerFromOtherListeners() throws Exception {
     try (FakeServer tlsServer = new FakeServer(serverTls(false));
         FakeServer plain = new FakeServer()) {
