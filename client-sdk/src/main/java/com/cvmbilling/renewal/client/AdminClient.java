@@ -87,7 +87,14 @@ public final class AdminClient implements AutoCloseable {
     return new ClientBuilder<>(AdminClient::new);
   }
 
-  /** A client with these settings. */
+  /**
+   * A client with these settings (from {@link ClientBuilder#settings()}).
+   *
+   * @param settings the settings
+   * @return the client; it owns its connections until {@link #close()}
+   * @throws NullPointerException if {@code settings} is null
+   * @throws IllegalStateException if the settings ask for logging without SLF4J on the classpath
+   */
   public static AdminClient create(ClientSettings settings) {
     return new AdminClient(settings);
   }

@@ -20,6 +20,14 @@ public final class ApiKeyCredentials extends CallCredentials {
     this.apiKey = apiKey;
   }
 
+  /**
+   * Credentials sending this key.
+   *
+   * @param apiKey a tenant or admin API key (surrounding spaces are dropped)
+   * @return the credentials
+   * @throws NullPointerException if {@code apiKey} is null
+   * @throws IllegalArgumentException if it is blank
+   */
   public static ApiKeyCredentials of(String apiKey) {
     Objects.requireNonNull(apiKey, "apiKey");
     if (apiKey.isBlank()) {

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.client;
 
+import com.cvmbilling.renewal.client.error.StatusCode;
 import io.grpc.CallCredentials;
 import io.grpc.ClientInterceptor;
 import java.net.URI;
@@ -52,13 +53,13 @@ public final class ClientBuilder<C> {
           .maxBackoff(Duration.ofSeconds(10))
           .retryableCodes(
               java.util.EnumSet.of(
-                  io.grpc.Status.Code.UNAVAILABLE,
-                  io.grpc.Status.Code.ABORTED,
-                  io.grpc.Status.Code.DEADLINE_EXCEEDED,
-                  io.grpc.Status.Code.INTERNAL,
-                  io.grpc.Status.Code.UNKNOWN,
-                  io.grpc.Status.Code.RESOURCE_EXHAUSTED,
-                  io.grpc.Status.Code.CANCELLED))
+                  StatusCode.UNAVAILABLE,
+                  StatusCode.ABORTED,
+                  StatusCode.DEADLINE_EXCEEDED,
+                  StatusCode.INTERNAL,
+                  StatusCode.UNKNOWN,
+                  StatusCode.RESOURCE_EXHAUSTED,
+                  StatusCode.CANCELLED))
           .build();
   Duration keepAliveTime;
   Duration keepAliveTimeout = Duration.ofSeconds(20);
@@ -71,17 +72,38 @@ public final class ClientBuilder<C> {
     this.factory = factory;
   }
 
-  /** One server, {@code host:port} (IPv6 as {@code [::1]:50051}); the port defaults to 50051. */
+  /**
+   * One server, {@code host:port} (IPv6 as {@code [::1]:50051}); the port defaults to 50051.
+   *
+   * @param target {@code host[:port]}
+   * @return this builder
+   * @throws NullPointerException if {@code target} is null
+   * @throws IllegalArgumentException if it is not {@code host[:port]}
+   */
   public ClientBuilder<C> target(String target) {
     return targets(List.of(target));
   }
 
-  /** Several servers: calls are spread over them round robin, and skip one that is down. */
+  /**
+   * Several servers: calls are spread over them round robin, and skip one that is down.
+   *
+   * @param targets each {@code host[:port]}
+   * @return this builder
+   * @throws NullPointerException if {@code targets} is or holds null
+   * @throws IllegalArgumentException if one is not {@code host[:port]}
+   */
   public ClientBuilder<C> targets(String... targets) {
     return targets(Arrays.asList(targets));
   }
 
-  /** Several servers: calls are spread over them round robin, and skip one that is down. */
+  /**
+   * Several servers: calls are spread over them round robin, and skip one that is down.
+   *
+   * @param targets each {@code host[:port]}
+   * @return this builder
+   * @throws NullPointerException if {@code targets} is or holds null
+   * @throws IllegalArgumentException if one is not {@code host[:port]}
+   */
   public ClientBuilder<C> targets(List<String> targets) {
     this.targets.clear();
     for (String t : targets) {
@@ -91,19 +113,39 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** The API key, sent as {@code authorization: Bearer <key>}; a tenant key or an admin key. */
+  /**
+   * The API key, sent as {@code authorization: Bearer <key>}; a tenant key or an admin key.
+   *
+   * @param apiKey the key
+   * @return this builder
+   * @throws NullPointerException if {@code apiKey} is null
+   * @throws IllegalArgumentException if it is blank
+   */
   public ClientBuilder<C> apiKey(String apiKey) {
     this.credentials = ApiKeyCredentials.of(apiKey);
     return this;
   }
 
-  /** Other call credentials instead of an API key. */
+  /**
+   * Other call credentials instead of an API key (gRPC's type: any {@code CallCredentials}, e.g.
+   * OAuth, can be used).
+   *
+   * @param credentials the credentials sent on every call
+   * @return this builder
+   * @throws NullPointerException if {@code credentials} is null
+   */
   public ClientBuilder<C> credentials(CallCredentials credentials) {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     return this;
   }
 
-  /** TLS or mutual TLS (the default is {@link TlsSettings#systemDefault()}). */
+  /**
+   * TLS or mutual TLS (the default is {@link TlsSettings#systemDefault()}).
+   *
+   * @param tls the TLS settings
+   * @return this builder
+   * @throws NullPointerException if {@code tls} is null
+   */
   public ClientBuilder<C> tls(TlsSettings tls) {
     this.tls = Objects.requireNonNull(tls, "tls");
     return this;
@@ -115,7 +157,14 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** The deadline of each call, all attempts and waits together, unless a call overrides it. */
+  /**
+   * The deadline of each call, all attempts and waits together, unless a call overrides it.
+   *
+   * @param deadline positive
+   * @return this builder
+   * @throws NullPointerException if {@code deadline} is null
+   * @throws IllegalArgumentException if it is zero or negative
+   */
   public ClientBuilder<C> defaultDeadline(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
     if (deadline.isZero() || deadline.isNegative()) {
@@ -128,13 +177,24 @@ public final class ClientBuilder<C> {
   /**
    * Retry settings for every RPC that is {@linkplain Rpc#safeToRetry() safe to retry} and has no
    * settings of its own.
+   *
+   * @param settings the retry settings
+   * @return this builder
+   * @throws NullPointerException if {@code settings} is null
    */
   public ClientBuilder<C> retrySettings(RetrySettings settings) {
     this.retrySettings = Objects.requireNonNull(settings, "settings");
     return this;
   }
 
-  /** Retry settings of one RPC (this also opts an RPC that is not safe to retry in). */
+  /**
+   * Retry settings of one RPC (this also opts an RPC that is not safe to retry in).
+   *
+   * @param rpc the RPC
+   * @param settings its retry settings
+   * @return this builder
+   * @throws NullPointerException if {@code rpc} or {@code settings} is null
+   */
   public ClientBuilder<C> retrySettings(Rpc rpc, RetrySettings settings) {
     rpcRetrySettings.put(
         Objects.requireNonNull(rpc, "rpc"), Objects.requireNonNull(settings, "settings"));
@@ -144,6 +204,10 @@ public final class ClientBuilder<C> {
   /**
    * How an event watch reconnects after its stream broke: backoff between attempts, and {@code
    * maxAttempts} consecutive failed connections before it gives up (0 = never).
+   *
+   * @param settings the reconnect settings
+   * @return this builder
+   * @throws NullPointerException if {@code settings} is null
    */
   public ClientBuilder<C> watchReconnectSettings(RetrySettings settings) {
     this.watchReconnectSettings = Objects.requireNonNull(settings, "settings");
@@ -153,6 +217,13 @@ public final class ClientBuilder<C> {
   /**
    * HTTP/2 keepalive pings every {@code time} (at least 10 s; the server must permit it), closing
    * the connection when one is not answered within {@code timeout}.
+   *
+   * @param time the ping interval, at least 10 s
+   * @param timeout how long to wait for a ping's answer
+   * @param withoutCalls whether to ping when no call is open
+   * @return this builder
+   * @throws NullPointerException if {@code time} or {@code timeout} is null
+   * @throws IllegalArgumentException if {@code time} is below 10 s
    */
   public ClientBuilder<C> keepAlive(Duration time, Duration timeout, boolean withoutCalls) {
     Objects.requireNonNull(time, "time");
@@ -167,10 +238,13 @@ public final class ClientBuilder<C> {
   }
 
   /**
-   * Log calls (DEBUG), retries and watch reconnects (INFO), and requests and responses (TRACE)
-   * through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}. Needs {@code
-   * org.slf4j:slf4j-api} on the classpath. API keys are never logged: credentials show only a
-   * prefix and {@code api_key} fields of responses are masked.
+   * Log through SLF4J, logger {@code com.cvmbilling.renewal.client.calls}: at INFO (the default
+   * level of usual logging setups) one line per call with its outcome, attempts and time, one per
+   * retry, and the connections, reconnects and end of event watches; at DEBUG also every attempt
+   * with its targets and credentials (a prefix); at TRACE the requests and responses. Set that
+   * logger to WARN to keep only watches that stop on a failure. Needs {@code org.slf4j:slf4j-api}
+   * on the classpath. API keys are never logged: credentials show only a prefix and {@code api_key}
+   * fields of responses are masked.
    */
   public ClientBuilder<C> logging(boolean enabled) {
     this.logging = enabled;
@@ -189,7 +263,12 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** The settings as built so far. */
+  /**
+   * The settings as built so far.
+   *
+   * @return the settings
+   * @throws IllegalStateException if no target or no credentials were given
+   */
   public ClientSettings settings() {
     if (targets.isEmpty()) {
       throw new IllegalStateException("no target: call target(\"host:port\") or targets(...)");
@@ -200,7 +279,14 @@ public final class ClientBuilder<C> {
     return new ClientSettings(this);
   }
 
-  /** Builds the client; it owns its connections until {@code close()}. */
+  /**
+   * Builds the client; it owns its connections until {@code close()}. Connecting is lazy: a server
+   * that cannot be reached fails the calls, not this.
+   *
+   * @return the client
+   * @throws IllegalStateException if no target or no credentials were given, or {@code
+   *     logging(true)} was asked without SLF4J on the classpath
+   */
   public C build() {
     return factory.apply(settings());
   }

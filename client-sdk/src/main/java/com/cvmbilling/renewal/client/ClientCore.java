@@ -20,6 +20,7 @@ final class ClientCore implements AutoCloseable {
   final ScheduledExecutorService scheduler;
   final CallLog log;
   final UnaryCaller caller;
+  final TlsMismatchDetector tlsMismatch;
   private final Set<EventWatch> watches = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -34,7 +35,8 @@ final class ClientCore implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.caller = new UnaryCaller(channel, settings, scheduler, log);
+    this.tlsMismatch = new TlsMismatchDetector(settings);
+    this.caller = new UnaryCaller(channel, settings, scheduler, log, tlsMismatch);
   }
 
   <Req extends Message, Resp extends Message> CompletableFuture<Resp> call(
@@ -89,7 +91,15 @@ final class ClientCore implements AutoCloseable {
       throw new IllegalStateException("the client is closed");
     }
     EventWatch watch =
-        new EventWatch(channel, settings, scheduler, log, afterEventId, listener, watches::remove);
+        new EventWatch(
+            channel,
+            settings,
+            scheduler,
+            log,
+            tlsMismatch,
+            afterEventId,
+            listener,
+            watches::remove);
     watches.add(watch);
     watch.start();
     return watch;

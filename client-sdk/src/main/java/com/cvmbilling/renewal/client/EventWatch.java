@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
@@ -34,6 +35,7 @@ public final class EventWatch implements AutoCloseable {
   private final RetrySettings reconnect;
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
+  private final TlsMismatchDetector tlsMismatch;
   private final EventListener listener;
   private final Consumer<EventWatch> onDone;
   private final String watchId = UUID.randomUUID().toString();
@@ -49,6 +51,7 @@ public final class EventWatch implements AutoCloseable {
       ClientSettings settings,
       ScheduledExecutorService scheduler,
       CallLog log,
+      TlsMismatchDetector tlsMismatch,
       long afterEventId,
       EventListener listener,
       Consumer<EventWatch> onDone) {
@@ -57,6 +60,7 @@ public final class EventWatch implements AutoCloseable {
     this.reconnect = settings.watchReconnectSettings();
     this.scheduler = scheduler;
     this.log = log;
+    this.tlsMismatch = tlsMismatch;
     this.lastEventId = afterEventId;
     this.listener = listener;
     this.onDone = onDone;
@@ -115,13 +119,14 @@ public final class EventWatch implements AutoCloseable {
               CallOptions.DEFAULT.withCallCredentials(settings.credentials()));
     } catch (RuntimeException e) {
       fail(
-          RenewalException.fromStatus(
-              Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
-              null,
-              Rpc.WATCH_EVENTS.methodName(),
-              requestId,
-              "",
-              connections));
+          ErrorFactory.get()
+              .fromStatus(
+                  Status.CANCELLED.withDescription("cannot start the stream").withCause(e),
+                  null,
+                  Rpc.WATCH_EVENTS.methodName(),
+                  requestId,
+                  "",
+                  connections));
       return;
     }
     call = c;
@@ -144,15 +149,16 @@ public final class EventWatch implements AutoCloseable {
                 closed = true;
                 c.cancel("the listener failed", e);
                 fail(
-                    RenewalException.fromStatus(
-                        Status.CANCELLED
-                            .withDescription("the event listener threw " + e)
-                            .withCause(e),
-                        null,
-                        Rpc.WATCH_EVENTS.methodName(),
-                        requestId,
-                        "",
-                        1));
+                    ErrorFactory.get()
+                        .fromStatus(
+                            Status.CANCELLED
+                                .withDescription("the event listener threw " + e)
+                                .withCause(e),
+                            null,
+                            Rpc.WATCH_EVENTS.methodName(),
+                            requestId,
+                            "",
+                            1));
                 return;
               }
               lastEventId = event.getEventId();
@@ -172,18 +178,38 @@ public final class EventWatch implements AutoCloseable {
                 status.isOk()
                     ? Status.UNAVAILABLE.withDescription("the server ended the stream")
                     : status;
+            // Client and server disagree on TLS: reconnecting cannot help; say what to change.
+            java.util.Optional<String> mismatch =
+                received ? java.util.Optional.empty() : tlsMismatch.diagnose(effective, null);
+            if (mismatch.isPresent()) {
+              fail(
+                  ErrorFactory.get()
+                      .tlsMismatch(
+                          mismatch.get(),
+                          effective,
+                          Rpc.WATCH_EVENTS.methodName(),
+                          requestId,
+                          "",
+                          consecutiveFailures));
+              return;
+            }
             RenewalException failure =
-                RenewalException.fromStatus(
-                    effective,
-                    trailers,
-                    Rpc.WATCH_EVENTS.methodName(),
-                    requestId,
-                    "",
-                    consecutiveFailures);
+                ErrorFactory.get()
+                    .fromStatus(
+                        effective,
+                        trailers,
+                        Rpc.WATCH_EVENTS.methodName(),
+                        requestId,
+                        "",
+                        consecutiveFailures);
             if (reconnect.isRetryable(failure.statusCode(), failure.reason())
                 && reconnect.hasAttemptsLeft(consecutiveFailures)) {
               Duration backoff =
                   reconnect.backoff(consecutiveFailures, ThreadLocalRandom.current().nextDouble());
+              Duration asked = failure.retryDelay().orElse(Duration.ZERO);
+              if (asked.compareTo(backoff) > 0) {
+                backoff = asked; // the server's RetryInfo (e.g. RATE_LIMITED) is a floor
+              }
               log.watchReconnecting(watchId, lastEventId, failure, backoff);
               try {
                 listener.onReconnecting(failure, lastEventId, backoff);

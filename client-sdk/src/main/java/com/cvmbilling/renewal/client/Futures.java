@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import io.grpc.Status;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,18 +21,20 @@ final class Futures {
       failure.addSuppressed(new CallSite());
       throw failure;
     } catch (CancellationException e) {
-      throw RenewalException.fromStatus(
-          Status.CANCELLED.withDescription("cancelled").withCause(e), null, "", "", "", 0);
+      throw ErrorFactory.get()
+          .fromStatus(
+              Status.CANCELLED.withDescription("cancelled").withCause(e), null, "", "", "", 0);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw RenewalException.fromStatus(
-          Status.CANCELLED.withDescription("interrupted while waiting").withCause(e),
-          null,
-          "",
-          "",
-          "",
-          0);
+      throw ErrorFactory.get()
+          .fromStatus(
+              Status.CANCELLED.withDescription("interrupted while waiting").withCause(e),
+              null,
+              "",
+              "",
+              "",
+              0);
     }
   }
 

@@ -48,9 +48,12 @@ public final class Page<T> {
   }
 
   /**
-   * Fetches the next page (blocking).
+   * Fetches the next page (blocking), with the options of the call that fetched this one.
    *
+   * @return the next page
    * @throws NoSuchElementException on the last page
+   * @throws com.cvmbilling.renewal.client.error.RenewalException (or a subclass) when the page
+   *     cannot be fetched after the retries
    */
   public Page<T> nextPage() {
     if (!hasNextPage()) {
@@ -59,7 +62,13 @@ public final class Page<T> {
     return Futures.await(nextPageAsync());
   }
 
-  /** Fetches the next page. */
+  /**
+   * Fetches the next page without blocking.
+   *
+   * @return the next page's future; it fails with {@link NoSuchElementException} on the last page,
+   *     or with a {@link com.cvmbilling.renewal.client.error.RenewalException} when the page cannot
+   *     be fetched after the retries
+   */
   public CompletableFuture<Page<T>> nextPageAsync() {
     if (!hasNextPage()) {
       return CompletableFuture.failedFuture(new NoSuchElementException("this is the last page"));
@@ -67,7 +76,13 @@ public final class Page<T> {
     return fetcher.apply(nextPageToken);
   }
 
-  /** This page and every later one, each fetched when the iteration reaches it. */
+  /**
+   * This page and every later one, each fetched when the iteration reaches it.
+   *
+   * @return the pages
+   * @throws com.cvmbilling.renewal.client.error.RenewalException (or a subclass) from the
+   *     iterator's {@code next()} when a later page cannot be fetched after the retries
+   */
   public Iterable<Page<T>> iteratePages() {
     return () ->
         new Iterator<>() {
@@ -89,7 +104,13 @@ public final class Page<T> {
         };
   }
 
-  /** Every item of this page and all later pages. */
+  /**
+   * Every item of this page and all later pages.
+   *
+   * @return the items
+   * @throws com.cvmbilling.renewal.client.error.RenewalException (or a subclass) from the
+   *     iterator's {@code hasNext()} when a later page cannot be fetched after the retries
+   */
   public Iterable<T> iterateAll() {
     return () ->
         new Iterator<>() {
@@ -118,7 +139,13 @@ public final class Page<T> {
         };
   }
 
-  /** Every item of this page and all later pages, as a sequential stream. */
+  /**
+   * Every item of this page and all later pages, as a sequential stream.
+   *
+   * @return the items
+   * @throws com.cvmbilling.renewal.client.error.RenewalException (or a subclass) from the stream's
+   *     terminal operation when a later page cannot be fetched after the retries
+   */
   public Stream<T> streamAll() {
     return StreamSupport.stream(iterateAll().spliterator(), false);
   }

@@ -47,13 +47,16 @@ import java.util.Objects;
  * reason, see {@link com.cvmbilling.renewal.client.error}.
  *
  * <p><b>Retries and idempotency.</b> A call is one logical call however many attempts it takes:
- * {@code UNAVAILABLE} and {@code ABORTED}/{@code REQUEST_IN_PROGRESS} are retried with exponential
- * backoff and jitter within the call's deadline; {@code INVALID_ARGUMENT}, {@code
- * FAILED_PRECONDITION}, {@code NOT_FOUND} and {@code UNAUTHENTICATED} never are. Every call that
- * moves money or changes an instance carries a {@code client_token}: yours if the request has one,
- * otherwise one the SDK generates for the call; every attempt sends the same token, so a retry
- * after a lost response returns the first response and never charges twice. Every attempt also
- * sends the same {@code x-request-id}.
+ * {@code UNAVAILABLE}, {@code ABORTED}/{@code REQUEST_IN_PROGRESS} and {@code
+ * RESOURCE_EXHAUSTED}/{@code RATE_LIMITED} are retried with exponential backoff and jitter (and at
+ * least the server's {@code RetryInfo} delay) within the call's deadline, as is an attempt that ran
+ * out of its {@linkplain RetrySettings#attemptTimeout() attempt timeout}; {@code INVALID_ARGUMENT},
+ * {@code FAILED_PRECONDITION}, {@code NOT_FOUND} and {@code UNAUTHENTICATED} never are, nor is a
+ * {@link com.cvmbilling.renewal.client.error.TlsMismatchException TLS/plaintext mismatch}. Every
+ * call that moves money or changes an instance carries a {@code client_token}: yours if the request
+ * has one, otherwise one the SDK generates for the call; every attempt sends the same token, so a
+ * retry after a lost response returns the first response and never charges twice. Every attempt
+ * also sends the same {@code x-request-id}.
  *
  * <pre>{@code
  * try (RenewalClient client = RenewalClient.newBuilder()
@@ -154,7 +157,14 @@ public final class RenewalClient implements AutoCloseable {
     return new ClientBuilder<>(RenewalClient::new);
   }
 
-  /** A client with these settings. */
+  /**
+   * A client with these settings (from {@link ClientBuilder#settings()}).
+   *
+   * @param settings the settings
+   * @return the client; it owns its connections until {@link #close()}
+   * @throws NullPointerException if {@code settings} is null
+   * @throws IllegalStateException if the settings ask for logging without SLF4J on the classpath
+   */
   public static RenewalClient create(ClientSettings settings) {
     return new RenewalClient(settings);
   }

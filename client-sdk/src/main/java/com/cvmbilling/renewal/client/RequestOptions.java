@@ -30,13 +30,25 @@ public final class RequestOptions {
     return DEFAULTS;
   }
 
-  /** Only a deadline for this call (all its attempts together). */
+  /**
+   * Only a deadline for this call (all its attempts together).
+   *
+   * @param deadline positive
+   * @return the options
+   * @throws NullPointerException if {@code deadline} is null
+   * @throws IllegalArgumentException if it is zero or negative
+   */
   public static RequestOptions withDeadline(Duration deadline) {
     return DEFAULTS.deadline(deadline);
   }
 
   /**
    * The deadline of this call, all attempts and waits together, instead of the client's default.
+   *
+   * @param deadline positive
+   * @return new options with this deadline
+   * @throws NullPointerException if {@code deadline} is null
+   * @throws IllegalArgumentException if it is zero or negative
    */
   public RequestOptions deadline(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
@@ -46,7 +58,13 @@ public final class RequestOptions {
     return new RequestOptions(deadline, retrySettings, requestId);
   }
 
-  /** The retry settings of this call instead of the client's for the RPC. */
+  /**
+   * The retry settings of this call instead of the client's for the RPC.
+   *
+   * @param retrySettings the settings, e.g. {@link RetrySettings#none()}
+   * @return new options with these settings
+   * @throws NullPointerException if {@code retrySettings} is null
+   */
   public RequestOptions retrySettings(RetrySettings retrySettings) {
     return new RequestOptions(
         deadline, Objects.requireNonNull(retrySettings, "retrySettings"), requestId);
@@ -55,6 +73,11 @@ public final class RequestOptions {
   /**
    * The request id to send as {@code x-request-id} (e.g. your own trace id); default: a random
    * UUID.
+   *
+   * @param requestId printable ASCII without spaces
+   * @return new options with this request id
+   * @throws NullPointerException if {@code requestId} is null
+   * @throws IllegalArgumentException if it is blank or not printable ASCII without spaces
    */
   public RequestOptions requestId(String requestId) {
     Objects.requireNonNull(requestId, "requestId");

@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs through SLF4J (loaded only when logging is enabled, so SLF4J stays optional). Never logs an
- * API key: the credentials show a prefix only, and {@code api_key} fields are masked.
+ * Logs through SLF4J (loaded only when logging is enabled, so SLF4J stays optional), logger {@value
+ * #LOGGER_NAME}: at INFO one line per call (its outcome, attempts and time), per retry and per
+ * watch connection or stop, so that the calls show with a logging setup's default level; at DEBUG
+ * also each attempt with its targets and credentials (prefix); at TRACE the requests and responses.
+ * Never logs an API key: the credentials show a prefix only, and {@code api_key} fields are masked.
  */
 final class Slf4jCallLog implements CallLog {
   static final String LOGGER_NAME = "com.cvmbilling.renewal.client.calls";
@@ -45,8 +48,8 @@ final class Slf4jCallLog implements CallLog {
   @Override
   public void succeeded(
       String method, String requestId, int attempts, Duration elapsed, Message response) {
-    if (log.isDebugEnabled()) {
-      log.debug(
+    if (log.isInfoEnabled()) {
+      log.info(
           "call {} OK request_id={} attempts={} in {} ms",
           method,
           requestId,
@@ -78,8 +81,8 @@ final class Slf4jCallLog implements CallLog {
 
   @Override
   public void failed(String method, String requestId, RenewalException failure, Duration elapsed) {
-    if (log.isDebugEnabled()) {
-      log.debug(
+    if (log.isInfoEnabled()) {
+      log.info(
           "call {} failed request_id={} attempts={} in {} ms: {}",
           method,
           requestId,
@@ -91,7 +94,7 @@ final class Slf4jCallLog implements CallLog {
 
   @Override
   public void watchConnecting(String watchId, long afterEventId, int connection) {
-    log.debug(
+    log.info(
         "watch {} connection {}: WatchEvents after event {}", watchId, connection, afterEventId);
   }
 
@@ -109,7 +112,7 @@ final class Slf4jCallLog implements CallLog {
   @Override
   public void watchStopped(String watchId, long lastEventId, RenewalException cause) {
     if (cause == null) {
-      log.debug("watch {} closed after event {}", watchId, lastEventId);
+      log.info("watch {} closed after event {}", watchId, lastEventId);
     } else {
       log.warn("watch {} stopped after event {}: {}", watchId, lastEventId, cause.getMessage());
     }

@@ -89,26 +89,54 @@ public final class TlsSettings {
 
     private Builder() {}
 
-    /** Trust only the certificate authorities in this PEM file (instead of the JDK's). */
+    /**
+     * Trust only the certificate authorities in this PEM file (instead of the JDK's).
+     *
+     * @param caPem a PEM file of one or more certificates
+     * @return this builder
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     * @throws NullPointerException if {@code caPem} is null
+     */
     public Builder trustCertificates(Path caPem) {
       this.trustPem = read(caPem);
       return this;
     }
 
-    /** Trust only the certificate authorities in this PEM text. */
+    /**
+     * Trust only the certificate authorities in this PEM text.
+     *
+     * @param caPem PEM text of one or more certificates (checked by {@link #build()})
+     * @return this builder
+     * @throws NullPointerException if {@code caPem} is null
+     */
     public Builder trustCertificates(byte[] caPem) {
       this.trustPem = Objects.requireNonNull(caPem, "caPem").clone();
       return this;
     }
 
-    /** Mutual TLS: present this certificate chain (PEM) and private key (PKCS#8 PEM). */
+    /**
+     * Mutual TLS: present this certificate chain (PEM) and private key (PKCS#8 PEM).
+     *
+     * @param certChainPem a PEM file of the client's certificate chain
+     * @param privateKeyPem a PKCS#8 PEM file of its private key
+     * @return this builder
+     * @throws java.io.UncheckedIOException if a file cannot be read
+     * @throws NullPointerException if a path is null
+     */
     public Builder clientCertificate(Path certChainPem, Path privateKeyPem) {
       this.certChainPem = read(certChainPem);
       this.privateKeyPem = read(privateKeyPem);
       return this;
     }
 
-    /** Mutual TLS: present this certificate chain (PEM) and private key (PKCS#8 PEM). */
+    /**
+     * Mutual TLS: present this certificate chain (PEM) and private key (PKCS#8 PEM).
+     *
+     * @param certChainPem PEM text of the client's certificate chain (checked by {@link #build()})
+     * @param privateKeyPem PKCS#8 PEM text of its private key (checked by {@link #build()})
+     * @return this builder
+     * @throws NullPointerException if either is null
+     */
     public Builder clientCertificate(byte[] certChainPem, byte[] privateKeyPem) {
       this.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem").clone();
       this.privateKeyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem").clone();
@@ -124,7 +152,14 @@ public final class TlsSettings {
       return this;
     }
 
-    /** Fails here, not at the first call, on certificates or a key that cannot be read. */
+    /**
+     * The settings; fails here, not at the first call, on certificates or a key that cannot be
+     * read.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException if a certificate or the key cannot be read, or the key is
+     *     not PKCS#8 PEM
+     */
     public TlsSettings build() {
       if (trustPem != null) {
         requireCertificates(trustPem, "trusted certificates");

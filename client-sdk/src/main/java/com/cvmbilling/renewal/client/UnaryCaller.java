@@ -1,6 +1,7 @@
 package com.cvmbilling.renewal.client;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
@@ -11,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +32,7 @@ final class UnaryCaller {
   private final ClientSettings settings;
   private final ScheduledExecutorService scheduler;
   private final CallLog log;
+  private final TlsMismatchDetector tlsMismatch;
   private volatile boolean closed;
 
   /** Calls waiting for their next attempt; failed with CANCELLED when the client closes. */
@@ -40,11 +43,13 @@ final class UnaryCaller {
       ManagedChannel channel,
       ClientSettings settings,
       ScheduledExecutorService scheduler,
-      CallLog log) {
+      CallLog log,
+      TlsMismatchDetector tlsMismatch) {
     this.channel = channel;
     this.settings = settings;
     this.scheduler = scheduler;
     this.log = log;
+    this.tlsMismatch = tlsMismatch;
   }
 
   void close() {
@@ -152,13 +157,21 @@ final class UnaryCaller {
       attempts++;
       int attempt = attempts;
       log.attempt(rpc.methodName(), requestId, clientToken, attempt, request);
+      // The attempt's own deadline, when the retry settings give one, within the call's.
+      Deadline attemptDeadline =
+          retry
+              .attemptTimeout()
+              .map(t -> Deadline.after(t.toNanos(), TimeUnit.NANOSECONDS))
+              .filter(d -> d.isBefore(deadline))
+              .orElse(deadline);
+      boolean ownDeadline = attemptDeadline != deadline;
       ClientCall<Req, Resp> call;
       try {
         call =
             channel.newCall(
                 method,
                 CallOptions.DEFAULT
-                    .withDeadline(deadline)
+                    .withDeadline(attemptDeadline)
                     .withCallCredentials(settings.credentials()));
         current = call;
         Metadata headers = new Metadata();
@@ -194,9 +207,25 @@ final class UnaryCaller {
                           "the server closed the call without a response"),
                       trailers,
                       id,
-                      attempt);
+                      attempt,
+                      false);
                 } else {
-                  failed(status, trailers, id, attempt);
+                  // Out of the attempt's own time, with time left for another attempt.
+                  boolean attemptTimedOut =
+                      ownDeadline
+                          && status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                          && !deadline.isExpired();
+                  failed(
+                      attemptTimedOut
+                          ? status.augmentDescription(
+                              "attempt timeout "
+                                  + retry.attemptTimeout().orElseThrow().toMillis()
+                                  + " ms")
+                          : status,
+                      trailers,
+                      id,
+                      attempt,
+                      attemptTimedOut);
                 }
               }
             },
@@ -216,14 +245,33 @@ final class UnaryCaller {
       }
     }
 
-    private void failed(Status status, Metadata trailers, String id, int attempt) {
+    private void failed(
+        Status status, Metadata trailers, String id, int attempt, boolean attemptTimedOut) {
+      // Client and server disagree on TLS: no retry can help; say what to change.
+      Optional<String> mismatch =
+          result.isDone() ? Optional.empty() : tlsMismatch.diagnose(status, deadline);
+      if (mismatch.isPresent()) {
+        RenewalException failure =
+            ErrorFactory.get()
+                .tlsMismatch(mismatch.get(), status, rpc.methodName(), id, clientToken, attempt);
+        log.failed(rpc.methodName(), id, failure, elapsed());
+        result.completeExceptionally(failure);
+        return;
+      }
       RenewalException failure =
-          RenewalException.fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
+          ErrorFactory.get()
+              .fromStatus(status, trailers, rpc.methodName(), id, clientToken, attempt);
       if (!result.isCancelled()
           && !closed
-          && retry.isRetryable(failure.statusCode(), failure.reason())
+          && (attemptTimedOut || retry.isRetryable(failure.statusCode(), failure.reason()))
           && retry.hasAttemptsLeft(attempt)) {
         Duration backoff = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+        // The server's RetryInfo (e.g. RATE_LIMITED) is a floor: retrying sooner fails again.
+        Duration asked = failure.retryDelay().orElse(Duration.ZERO);
+        if (asked.compareTo(backoff) > 0) {
+          backoff = asked;
+        }
+        // A wait that would pass the deadline is useless: fail now with what we have.
         if (deadline.timeRemaining(TimeUnit.NANOSECONDS) > backoff.toNanos()) {
           log.retrying(rpc.methodName(), id, clientToken, failure, backoff);
           try {
@@ -243,7 +291,7 @@ final class UnaryCaller {
     }
 
     private void fail(Status status, Metadata trailers, int attempt) {
-      failed(status, trailers, requestId, attempt);
+      failed(status, trailers, requestId, attempt, false);
     }
 
     private Duration elapsed() {

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.cvmbilling.renewal.client.error.InstanceNotFoundException;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.DropResponses;
 import com.cvmbilling.renewal.client.testing.RealServer;
@@ -91,6 +92,53 @@ class LoggingTest {
                 assertThat(l).doesNotContain(RealServer.ADMIN_KEY);
               });
     }
+  }
+
+  /**
+   * With the logger at INFO, the default level of usual setups, logging(true) shows every call with
+   * its outcome, its retries and its failure, and nothing of DEBUG (attempts) or TRACE (bodies).
+   */
+  @Test
+  void callsShowAtInfo() {
+    logger.setLevel(Level.INFO);
+    DropResponses drop = new DropResponses("RenewInstances");
+    String apiKey;
+    try (RealServer server = RealServer.start(drop)) {
+      NewAccount account = server.createAccount("500.00");
+      apiKey = account.apiKey();
+      String instanceId =
+          server
+              .createPrepaid(
+                  account.account().accountId(), 1, Instant.now().plus(3, ChronoUnit.DAYS))
+              .get(0)
+              .instanceId();
+      try (RenewalClient client = server.tenantBuilder(apiKey).logging(true).build()) {
+        client.describeAccount();
+        drop.dropNext(1);
+        client.renewInstances(List.of(instanceId), 1);
+        try {
+          client.renewInstances(List.of("ins-zzzz9999"), 1);
+        } catch (InstanceNotFoundException expected) {
+          // logged as a failed call
+        }
+      }
+    }
+    assertThat(appender.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
+    List<String> lines = lines();
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("call DescribeAccount OK") && l.contains("attempts=1"));
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("retry RenewInstances") && l.contains("UNAVAILABLE"));
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("call RenewInstances OK") && l.contains("attempts=2"));
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.startsWith("call RenewInstances failed")
+                    && l.contains("INSTANCE_NOT_FOUND")
+                    && l.contains("attempts=1"));
+    assertThat(lines).noneMatch(l -> l.matches("call \\w+ attempt \\d+ .*")); // DEBUG
+    assertThat(lines).allSatisfy(l -> assertThat(l).doesNotContain(apiKey));
   }
 
   @Test

@@ -11,6 +11,7 @@ import com.cvmbilling.renewal.client.error.InvalidArgumentException;
 import com.cvmbilling.renewal.client.error.NotPrepaidException;
 import com.cvmbilling.renewal.client.error.PermissionDeniedException;
 import com.cvmbilling.renewal.client.error.PrepaidNotTerminableException;
+import com.cvmbilling.renewal.client.error.StatusCode;
 import com.cvmbilling.renewal.client.error.UnauthenticatedException;
 import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.Amount;
@@ -33,7 +34,6 @@ import com.cvmbilling.renewal.v1.ListEventsRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import com.cvmbilling.renewal.v1.TerminateInstancesRequest;
-import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -199,12 +199,18 @@ class RealServerTest {
           catchThrowableOfType(
               InsufficientBalanceException.class,
               () -> client.renewInstances(List.of(prepaid.instanceId()), 1));
-      assertThat(poor.statusCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(poor.statusCode()).isEqualTo(StatusCode.FAILED_PRECONDITION);
       assertThat(poor.reason()).isEqualTo("INSUFFICIENT_BALANCE");
       assertThat(poor.domain()).isEqualTo("renewal.cvmbilling.com");
       assertThat(poor.requestId()).isNotBlank();
       assertThat(poor.clientToken()).isPresent();
       assertThat(poor.attempts()).isEqualTo(1);
+      // The amounts, typed: the balance it was checked against and the charge of this renewal.
+      assertThat(poor.balance()).contains(Amount.cny("50.00"));
+      assertThat(poor.required())
+          .contains(
+              client.inquiryPriceRenewInstances(List.of(prepaid.instanceId()), 1).totalPrice());
+      assertThat(poor.required().orElseThrow()).isGreaterThan(poor.balance().orElseThrow());
 
       InstanceNotFoundException missing =
           catchThrowableOfType(

@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.client.error.InsufficientBalanceException;
 import com.cvmbilling.renewal.client.error.InvalidArgumentException;
 import com.cvmbilling.renewal.client.error.RenewalException;
 import com.cvmbilling.renewal.client.error.RequestInProgressException;
+import com.cvmbilling.renewal.client.error.StatusCode;
 import com.cvmbilling.renewal.client.error.UnauthenticatedException;
 import com.cvmbilling.renewal.client.error.UnavailableException;
 import com.cvmbilling.renewal.client.model.Amount;
@@ -163,7 +164,7 @@ class RetryPolicyTest {
         catchThrowableOfType(
             InsufficientBalanceException.class, () -> client.renewInstances(RENEW));
     assertThat(poor).isInstanceOf(FailedPreconditionException.class);
-    assertThat(poor.statusCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(poor.statusCode()).isEqualTo(StatusCode.FAILED_PRECONDITION);
     assertThat(poor.domain()).isEqualTo(RenewalException.ERROR_DOMAIN);
 
     service.thenFail(

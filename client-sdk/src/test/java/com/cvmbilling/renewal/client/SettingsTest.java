@@ -3,8 +3,8 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cvmbilling.renewal.client.error.StatusCode;
 import com.cvmbilling.renewal.server.testing.Tier;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
   @Test
   void clientErrorsCanNeverBeMadeRetryable() {
-    for (Status.Code code :
+    for (StatusCode code :
         EnumSet.of(
-            Status.Code.INVALID_ARGUMENT,
-            Status.Code.FAILED_PRECONDITION,
-            Status.Code.NOT_FOUND,
-            Status.Code.UNAUTHENTICATED)) {
+            StatusCode.INVALID_ARGUMENT,
+            StatusCode.FAILED_PRECONDITION,
+            StatusCode.NOT_FOUND,
+            StatusCode.UNAUTHENTICATED)) {
       assertThatThrownBy(() -> RetrySettings.newBuilder().retryableCodes(Set.of(code)))
           .isInstanceOf(IllegalArgumentException.class);
       // Not even through a reason.
@@ -28,11 +28,11 @@ class SettingsTest {
       assertThat(byReason.isRetryable(code, "INSUFFICIENT_BALANCE")).isFalse();
     }
     RetrySettings defaults = RetrySettings.defaults();
-    assertThat(defaults.isRetryable(Status.Code.UNAVAILABLE, "")).isTrue();
-    assertThat(defaults.isRetryable(Status.Code.ABORTED, "REQUEST_IN_PROGRESS")).isTrue();
-    assertThat(defaults.isRetryable(Status.Code.ABORTED, "CONCURRENT_MODIFICATION")).isFalse();
-    assertThat(defaults.isRetryable(Status.Code.DEADLINE_EXCEEDED, "")).isFalse();
-    assertThat(defaults.isRetryable(Status.Code.INTERNAL, "")).isFalse();
+    assertThat(defaults.isRetryable(StatusCode.UNAVAILABLE, "")).isTrue();
+    assertThat(defaults.isRetryable(StatusCode.ABORTED, "REQUEST_IN_PROGRESS")).isTrue();
+    assertThat(defaults.isRetryable(StatusCode.ABORTED, "CONCURRENT_MODIFICATION")).isFalse();
+    assertThat(defaults.isRetryable(StatusCode.DEADLINE_EXCEEDED, "")).isFalse();
+    assertThat(defaults.isRetryable(StatusCode.INTERNAL, "")).isFalse();
   }
 
   @Test

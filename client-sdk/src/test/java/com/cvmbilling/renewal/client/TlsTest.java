@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.cvmbilling.renewal.client.error.TlsMismatchException;
 import com.cvmbilling.renewal.client.error.UnavailableException;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.RealServer;
@@ -100,11 +101,11 @@ class TlsTest {
             catchThrowableOfType(
                 UnavailableException.class, () -> untrusting.createApiKey("acc-x")));
       }
-      // A plaintext client cannot talk to a TLS server.
+      // A plaintext client cannot talk to a TLS server, and is told so.
       try (AdminClient plain = admin(server, "localhost", trusting).plaintext().build()) {
         assertThat(
-                catchThrowableOfType(UnavailableException.class, () -> plain.createApiKey("acc-x")))
-            .isNotNull();
+                catchThrowableOfType(TlsMismatchException.class, () -> plain.createApiKey("acc-x")))
+            .hasMessageContaining("speaks TLS");
       }
     }
   }

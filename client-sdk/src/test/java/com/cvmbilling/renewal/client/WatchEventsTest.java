@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.error.StatusCode;
 import com.cvmbilling.renewal.client.error.UnauthenticatedException;
 import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
@@ -10,7 +11,6 @@ import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.testing.RealServer;
 import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.Event;
-import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,7 +32,7 @@ class WatchEventsTest {
           .maxBackoff(Duration.ofMillis(500))
           .retryableCodes(
               java.util.EnumSet.of(
-                  Status.Code.UNAVAILABLE, Status.Code.CANCELLED, Status.Code.UNKNOWN))
+                  StatusCode.UNAVAILABLE, StatusCode.CANCELLED, StatusCode.UNKNOWN))
           .build();
 
   /** Collects what a watch delivers. */
@@ -119,7 +119,7 @@ class WatchEventsTest {
         assertThat(recorder.events)
             .allSatisfy(e -> assertThat(e.type()).isEqualTo(Event.Type.RENEWED));
         assertThat(recorder.reconnects).isNotEmpty();
-        assertThat(recorder.reconnects.get(0).statusCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(recorder.reconnects.get(0).statusCode()).isEqualTo(StatusCode.UNAVAILABLE);
         assertThat(recorder.errors).isEmpty();
         assertThat(recorder.overlapped).isFalse();
         assertThat(watch.lastEventId()).isEqualTo(recorder.events.get(6).eventId());

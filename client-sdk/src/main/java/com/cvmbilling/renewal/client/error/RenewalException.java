@@ -1,16 +1,19 @@
 package com.cvmbilling.renewal.client.error;
 
+import com.cvmbilling.renewal.client.internal.ErrorFactory;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.ErrorReasonProto;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -65,14 +68,50 @@ public class RenewalException extends RuntimeException {
               ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException::new,
               ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException::new,
               ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new,
-              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new));
+              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new,
+              ErrorReason.RATE_LIMITED, RateLimitedException::new));
+
+  static {
+    ErrorFactory.install(
+        new ErrorFactory.Factory() {
+          @Override
+          public RenewalException fromStatus(
+              Status status,
+              Metadata trailers,
+              String method,
+              String requestId,
+              String clientToken,
+              int attempts) {
+            return RenewalException.fromStatus(
+                status, trailers, method, requestId, clientToken, attempts);
+          }
+
+          @Override
+          public RenewalException tlsMismatch(
+              String message,
+              Status status,
+              String method,
+              String requestId,
+              String clientToken,
+              int attempts) {
+            return new TlsMismatchException(
+                details(
+                    Status.UNAVAILABLE.withDescription(message).withCause(status.getCause()),
+                    null,
+                    method,
+                    requestId,
+                    clientToken,
+                    attempts));
+          }
+        });
+  }
 
   /** A wrong request field, from {@code google.rpc.BadRequest}. */
   public record FieldViolation(String field, String description) {}
 
   /** What a failure is built from. */
   record Details(
-      Status.Code code,
+      StatusCode code,
       String description,
       String reason,
       String domain,
@@ -83,6 +122,7 @@ public class RenewalException extends RuntimeException {
       String requestId,
       String clientToken,
       int attempts,
+      Duration retryDelay,
       Throwable cause) {}
 
   private final transient Details details;
@@ -118,7 +158,9 @@ public class RenewalException extends RuntimeException {
   }
 
   /**
-   * Translates the outcome of a gRPC call into the exception for its code and reason.
+   * Translates the outcome of a gRPC call into the exception for its code and reason. Not API (it
+   * takes gRPC types): the SDK's client package reaches it through {@link ErrorFactory}; your own
+   * gRPC calls use {@link #from(Throwable)}.
    *
    * @param status the call's status (not OK)
    * @param trailers the call's trailers, where the {@code google.rpc.Status} details are; may be
@@ -128,7 +170,17 @@ public class RenewalException extends RuntimeException {
    * @param clientToken the idempotency key the call was made with; may be empty
    * @param attempts how many attempts were made
    */
-  public static RenewalException fromStatus(
+  static RenewalException fromStatus(
+      Status status,
+      Metadata trailers,
+      String method,
+      String requestId,
+      String clientToken,
+      int attempts) {
+    return create(details(status, trailers, method, requestId, clientToken, attempts));
+  }
+
+  private static Details details(
       Status status,
       Metadata trailers,
       String method,
@@ -145,11 +197,16 @@ public class RenewalException extends RuntimeException {
               .build();
     }
     ErrorInfo info = null;
+    Duration retryDelay = null;
     List<FieldViolation> violations = new ArrayList<>();
     for (Any detail : proto.getDetailsList()) {
       try {
         if (info == null && detail.is(ErrorInfo.class)) {
           info = detail.unpack(ErrorInfo.class);
+        } else if (retryDelay == null && detail.is(RetryInfo.class)) {
+          com.google.protobuf.Duration d = detail.unpack(RetryInfo.class).getRetryDelay();
+          Duration delay = Duration.ofSeconds(d.getSeconds(), d.getNanos());
+          retryDelay = delay.isNegative() ? null : delay;
         } else if (detail.is(BadRequest.class)) {
           for (BadRequest.FieldViolation v :
               detail.unpack(BadRequest.class).getFieldViolationsList()) {
@@ -160,26 +217,31 @@ public class RenewalException extends RuntimeException {
         // a malformed detail is skipped; the status code and message still tell what happened
       }
     }
-    Details d =
-        new Details(
-            status.getCode(),
-            status.getDescription(),
-            info == null ? "" : info.getReason(),
-            info == null ? "" : info.getDomain(),
-            info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
-            List.copyOf(violations),
-            proto,
-            method == null ? "" : method,
-            requestId == null ? "" : requestId,
-            clientToken == null ? "" : clientToken,
-            attempts,
-            status.getCause());
-    return create(d);
+    return new Details(
+        StatusCode.of(status.getCode()),
+        status.getDescription(),
+        info == null ? "" : info.getReason(),
+        info == null ? "" : info.getDomain(),
+        info == null ? Map.of() : Map.copyOf(info.getMetadataMap()),
+        List.copyOf(violations),
+        proto,
+        method == null ? "" : method,
+        requestId == null ? "" : requestId,
+        clientToken == null ? "" : clientToken,
+        attempts,
+        retryDelay,
+        status.getCause());
   }
 
   /**
-   * Translates a failure of a call made with the generated stubs, e.g. {@code catch
-   * (StatusRuntimeException e) { throw RenewalException.from(e); }}.
+   * Translates a failure of a call made with the generated stubs (for example on {@code
+   * RenewalClient.channel()}) into the SDK's exception for its code and reason, e.g. {@code catch
+   * (StatusRuntimeException e) { throw RenewalException.from(e); }}. Any other throwable is read as
+   * gRPC reads it ({@code UNKNOWN}, or the status of a gRPC exception among its causes).
+   *
+   * @param failure what the call failed with; a {@code RenewalException} is returned as it is
+   * @return the typed exception
+   * @throws NullPointerException if {@code failure} is null
    */
   public static RenewalException from(Throwable failure) {
     if (failure instanceof RenewalException r) {
@@ -236,8 +298,8 @@ public class RenewalException extends RuntimeException {
     }
   }
 
-  /** The gRPC status code. */
-  public Status.Code statusCode() {
+  /** The status code of the call (gRPC's codes, as the SDK's {@link StatusCode}). */
+  public StatusCode statusCode() {
     return details.code();
   }
 
@@ -321,6 +383,15 @@ public class RenewalException extends RuntimeException {
    */
   public Optional<String> clientToken() {
     return details.clientToken().isEmpty() ? Optional.empty() : Optional.of(details.clientToken());
+  }
+
+  /**
+   * How long the server asked the caller to wait before calling again ({@code google.rpc.RetryInfo}
+   * of the status), if it said; it does for {@link RateLimitedException}. The SDK's own retries
+   * already waited at least this long between attempts (see {@code RetrySettings}).
+   */
+  public Optional<Duration> retryDelay() {
+    return Optional.ofNullable(details.retryDelay());
   }
 
   /** How many attempts the SDK made before giving up (1 when it did not retry). */

@@ -13,6 +13,13 @@ public final class AccountInfo {
     this.proto = proto;
   }
 
+  /**
+   * The view of an account's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static AccountInfo fromProto(Account proto) {
     return new AccountInfo(Objects.requireNonNull(proto, "proto"));
   }

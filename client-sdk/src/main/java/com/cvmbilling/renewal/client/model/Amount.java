@@ -27,7 +27,15 @@ public final class Amount implements Comparable<Amount> {
     this.currency = currency;
   }
 
-  /** An amount in a currency. At most 9 decimal places (what {@code google.type.Money} holds). */
+  /**
+   * An amount in a currency. At most 9 decimal places (what {@code google.type.Money} holds).
+   *
+   * @param value the amount, e.g. {@code 55.00}
+   * @param currency its currency
+   * @return the amount, with at least the currency's usual decimal places
+   * @throws NullPointerException if {@code value} or {@code currency} is null
+   * @throws IllegalArgumentException if {@code value} has more than 9 decimal places
+   */
   public static Amount of(BigDecimal value, Currency currency) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(currency, "currency");
@@ -40,17 +48,39 @@ public final class Amount implements Comparable<Amount> {
     return new Amount(value.setScale(scale, RoundingMode.UNNECESSARY), currency);
   }
 
-  /** An amount in CNY, e.g. {@code Amount.cny("55.00")}. */
+  /**
+   * An amount in CNY, e.g. {@code Amount.cny("55.00")}.
+   *
+   * @param value a decimal number
+   * @return the amount
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if it is not a decimal number ({@link NumberFormatException})
+   *     or has more than 9 decimal places
+   */
   public static Amount cny(String value) {
     return of(new BigDecimal(value), CNY);
   }
 
-  /** An amount in CNY. */
+  /**
+   * An amount in CNY.
+   *
+   * @param value the amount
+   * @return the amount
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if it has more than 9 decimal places
+   */
   public static Amount cny(BigDecimal value) {
     return of(value, CNY);
   }
 
-  /** From {@code google.type.Money}; an empty currency code is read as CNY. */
+  /**
+   * From {@code google.type.Money}; an empty currency code is read as CNY.
+   *
+   * @param money the message
+   * @return the amount
+   * @throws NullPointerException if {@code money} is null
+   * @throws IllegalArgumentException if its currency code is not an ISO 4217 code
+   */
   public static Amount fromProto(Money money) {
     Objects.requireNonNull(money, "money");
     Currency currency =
@@ -88,18 +118,38 @@ public final class Amount implements Comparable<Amount> {
     return new Amount(value.negate(), currency);
   }
 
-  /** The sum of two amounts in the same currency. */
+  /**
+   * The sum of two amounts in the same currency.
+   *
+   * @param other the amount to add
+   * @return the sum
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   */
   public Amount add(Amount other) {
     requireSameCurrency(other);
     return of(value.add(other.value), currency);
   }
 
-  /** The difference of two amounts in the same currency. */
+  /**
+   * The difference of two amounts in the same currency.
+   *
+   * @param other the amount to subtract
+   * @return this minus {@code other}
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   */
   public Amount subtract(Amount other) {
     requireSameCurrency(other);
     return of(value.subtract(other.value), currency);
   }
 
+  /**
+   * Orders amounts of the same currency by value.
+   *
+   * @throws NullPointerException if {@code other} is null
+   * @throws IllegalArgumentException if the currencies differ
+   */
   @Override
   public int compareTo(Amount other) {
     requireSameCurrency(other);

@@ -13,6 +13,13 @@ public final class BillingRecordInfo {
     this.proto = proto;
   }
 
+  /**
+   * The view of a ledger entry's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static BillingRecordInfo fromProto(BillingRecord proto) {
     return new BillingRecordInfo(Objects.requireNonNull(proto, "proto"));
   }

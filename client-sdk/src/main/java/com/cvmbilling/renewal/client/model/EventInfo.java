@@ -13,6 +13,13 @@ public final class EventInfo {
     this.proto = proto;
   }
 
+  /**
+   * The view of an event's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static EventInfo fromProto(Event proto) {
     return new EventInfo(Objects.requireNonNull(proto, "proto"));
   }

@@ -18,6 +18,13 @@ public final class InstanceInfo {
     this.proto = proto;
   }
 
+  /**
+   * The view of an instance's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static InstanceInfo fromProto(Instance proto) {
     return new InstanceInfo(Objects.requireNonNull(proto, "proto"));
   }

@@ -14,6 +14,13 @@ public final class PriceList {
     this.proto = proto;
   }
 
+  /**
+   * The view of the price catalog's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static PriceList fromProto(DescribePricesResponse proto) {
     return new PriceList(Objects.requireNonNull(proto, "proto"));
   }

@@ -16,6 +16,13 @@ public final class RenewalLine {
     this.proto = proto;
   }
 
+  /**
+   * The view of one instance's renewal's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
   public static RenewalLine fromProto(InstanceRenewal proto) {
     return new RenewalLine(Objects.requireNonNull(proto, "proto"));
   }

@@ -2,7 +2,6 @@ package com.cvmbilling.renewal.client.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cvmbilling.renewal.server.error.StatusCode;
 import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.google.protobuf.Any;
@@ -34,7 +33,8 @@ class ErrorReasonTest {
           ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException.class,
           ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException.class,
           ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException.class,
-          ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class);
+          ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class,
+          ErrorReason.RATE_LIMITED, RateLimitedException.class);
 
   private static RenewalException failure(Status.Code code, String reason) {
     com.google.rpc.Status status =
@@ -58,12 +58,14 @@ class ErrorReasonTest {
       mode = EnumSource.Mode.EXCLUDE,
       names = {"ERROR_REASON_UNSPECIFIED", "UNRECOGNIZED"})
   void everyProtoReasonHasATypedException(ErrorReason reason) {
-    Status.Code code = Status.Code.valueOf(StatusCode.of(reason).name());
+    Status.Code code =
+        Status.Code.valueOf(com.cvmbilling.renewal.server.error.StatusCode.of(reason).name());
 
     RenewalException e = failure(code, reason.name());
 
     assertThat(e.getClass()).isNotEqualTo(RenewalException.class);
-    assertThat(e.statusCode()).isEqualTo(code);
+    assertThat(e.statusCode()).isEqualTo(StatusCode.valueOf(code.name()));
+    assertThat(e.statusCode().value()).isEqualTo(code.value());
     assertThat(e.errorReason()).isEqualTo(reason);
     assertThat(e.reason()).isEqualTo(reason.name());
     if (OWN_CLASS.containsKey(reason)) {

@@ -12,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -41,9 +42,13 @@ public final class FakeServer implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   public FakeServer(BindableService... services) {
+    this(InsecureServerCredentials.create(), services);
+  }
+
+  /** With these credentials, e.g. TLS ({@code TlsServerCredentials}). */
+  public FakeServer(ServerCredentials credentials, BindableService... services) {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(
-            new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create());
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials);
     for (BindableService s : services) {
       builder.addService(s);
     }
@@ -115,6 +120,41 @@ public final class FakeServer implements AutoCloseable {
 
   public static StatusRuntimeException error(io.grpc.Status.Code code, String reason) {
     return error(code, reason, Map.of(), null);
+  }
+
+  /**
+   * A failure with a {@code google.rpc.RetryInfo} asking to wait {@code retryDelay}, as the
+   * server's rate limit sends it (code RESOURCE_EXHAUSTED, reason RATE_LIMITED) or with another
+   * code/reason.
+   */
+  public static StatusRuntimeException withRetryDelay(
+      io.grpc.Status.Code code, String reason, java.time.Duration retryDelay) {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage("fake " + reason)
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setReason(reason)
+                        .setDomain("renewal.cvmbilling.com")
+                        .putMetadata("ratePerSecond", "1")
+                        .build()))
+            .addDetails(
+                Any.pack(
+                    com.google.rpc.RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(retryDelay.getSeconds())
+                                .setNanos(retryDelay.getNano()))
+                        .build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status, new Metadata());
+  }
+
+  /** RESOURCE_EXHAUSTED/RATE_LIMITED with a RetryInfo, as the server's rate limit answers. */
+  public static StatusRuntimeException rateLimited(java.time.Duration retryDelay) {
+    return withRetryDelay(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "RATE_LIMITED", retryDelay);
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.model.ProtoTypes;
 import com.cvmbilling.renewal.server.app.RenewalServer;
+import com.cvmbilling.renewal.server.config.RateLimitSettings;
 import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.persistence.DatabaseSettings;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
@@ -44,6 +45,7 @@ public final class RealServer implements AutoCloseable {
   private final ServerCredentials credentials;
   private final List<ServerInterceptor> interceptors;
   private final boolean ownsDatabase;
+  private final RateLimitSettings rateLimit;
   private RenewalServer server;
   private int port;
 
@@ -51,9 +53,11 @@ public final class RealServer implements AutoCloseable {
       String dbUrl,
       boolean ownsDatabase,
       ServerCredentials credentials,
-      List<ServerInterceptor> interceptors) {
+      List<ServerInterceptor> interceptors,
+      RateLimitSettings rateLimit) {
     this.dbUrl = dbUrl;
     this.ownsDatabase = ownsDatabase;
+    this.rateLimit = rateLimit;
     this.credentials = credentials;
     this.interceptors = List.copyOf(interceptors);
     start(0);
@@ -61,16 +65,31 @@ public final class RealServer implements AutoCloseable {
 
   public static RealServer start(ServerInterceptor... interceptors) {
     return new RealServer(
-        newDatabaseUrl(), true, InsecureServerCredentials.create(), List.of(interceptors));
+        newDatabaseUrl(),
+        true,
+        InsecureServerCredentials.create(),
+        List.of(interceptors),
+        RateLimitSettings.OFF);
   }
 
   public static RealServer startWithTls(ServerCredentials credentials) {
-    return new RealServer(newDatabaseUrl(), true, credentials, List.of());
+    return new RealServer(newDatabaseUrl(), true, credentials, List.of(), RateLimitSettings.OFF);
+  }
+
+  /** With the server's rate limit on: {@code perSecond} calls a second per account, bursts. */
+  public static RealServer startWithRateLimit(long perSecond, long burst) {
+    return new RealServer(
+        newDatabaseUrl(),
+        true,
+        InsecureServerCredentials.create(),
+        List.of(),
+        new RateLimitSettings(perSecond, burst));
   }
 
   /** Another server on its own port over this one's database (like a second replica). */
   public RealServer replica() {
-    return new RealServer(dbUrl, false, InsecureServerCredentials.create(), List.of());
+    return new RealServer(
+        dbUrl, false, InsecureServerCredentials.create(), List.of(), RateLimitSettings.OFF);
   }
 
   private static String newDatabaseUrl() {
@@ -86,6 +105,7 @@ public final class RealServer implements AutoCloseable {
             .adminKeys(List.of(ADMIN_KEY))
             .runLifecycle(false)
             .eventsPollInterval(Duration.ofMillis(50))
+            .rateLimit(rateLimit)
             .build();
     server = RenewalServer.create(config);
     NettyServerBuilder builder =

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.v1.RenewInstancesResponse;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import com.google.type.Money;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ScriptedRenewalService extends RenewalServiceGrpc.RenewalServiceImplBase {
   private final ConcurrentLinkedQueue<StatusRuntimeException> script =
       new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> delays = new ConcurrentLinkedQueue<>();
   private final List<RenewInstancesRequest> renewRequests = new CopyOnWriteArrayList<>();
   private volatile boolean alwaysFail;
   private volatile StatusRuntimeException always;
@@ -27,6 +29,15 @@ public final class ScriptedRenewalService extends RenewalServiceGrpc.RenewalServ
 
   public ScriptedRenewalService thenFail(StatusRuntimeException e) {
     script.add(e);
+    return this;
+  }
+
+  /**
+   * The next RenewInstances call answers (as the script says) only after {@code millis}; calls
+   * after it take the next delay, and answer at once when there is none.
+   */
+  public ScriptedRenewalService thenSlow(long millis) {
+    delays.add(millis);
     return this;
   }
 
@@ -44,6 +55,17 @@ public final class ScriptedRenewalService extends RenewalServiceGrpc.RenewalServ
   public void renewInstances(
       RenewInstancesRequest request, StreamObserver<RenewInstancesResponse> out) {
     renewRequests.add(request);
+    Long delay = delays.poll();
+    if (delay != null) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (((ServerCallStreamObserver<RenewInstancesResponse>) out).isCancelled()) {
+        return; // the client gave up on this attempt (its deadline)
+      }
+    }
     StatusRuntimeException next = alwaysFail ? always : script.poll();
     if (next != null) {
       out.onError(next);

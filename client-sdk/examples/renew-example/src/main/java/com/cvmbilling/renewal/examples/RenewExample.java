@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.client.TlsSettings;
 import com.cvmbilling.renewal.client.error.InstanceNotFoundException;
 import com.cvmbilling.renewal.client.error.InsufficientBalanceException;
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.error.TlsMismatchException;
 import com.cvmbilling.renewal.client.model.PriceQuote;
 import com.cvmbilling.renewal.client.model.RenewalLine;
 import com.cvmbilling.renewal.client.model.RenewalOrder;
@@ -89,13 +90,20 @@ public final class RenewExample {
               + ", client token "
               + order.clientToken());
     } catch (InsufficientBalanceException e) {
+      // The amounts are typed: the charge and the balance it was checked against.
       System.err.println(
-          "Not renewed: the balance does not cover it "
-              + e.metadata()
+          "Not renewed: the balance "
+              + e.balance().map(Object::toString).orElse("?")
+              + " does not cover "
+              + e.required().map(Object::toString).orElse("the charge")
               + " (request id "
               + e.requestId()
               + ")");
       System.exit(2);
+    } catch (TlsMismatchException e) {
+      // A configuration error, not an outage: the message says what to change.
+      System.err.println("Not renewed: " + e.description());
+      System.exit(4);
     } catch (InstanceNotFoundException e) {
       System.err.println(
           "Not renewed: no such instance "
