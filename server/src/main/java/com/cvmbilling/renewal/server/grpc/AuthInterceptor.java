@@ -13,8 +13,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Set;
@@ -71,9 +69,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             .build();
       }
     } catch (RuntimeException e) {
-      StatusRuntimeException mapped = ErrorMapper.toStatusException(e);
-      Metadata trailers = Status.trailersFromThrowable(mapped);
-      call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
+      ErrorMapper.closeCall(call, e);
       return new ServerCall.Listener<>() {};
     }
     recordCaller(principal);

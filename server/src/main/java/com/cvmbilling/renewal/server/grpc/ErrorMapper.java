@@ -11,6 +11,7 @@ import com.google.rpc.ErrorInfo;
 import com.google.rpc.RequestInfo;
 import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * with a generic message; its detail goes to the log only.
  */
 public final class ErrorMapper {
+  /** Ends {@code call} with the status of {@code failure}, its details in the trailers. */
+  public static void closeCall(ServerCall<?, ?> call, Throwable failure) {
+    StatusRuntimeException mapped = toStatusException(failure);
+    Metadata trailers = Status.trailersFromThrowable(mapped);
+    call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
+  }
+
   /** The ErrorInfo domain, declared once in {@code error_reason.proto}. */
   public static final String ERROR_DOMAIN =
       ErrorReasonProto.getDescriptor().getOptions().getExtension(ErrorReasonProto.errorDomain);

@@ -5,8 +5,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 
 /** Lets service methods simply throw: closes the call with the status {@link ErrorMapper} gives. */
 public final class ExceptionMappingInterceptor implements ServerInterceptor {
@@ -37,8 +35,6 @@ public final class ExceptionMappingInterceptor implements ServerInterceptor {
   }
 
   private static void close(ServerCall<?, ?> call, RuntimeException e) {
-    StatusRuntimeException mapped = ErrorMapper.toStatusException(e);
-    Metadata trailers = Status.trailersFromThrowable(mapped);
-    call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
+    ErrorMapper.closeCall(call, e);
   }
 }

@@ -14,8 +14,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,16 +152,14 @@ public final class MalformedRequestGuard implements ServerInterceptor {
         }
         if (isMalformed(message)) {
           rejected = true;
-          StatusRuntimeException mapped =
-              ErrorMapper.toStatusException(
-                  ApiException.of(
-                          ErrorReason.MALFORMED_REQUEST,
-                          "the request is not a valid "
-                              + call.getMethodDescriptor().getFullMethodName()
-                              + " request message")
-                      .build());
-          Metadata trailers = Status.trailersFromThrowable(mapped);
-          call.close(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
+          ErrorMapper.closeCall(
+              call,
+              ApiException.of(
+                      ErrorReason.MALFORMED_REQUEST,
+                      "the request is not a valid "
+                          + call.getMethodDescriptor().getFullMethodName()
+                          + " request message")
+                  .build());
           return;
         }
         super.onMessage(message);

@@ -12,8 +12,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -70,25 +68,23 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     metrics.rateLimited(principal.admin() ? "admin" : "tenant");
     // Whole milliseconds, rounded up, never zero: retrying after the delay succeeds.
     long waitMillis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
-    StatusRuntimeException refused =
-        ErrorMapper.toStatusException(
-            ApiException.of(
-                    ErrorReason.RATE_LIMITED,
-                    "rate limit exceeded: at most "
-                        + ratePerSecond
-                        + " calls per second (bursts of "
-                        + burst
-                        + ") per "
-                        + (principal.admin() ? "admin key" : "account")
-                        + "; retry in "
-                        + waitMillis
-                        + " ms")
-                .meta("ratePerSecond", Long.toString(ratePerSecond))
-                .meta("burst", Long.toString(burst))
-                .retryDelay(Duration.ofMillis(waitMillis))
-                .build());
-    Metadata trailers = Status.trailersFromThrowable(refused);
-    call.close(refused.getStatus(), trailers == null ? new Metadata() : trailers);
+    ErrorMapper.closeCall(
+        call,
+        ApiException.of(
+                ErrorReason.RATE_LIMITED,
+                "rate limit exceeded: at most "
+                    + ratePerSecond
+                    + " calls per second (bursts of "
+                    + burst
+                    + ") per "
+                    + (principal.admin() ? "admin key" : "account")
+                    + "; retry in "
+                    + waitMillis
+                    + " ms")
+            .meta("ratePerSecond", Long.toString(ratePerSecond))
+            .meta("burst", Long.toString(burst))
+            .retryDelay(Duration.ofMillis(waitMillis))
+            .build());
     return new ServerCall.Listener<>() {};
   }
 

@@ -10,8 +10,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 
 /**
  * The HTTP {@code Idempotency-Key} header as the request's {@code client_token}: a request of a
@@ -55,16 +53,14 @@ final class IdempotencyKeyHeader implements ServerInterceptor {
             }
             if (!inBody.equals(key)) {
               rejected = true;
-              StatusRuntimeException refused =
-                  ErrorMapper.toStatusException(
-                      ApiException.of(
-                              ErrorReason.INVALID_CLIENT_TOKEN,
-                              "client_token in the body and the Idempotency-Key header differ:"
-                                  + " send one of them")
-                          .field(FIELD, "differs from the Idempotency-Key header")
-                          .build());
-              Metadata trailers = Status.trailersFromThrowable(refused);
-              call.close(refused.getStatus(), trailers == null ? new Metadata() : trailers);
+              ErrorMapper.closeCall(
+                  call,
+                  ApiException.of(
+                          ErrorReason.INVALID_CLIENT_TOKEN,
+                          "client_token in the body and the Idempotency-Key header differ:"
+                              + " send one of them")
+                      .field(FIELD, "differs from the Idempotency-Key header")
+                      .build());
               return;
             }
           }
