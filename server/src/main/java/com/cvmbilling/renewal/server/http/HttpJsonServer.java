@@ -23,11 +23,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +40,15 @@ import org.slf4j.LoggerFactory;
  * there is one gRPC port with its own limits. TLS: the gRPC port's certificate and key; with {@code
  * --tls-client-ca} the HTTP port requires client certificates too (mutual TLS).
  */
-public final class HttpJsonServer implements AutoCloseable {
+public final class HttpJsonServer {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonServer.class);
 
   private final Server server;
   private final ScheduledExecutorService deadlineTimer;
-  private final Duration drainTime;
 
-  private HttpJsonServer(Server server, ScheduledExecutorService deadlineTimer, Duration drain) {
+  private HttpJsonServer(Server server, ScheduledExecutorService deadlineTimer) {
     this.server = server;
     this.deadlineTimer = deadlineTimer;
-    this.drainTime = drain;
   }
 
   /**
@@ -137,26 +132,18 @@ public final class HttpJsonServer implements AutoCloseable {
         tls != null ? "https" : "http",
         transport.host(),
         server.activeLocalPort());
-    return new HttpJsonServer(server, deadlineTimer, transport.drainTime());
+    return new HttpJsonServer(server, deadlineTimer);
   }
 
   public int port() {
     return server.activeLocalPort();
   }
 
-  /** Stops accepting, lets requests in flight finish for up to the drain time. */
+  /**
+   * Stops accepting, lets requests in flight finish for up to the drain time; the server waits for
+   * it alongside the gRPC port's drain.
+   */
   public CompletableFuture<Void> stop() {
     return server.stop().whenComplete((ok, e) -> deadlineTimer.shutdownNow());
-  }
-
-  @Override
-  public void close() {
-    try {
-      stop().get(drainTime.toMillis() + 5000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("the HTTP/JSON port did not stop cleanly: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
