@@ -21,6 +21,7 @@ import com.cvmbilling.renewal.server.service.EventStreams;
 import com.cvmbilling.renewal.server.service.IdempotencyService;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
+import com.cvmbilling.renewal.server.support.PortInUse;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
@@ -237,15 +238,20 @@ public final class RenewalServer implements AutoCloseable {
         .addStreamTracerFactory(callObserver)
         .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
         .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
-    server = builder.build().start();
+    TransportSettings t = config.transport();
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      throw PortInUse.is(e) ? PortInUse.of("--port", t.host(), t.port()) : e;
+    }
     if (config.http().enabled()) {
       try {
-        http =
-            HttpJsonServer.start(
-                this::apiServices, callObserver, config.transport(), config.http());
+        http = HttpJsonServer.start(this::apiServices, callObserver, t, config.http());
       } catch (RuntimeException e) {
         server.shutdownNow();
-        throw new IOException("cannot start the HTTP/JSON port: " + e.getMessage(), e);
+        throw PortInUse.is(e)
+            ? PortInUse.of("--http-port", t.host(), config.http().port())
+            : new IOException("cannot start the HTTP/JSON port: " + e.getMessage(), e);
       }
     }
     MetricsSettings m = config.metrics();

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.metrics;
 
+import com.cvmbilling.renewal.server.support.PortInUse;
 import com.zaxxer.hikari.metrics.IMetricsTracker;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.metrics.PoolStats;
@@ -133,16 +134,8 @@ public final class Metrics implements AutoCloseable {
               .registry(registry)
               .defaultHandler(exchange -> probe(exchange, ready))
               .buildAndStart();
-    } catch (java.net.BindException e) {
-      throw new IOException(
-          "--metrics-port "
-              + port
-              + " on "
-              + host
-              + ": "
-              + e.getMessage()
-              + " (choose another port)",
-          e);
+    } catch (IOException e) {
+      throw PortInUse.is(e) ? PortInUse.of("--metrics-port", host, port) : e;
     }
     return http.getPort();
   }

@@ -410,8 +410,10 @@ class ConfigTest {
                   "--no-lifecycle"));
       assertThat(r.exit()).as("stderr:\n%s", r.err()).isEqualTo(1);
       assertThat(r.err())
-          .contains("renewal-server: failed to start:")
-          .contains("Address already in use");
+          .contains(
+              "renewal-server: failed to start: --port "
+                  + busy.getLocalPort()
+                  + " on 127.0.0.1: address already in use");
     }
   }
 }

@@ -103,6 +103,29 @@ class StartupDiagnosticsTest {
   }
 
   @Test
+  void anHttpPortInUseNamesTheSettingAndThePort() throws Exception {
+    try (java.net.ServerSocket busy =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r =
+          start(
+              "--data-dir",
+              dir.resolve("http-busy").toString(),
+              "--host",
+              "127.0.0.1",
+              "--http-port",
+              Integer.toString(busy.getLocalPort()));
+
+      assertThat(r.exit()).as(r.err()).isEqualTo(1);
+      assertThat(r.err())
+          .contains(
+              "failed to start: --http-port "
+                  + busy.getLocalPort()
+                  + " on 127.0.0.1: address already in use")
+          .doesNotContain("NativeIoException");
+    }
+  }
+
+  @Test
   void aMetricsPortInUseNamesTheSettingAndThePort() throws Exception {
     try (java.net.ServerSocket busy =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
