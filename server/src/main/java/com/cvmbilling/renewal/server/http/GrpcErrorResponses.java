@@ -26,30 +26,49 @@ final class GrpcErrorResponses implements UnframedGrpcErrorHandler {
   public HttpResponse handle(
       ServiceRequestContext ctx, Status status, AggregatedHttpResponse response) {
     HttpHeaders trailers = response.trailers().isEmpty() ? response.headers() : response.trailers();
+    String encoded = trailers.get(STATUS_DETAILS);
+    byte[] details = null;
+    if (encoded != null) {
+      try {
+        details = Base64.getDecoder().decode(encoded);
+      } catch (IllegalArgumentException e) {
+        // built from the code
+      }
+    }
+    return StatusMapping.response(
+            googleStatus(ctx, status, details), trailers.get(StatusMapping.REQUEST_ID_HEADER))
+        .toHttpResponse();
+  }
+
+  /**
+   * The {@code google.rpc.Status} an HTTP caller gets for a call that ended with {@code status}:
+   * the encoded details the call sent ({@code grpc-status-details-bin}, may be null), with the
+   * reading of a client's passed deadline and of a body that did not parse.
+   */
+  static com.google.rpc.Status googleStatus(
+      ServiceRequestContext ctx, Status status, byte[] encodedDetails) {
     if (status.getCode() == Status.Code.CANCELLED && ctx.isTimedOut()) {
       // Armeria cancels the exchange when the client's grpc-timeout passes; for the client that is
       // its deadline, as on the gRPC port.
       status =
           Status.DEADLINE_EXCEEDED.withDescription("the call's deadline (grpc-timeout) passed");
     }
-    com.google.rpc.Status details = details(trailers.get(STATUS_DETAILS), status);
+    com.google.rpc.Status details = details(encodedDetails, status);
     String problem = ctx.attr(ProtoJsonMarshaller.JSON_PROBLEM);
     if (problem != null && hasReason(details, ErrorReason.MALFORMED_REQUEST)) {
       details = details.toBuilder().setMessage(bounded(problem)).build();
     }
-    return StatusMapping.response(details, trailers.get(StatusMapping.REQUEST_ID_HEADER))
-        .toHttpResponse();
+    return details;
   }
 
-  private static com.google.rpc.Status details(String encoded, Status status) {
+  private static com.google.rpc.Status details(byte[] encoded, Status status) {
     if (encoded != null) {
       try {
-        com.google.rpc.Status parsed =
-            com.google.rpc.Status.parseFrom(Base64.getDecoder().decode(encoded));
+        com.google.rpc.Status parsed = com.google.rpc.Status.parseFrom(encoded);
         if (parsed.getCode() == status.getCode().value()) {
           return parsed;
         }
-      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      } catch (InvalidProtocolBufferException e) {
         // fall through: built from the code
       }
     }

@@ -2,6 +2,10 @@ package com.cvmbilling.renewal.server.http;
 
 import com.cvmbilling.renewal.server.config.HttpSettings;
 import com.cvmbilling.renewal.server.config.TransportSettings;
+import com.cvmbilling.renewal.v1.Event;
+import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
+import com.cvmbilling.renewal.v1.WatchEventsRequest;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
@@ -12,15 +16,20 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
+import io.grpc.ServiceDescriptor;
+import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import io.netty.handler.ssl.ClientAuth;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -86,16 +95,38 @@ public final class HttpJsonServer {
             // The services block on the database, as on the gRPC port's executor.
             .useBlockingTaskExecutor(true)
             .maxRequestMessageLength(transport.maxInboundMessageBytes());
-    for (ServerServiceDefinition service : apiServices.apply(List.of(new IdempotencyKeyHeader()))) {
-      grpc.addService(ServerInterceptors.intercept(service, bridge));
-    }
     ServerBuilder sb = Server.builder();
+    List<com.google.protobuf.Descriptors.ServiceDescriptor> schemas = new ArrayList<>();
+    for (ServerServiceDefinition service :
+        apiServices.apply(List.of(new IdempotencyKeyHeader(), new StreamHeadersOnStart()))) {
+      if (service.getServiceDescriptor().getSchemaDescriptor()
+          instanceof ProtoServiceDescriptorSupplier schema) {
+        schemas.add(schema.getServiceDescriptor());
+      }
+      ServerServiceDefinition bridged = ServerInterceptors.intercept(service, bridge);
+      grpc.addService(unaryMethods(bridged));
+      ServerMethodDefinition<?, ?> watch =
+          bridged.getMethod(RenewalServiceGrpc.getWatchEventsMethod().getFullMethodName());
+      if (watch != null) {
+        @SuppressWarnings("unchecked")
+        ServerMethodDefinition<WatchEventsRequest, Event> events =
+            (ServerMethodDefinition<WatchEventsRequest, Event>) watch;
+        sb.route()
+            // exact: the path has a colon (AIP-136 custom method), not a path variable.
+            .get("exact:" + EventStreamService.path(events.getMethodDescriptor()))
+            .build(new EventStreamService(events));
+      }
+    }
     InetSocketAddress address;
     try {
       address = new InetSocketAddress(InetAddress.getByName(transport.host()), http.port());
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("--host " + transport.host() + ": " + e.getMessage(), e);
     }
+    String openApi = OpenApiDocument.json(schemas);
+    sb.route()
+        .get("exact:" + OpenApiDocument.PATH)
+        .build((ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, openApi));
     TransportSettings.Tls tls = transport.tls();
     if (tls != null) {
       sb.https(address).tls(tls.certChain().toFile(), tls.privateKey().toFile());
@@ -136,6 +167,26 @@ public final class HttpJsonServer {
         transport.host(),
         server.activeLocalPort());
     return new HttpJsonServer(server, deadlineTimer);
+  }
+
+  /**
+   * The service without its streaming methods: Armeria transcodes unary methods only (and warns of
+   * the others); WatchEvents has its own route ({@link EventStreamService}).
+   */
+  private static ServerServiceDefinition unaryMethods(ServerServiceDefinition service) {
+    ServiceDescriptor all = service.getServiceDescriptor();
+    ServiceDescriptor.Builder unary =
+        ServiceDescriptor.newBuilder(all.getName()).setSchemaDescriptor(all.getSchemaDescriptor());
+    List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+    for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+      if (method.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
+        unary.addMethod(method.getMethodDescriptor());
+        methods.add(method);
+      }
+    }
+    ServerServiceDefinition.Builder out = ServerServiceDefinition.builder(unary.build());
+    methods.forEach(out::addMethod);
+    return out.build();
   }
 
   public int port() {

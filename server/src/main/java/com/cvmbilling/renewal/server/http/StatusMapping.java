@@ -78,13 +78,18 @@ final class StatusMapping {
 
   /** {@code status} in the proto3 JSON mapping; details of an unknown type are left out. */
   static String json(com.google.rpc.Status status) {
+    return JsonText.indent(compactJson(status));
+  }
+
+  /** {@link #json} on one line (a Server-Sent Event's data). */
+  static String compactJson(com.google.rpc.Status status) {
     try {
-      return JsonText.indent(PRINTER.print(status));
+      return PRINTER.print(status);
     } catch (InvalidProtocolBufferException e) {
       try {
-        return JsonText.indent(PRINTER.print(status.toBuilder().clearDetails()));
+        return PRINTER.print(status.toBuilder().clearDetails());
       } catch (InvalidProtocolBufferException impossible) {
-        return "{\"code\": " + status.getCode() + "}\n";
+        return "{\"code\":" + status.getCode() + "}";
       }
     }
   }
