@@ -795,8 +795,9 @@
         if (risky.has(c.instanceId)) tr.classList.add('at-risk');
         cell(tr, 'When', timeElement(c.chargeTime));
         cell(tr, 'Instance', `${c.instanceId} (${months(c.periodMonths)})`);
-        cell(tr, 'Price', formatMoney(c.price), 'num');
-        cell(tr, 'Balance after', formatMoney(c.balanceAfter), 'num');
+        cell(tr, 'Price', formatMoney((c.price || {}).discountPrice), 'num');
+        // An uncovered charge takes nothing: say so instead of an unchanged balance.
+        cell(tr, 'Balance after', c.covered ? formatMoney(c.balanceAfter) : 'not covered', 'num');
         body.append(tr);
       });
       $('forecast-shortfall').textContent = res.shortfallTime
@@ -919,10 +920,14 @@
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         let data = '';
+        let type = 'message';
         block.split('\n').forEach((line) => {
           if (line.startsWith('data:')) data += (data ? '\n' : '') + line.slice(5).replace(/^ /, '');
+          else if (line.startsWith('event:')) type = line.slice(6).trim();
         });
-        if (data) {
+        // The server ends a broken stream with an "error" event (a google.rpc.Status): reconnect.
+        if (type === 'error') throw new ApiError(503, data ? JSON.parse(data) : {});
+        if (data && type === 'message') {
           addEvent(JSON.parse(data), true);
           feed.backoff = 1000;
           onEventArrived();
@@ -941,6 +946,14 @@
       if (!controller.signal.aborted) poll(controller).catch((e) => retryFeed(controller, e));
     }, 3000);
   }
+
+  // Leaving the page closes the stream at once: a page kept for "back" (or one still being torn
+  // down) would otherwise hold one of the browser's six connections to this host for a minute,
+  // and a few reloads would leave the page's own calls queued behind them.
+  window.addEventListener('pagehide', stopFeed);
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted && apiKey) startFeed();
+  });
 
   // Something happened: what is on screen may be stale (balance, expiries, forecast).
   const onEventArrived = debounce(() => {
