@@ -46,6 +46,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -471,7 +472,8 @@ class ConsoleBrowserTest {
     String a = expiringIn(t, Duration.ofDays(12));
     signIn(t);
     awaitRows(a);
-    wait.until(d -> text("feed-status").equals("live") || text("feed-status").equals("polling"));
+    // On the Server-Sent Events stream (not the polling fallback for servers without it).
+    wait.until(textToBePresentInElementLocated(By.id("feed-status"), "live"));
     Timestamp before = api.instance(t.key, a).getExpiredTime();
 
     // Another client renews while the page is open; the page is not reloaded.
@@ -499,6 +501,23 @@ class ConsoleBrowserTest {
         d -> d.findElements(By.cssSelector("#ledger tbody tr[data-type='RENEW']")).size() == 1);
     WebElement side = driver.findElement(By.cssSelector("aside.side"));
     screenshot("account-and-feed", side);
+  }
+
+  @Test
+  void reloadsLeaveNoStreamBehind() {
+    Tenant t = tenant("Reload Ltd", 1_000);
+    String a = expiringIn(t, Duration.ofDays(12));
+    signIn(t);
+    // More reloads than a browser's six connections per host: each page's event stream must be
+    // closed when it goes, or the next pages' calls wait behind the old streams.
+    for (int i = 0; i < 8; i++) {
+      driver.navigate().refresh();
+      wait.until(textToBePresentInElementLocated(By.id("feed-status"), "live"));
+    }
+    awaitRows(a);
+    select(a);
+    driver.findElement(By.id("open-renew")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> !text("renew-total").equals("–"));
   }
 
   @Test
@@ -639,10 +658,17 @@ class ConsoleBrowserTest {
 
   private void select(String... ids) {
     for (String id : ids) {
-      WebElement box = row(id).findElement(By.className("select-instance"));
-      if (!box.isSelected()) {
-        box.click();
-      }
+      // The list is re-rendered when an event arrives; the selection survives it, the element not.
+      new WebDriverWait(driver, WAIT)
+          .ignoring(StaleElementReferenceException.class)
+          .until(
+              d -> {
+                WebElement box = row(id).findElement(By.className("select-instance"));
+                if (!box.isSelected()) {
+                  box.click();
+                }
+                return row(id).findElement(By.className("select-instance")).isSelected();
+              });
     }
     wait.until(textToBePresentInElementLocated(By.id("selection-count"), ids.length + " selected"));
   }
