@@ -150,7 +150,12 @@ final class Api {
         InquiryPriceRenewInstancesResponse.getDefaultInstance());
   }
 
-  /** POSTs raw JSON and parses the answer into {@code into}. */
+  /** A GET of this path, its answer parsed like {@code prototype}. */
+  <T extends Message> T get(String key, String path, T prototype) {
+    return call(key, "GET", path, null, prototype);
+  }
+
+  /** POSTs raw JSON and parses the answer like {@code prototype}. */
   <T extends Message> T post(String key, String path, String json, T prototype) {
     Reply r = send(key, "POST", path, json);
     if (r.status() != 200) {
