@@ -16,11 +16,13 @@ import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.PriceList;
 import com.cvmbilling.renewal.client.model.PriceQuote;
+import com.cvmbilling.renewal.client.model.RenewalForecast;
 import com.cvmbilling.renewal.client.model.RenewalOrder;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribePricesRequest;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
 import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesRequest;
 import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryRequest;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
@@ -82,6 +84,8 @@ public final class RenewalClient implements AutoCloseable {
   private final UnaryCallable<TerminateInstancesRequest, List<InstanceInfo>> terminateInstances;
   private final UnaryCallable<DescribeAccountRequest, AccountInfo> describeAccount;
   private final UnaryCallable<DescribePricesRequest, PriceList> describePrices;
+  private final UnaryCallable<DescribeRenewalForecastRequest, RenewalForecast>
+      describeRenewalForecast;
   private final UnaryCallable<DescribeInstancesRequest, Page<InstanceInfo>> describeInstances;
   private final UnaryCallable<DescribeBillingRecordsRequest, Page<BillingRecordInfo>>
       describeBillingRecords;
@@ -129,6 +133,11 @@ public final class RenewalClient implements AutoCloseable {
             Rpc.DESCRIBE_PRICES,
             RenewalServiceGrpc.getDescribePricesMethod(),
             (req, resp) -> PriceList.fromProto(resp));
+    describeRenewalForecast =
+        core.callable(
+            Rpc.DESCRIBE_RENEWAL_FORECAST,
+            RenewalServiceGrpc.getDescribeRenewalForecastMethod(),
+            (req, resp) -> RenewalForecast.fromProto(resp));
     describeInstances =
         core.pagedCallable(
             Rpc.DESCRIBE_INSTANCES,
@@ -408,6 +417,41 @@ public final class RenewalClient implements AutoCloseable {
   /** {@link #describePrices(DescribePricesRequest)} as a callable: per-call options, futures. */
   public UnaryCallable<DescribePricesRequest, PriceList> describePricesCallable() {
     return describePrices;
+  }
+
+  // ---- DescribeRenewalForecast ----
+
+  /**
+   * The auto-renewals the lifecycle job will charge over the next {@code horizon_days} (0 for 90,
+   * at most 400), priced as the job prices them, with the balance after each, the first one the
+   * balance will not cover and the instances at risk of isolation because of it.
+   *
+   * @throws InvalidArgumentException a horizon outside 1..400 (reason {@code INVALID_HORIZON})
+   * @throws AccountNotFoundException the key's account no longer exists
+   * @throws RenewalException any other failure after the retries
+   */
+  public RenewalForecast describeRenewalForecast(DescribeRenewalForecastRequest request) {
+    return describeRenewalForecastCallable().call(request);
+  }
+
+  /**
+   * The renewal forecast over the next {@code horizonDays} days; see {@link
+   * #describeRenewalForecast(DescribeRenewalForecastRequest)}.
+   *
+   * @throws RenewalException as {@link #describeRenewalForecast(DescribeRenewalForecastRequest)}
+   */
+  public RenewalForecast describeRenewalForecast(int horizonDays) {
+    return describeRenewalForecast(
+        DescribeRenewalForecastRequest.newBuilder().setHorizonDays(horizonDays).build());
+  }
+
+  /**
+   * {@link #describeRenewalForecast(DescribeRenewalForecastRequest)} as a callable: per-call
+   * options, futures.
+   */
+  public UnaryCallable<DescribeRenewalForecastRequest, RenewalForecast>
+      describeRenewalForecastCallable() {
+    return describeRenewalForecast;
   }
 
   // ---- Lists: one page, and iteration over all pages ----

@@ -21,6 +21,7 @@ public enum Rpc {
   DESCRIBE_ACCOUNT("DescribeAccount", false, true),
   DESCRIBE_BILLING_RECORDS("DescribeBillingRecords", false, true),
   DESCRIBE_PRICES("DescribePrices", false, true),
+  DESCRIBE_RENEWAL_FORECAST("DescribeRenewalForecast", false, true),
   LIST_EVENTS("ListEvents", false, true),
   /**
    * The event stream; its reconnects follow {@link

@@ -17,9 +17,12 @@ import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.Amount;
 import com.cvmbilling.renewal.client.model.BillingRecordInfo;
 import com.cvmbilling.renewal.client.model.EventInfo;
+import com.cvmbilling.renewal.client.model.ForecastCharge;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
 import com.cvmbilling.renewal.client.model.PriceQuote;
+import com.cvmbilling.renewal.client.model.ProtoTypes;
+import com.cvmbilling.renewal.client.model.RenewalForecast;
 import com.cvmbilling.renewal.client.model.RenewalOrder;
 import com.cvmbilling.renewal.client.testing.DropResponses;
 import com.cvmbilling.renewal.client.testing.RealServer;
@@ -28,6 +31,7 @@ import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.Instance;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
@@ -277,6 +281,63 @@ class RealServerTest {
                       () -> tenantAsAdmin.createApiKey(account.account().accountId()))
                   .reason())
           .isEqualTo("ADMIN_REQUIRED");
+    }
+  }
+
+  @Test
+  void renewalForecastAgainstTheRealServer() {
+    NewAccount account = server.createAccount("80.00");
+    Instant expiry = inDays(5);
+    Instant dayBefore = expiry.minus(Duration.ofDays(1)); // the default auto-renew lead
+    List<String> ids;
+    try (AdminClient admin = server.admin()) {
+      ids =
+          admin
+              .createInstances(
+                  CreateInstancesRequest.newBuilder()
+                      .setAccountId(account.account().accountId())
+                      .setInstanceType("S5.SMALL2")
+                      .setChargeType(Instance.ChargeType.PREPAID)
+                      .setRenewFlag(com.cvmbilling.renewal.v1.RenewFlag.NOTIFY_AND_AUTO_RENEW)
+                      .setCount(2)
+                      .setExpiredTime(ProtoTypes.toTimestamp(expiry))
+                      .build())
+              .stream()
+              .map(InstanceInfo::instanceId)
+              .sorted()
+              .toList();
+    }
+    try (RenewalClient client = server.tenantBuilder(account.apiKey()).build()) {
+      // 50.00 each a day before the same expiry: the first (by id) is covered, the second not.
+      RenewalForecast forecast = client.describeRenewalForecast(20);
+      assertThat(forecast.balance()).isEqualTo(Amount.cny("80.00"));
+      assertThat(forecast.charges())
+          .extracting(
+              ForecastCharge::instanceId,
+              ForecastCharge::price,
+              ForecastCharge::balanceAfter,
+              ForecastCharge::covered,
+              ForecastCharge::chargeTime)
+          .containsExactly(
+              org.assertj.core.api.Assertions.tuple(
+                  ids.get(0), Amount.cny("50.00"), Amount.cny("30.00"), true, dayBefore),
+              org.assertj.core.api.Assertions.tuple(
+                  ids.get(1), Amount.cny("50.00"), Amount.cny("30.00"), false, dayBefore));
+      assertThat(forecast.shortfallTime()).contains(dayBefore);
+      assertThat(forecast.atRiskInstanceIds()).containsExactly(ids.get(1));
+      assertThat(
+              client
+                  .describeRenewalForecastCallable()
+                  .futureCall(
+                      DescribeRenewalForecastRequest.newBuilder().setHorizonDays(20).build())
+                  .join())
+          .isEqualTo(forecast);
+
+      InvalidArgumentException tooFar =
+          catchThrowableOfType(
+              InvalidArgumentException.class, () -> client.describeRenewalForecast(401));
+      assertThat(tooFar.reason()).isEqualTo("INVALID_HORIZON");
+      assertThat(tooFar.fieldViolations()).extracting(f -> f.field()).contains("horizon_days");
     }
   }
 

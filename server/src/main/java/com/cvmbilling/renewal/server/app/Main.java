@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * Command line entry point. Every setting is a flag, declared with its area in {@link
@@ -83,9 +85,8 @@ public final class Main implements Callable<Integer> {
             System.getenv(),
             new PrintWriter(System.out, true, StandardCharsets.UTF_8),
             new PrintWriter(System.err, true, StandardCharsets.UTF_8));
-    if (exit != 0) {
-      System.exit(exit);
-    }
+    // Also after a drain on SIGTERM: the JVM would otherwise wait for non-daemon threads.
+    System.exit(exit);
   }
 
   /** Parses, validates and (unless only asked for help or the configuration) runs the server. */
@@ -232,16 +233,34 @@ public final class Main implements Callable<Integer> {
       server.close();
       throw e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("shutting down");
-                  server.close();
-                },
-                "shutdown"));
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable drain =
+        () -> {
+          if (stopping.compareAndSet(false, true)) {
+            log.info("shutting down");
+          }
+          server.close();
+        };
+    Runtime.getRuntime().addShutdownHook(new Thread(drain, "shutdown"));
+    stopOnSignals(drain);
     System.out.println("renewal-server ready on port " + server.port());
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * SIGTERM and SIGINT drain the server and then let {@link #main} exit 0. Left to the JVM, the
+   * signal runs the shutdown hook (the same drain) but the process exits 143 or 130, which a
+   * supervisor counts as a failure even after a clean drain. The hook stays for every other way the
+   * JVM ends ({@code System.exit}, SIGHUP); a second close waits for the first.
+   */
+  private static void stopOnSignals(Runnable drain) {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        Signal.handle(new Signal(name), signal -> new Thread(drain, "shutdown-" + name).start());
+      } catch (IllegalArgumentException unavailable) {
+        // e.g. -Xrs, or no such signal here: the shutdown hook drains instead
+      }
+    }
   }
 }

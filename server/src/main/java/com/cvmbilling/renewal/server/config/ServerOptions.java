@@ -34,7 +34,7 @@ public final class ServerOptions {
 
   /** The settings, or (with the problems in {@code p}) a partial result to be discarded. */
   public ServerConfig toConfig(Problems p) {
-    TransportSettings t = transport.settings(p);
+    TransportSettings t = transport.settings(p, access.demo);
     MetricsSettings m = metrics.settings(p);
     if (m.port() != 0 && m.port() == t.port()) {
       p.add("--metrics-port", "must differ from --port (" + t.port() + ")");

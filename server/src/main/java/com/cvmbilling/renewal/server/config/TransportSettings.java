@@ -98,6 +98,9 @@ public record TransportSettings(
 
   /** The flags of this area: name, default, description and validation. */
   public static final class Options {
+    static final String EVERY_INTERFACE = "0.0.0.0";
+    static final String LOOPBACK = "127.0.0.1";
+
     @Option(
         names = "--port",
         defaultValue = "50051",
@@ -107,10 +110,13 @@ public record TransportSettings(
 
     @Option(
         names = "--host",
-        defaultValue = "0.0.0.0",
         paramLabel = "ADDRESS",
         description =
-            "Address the gRPC port binds (127.0.0.1 = loopback only). Default: ${DEFAULT-VALUE}.")
+            "Address the gRPC and HTTP ports bind (127.0.0.1 = loopback only). Default: "
+                + EVERY_INTERFACE
+                + ", or "
+                + LOOPBACK
+                + " with --demo (its keys are public).")
     String host;
 
     @Option(
@@ -216,6 +222,17 @@ public record TransportSettings(
     Duration drainCancelWait;
 
     TransportSettings settings(Problems p) {
+      return settings(p, false);
+    }
+
+    /**
+     * The settings; without {@code --host}, a demo binds loopback only. The chosen default is kept
+     * in the option, so {@code --print-config} shows the address actually bound.
+     */
+    TransportSettings settings(Problems p, boolean demo) {
+      if (host == null) {
+        host = demo ? LOOPBACK : EVERY_INTERFACE;
+      }
       p.port("--port", port);
       p.host("--host", host);
       Tls tls = tls(p);

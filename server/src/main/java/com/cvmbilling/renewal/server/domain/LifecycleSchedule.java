@@ -67,7 +67,7 @@ public final class LifecycleSchedule {
       return !now.isBefore(releaseAt) ? new Release() : new Wait();
     }
     Instant expiry = instance.expiredTime();
-    boolean auto = instance.renewFlag() == RenewFlag.NOTIFY_AND_AUTO_RENEW;
+    boolean auto = autoRenews(instance);
     if (!now.isBefore(expiry)) {
       return auto ? new AutoRenew(true) : new Isolate();
     }
@@ -75,7 +75,7 @@ public final class LifecycleSchedule {
     if (reminder != null) {
       return new Remind(reminder);
     }
-    if (auto && !now.isBefore(expiry.minus(settings.autoRenewLead()))) {
+    if (auto && !now.isBefore(autoRenewWindowStart(expiry, settings))) {
       return new AutoRenew(false);
     }
     return new Wait();
@@ -106,8 +106,8 @@ public final class LifecycleSchedule {
     if (reminder != null && reminder.isBefore(next)) {
       next = reminder;
     }
-    if (instance.renewFlag() == RenewFlag.NOTIFY_AND_AUTO_RENEW) {
-      Instant windowStart = expiry.minus(settings.autoRenewLead());
+    if (autoRenews(instance)) {
+      Instant windowStart = autoRenewWindowStart(expiry, settings);
       Instant attempt =
           now.isBefore(windowStart)
               ? windowStart
@@ -117,6 +117,21 @@ public final class LifecycleSchedule {
       }
     }
     return next;
+  }
+
+  /**
+   * Whether the job auto-renews the instance at its expiry: prepaid, RUNNING, flag {@code
+   * NOTIFY_AND_AUTO_RENEW}. An isolated instance is only waiting to be released.
+   */
+  public static boolean autoRenews(Instance instance) {
+    return instance.isPrepaid()
+        && instance.state() == InstanceState.RUNNING
+        && instance.renewFlag() == RenewFlag.NOTIFY_AND_AUTO_RENEW;
+  }
+
+  /** The first instant the job tries to auto-renew an expiry: the auto-renew lead before it. */
+  public static Instant autoRenewWindowStart(Instant expiry, Settings settings) {
+    return expiry.minus(settings.autoRenewLead());
   }
 
   /** The reminder to send now: the nearest passed, unsent reminder point before expiry. */

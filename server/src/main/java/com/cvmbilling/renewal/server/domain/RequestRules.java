@@ -31,6 +31,11 @@ public final class RequestRules {
   public static final int MAX_AUTO_RENEW_PERIOD_MONTHS = 12;
   public static final int MAX_CLIENT_TOKEN_LENGTH = 64;
 
+  /** Days a renewal forecast looks ahead when the request names none, and at most. */
+  public static final int DEFAULT_HORIZON_DAYS = 90;
+
+  public static final int MAX_HORIZON_DAYS = 400;
+
   /** Longest echo of one offending request value in metadata or messages. */
   static final int MAX_ECHO_CHARS = 32;
 
@@ -180,6 +185,30 @@ public final class RequestRules {
           .field("auto_renew_period_months", msg)
           .build();
     }
+  }
+
+  /**
+   * A forecast horizon: 1..{@value #MAX_HORIZON_DAYS} days, 0 for {@value #DEFAULT_HORIZON_DAYS};
+   * else {@code INVALID_HORIZON} on {@code horizon_days}. Returns the days to forecast.
+   */
+  public static int horizonDays(int requested) {
+    if (requested == 0) {
+      return DEFAULT_HORIZON_DAYS;
+    }
+    if (requested < 0 || requested > MAX_HORIZON_DAYS) {
+      String msg =
+          "horizon_days must be 1 to "
+              + MAX_HORIZON_DAYS
+              + " (or 0 for "
+              + DEFAULT_HORIZON_DAYS
+              + "); got "
+              + requested;
+      throw ApiException.of(ErrorReason.INVALID_HORIZON, msg)
+          .meta("horizonDays", Integer.toString(requested))
+          .field("horizon_days", msg)
+          .build();
+    }
+    return requested;
   }
 
   /** Public bandwidth 1..1000 Mbps; else {@code INVALID_BANDWIDTH} on {@code bandwidth_mbps}. */

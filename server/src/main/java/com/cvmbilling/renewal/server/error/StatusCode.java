@@ -49,7 +49,8 @@ public enum StatusCode {
         ErrorReason.INVALID_TIME_ADVANCE,
         ErrorReason.INVALID_TIMESTAMP,
         ErrorReason.INVALID_EVENT_ID,
-        ErrorReason.MALFORMED_REQUEST);
+        ErrorReason.MALFORMED_REQUEST,
+        ErrorReason.INVALID_HORIZON);
     map(NOT_FOUND, ErrorReason.INSTANCE_NOT_FOUND, ErrorReason.ACCOUNT_NOT_FOUND);
     map(
         FAILED_PRECONDITION,

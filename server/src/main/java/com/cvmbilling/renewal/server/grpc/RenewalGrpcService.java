@@ -93,6 +93,13 @@ public final class RenewalGrpcService extends RenewalServiceGrpc.RenewalServiceI
   }
 
   @Override
+  public void describeRenewalForecast(
+      DescribeRenewalForecastRequest request,
+      StreamObserver<DescribeRenewalForecastResponse> observer) {
+    reply(observer, operations.describeRenewalForecast(AuthInterceptor.principal(), request));
+  }
+
+  @Override
   public void watchEvents(WatchEventsRequest request, StreamObserver<Event> observer) {
     operations.watchEvents(
         AuthInterceptor.principal(),

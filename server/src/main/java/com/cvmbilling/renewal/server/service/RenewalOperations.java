@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
+import com.cvmbilling.renewal.server.domain.RenewalForecast;
 import com.cvmbilling.renewal.server.domain.RenewalPlan;
 import com.cvmbilling.renewal.server.domain.UnifiedExpiryPlan;
 import com.cvmbilling.renewal.server.error.ApiException;
@@ -20,6 +21,8 @@ import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesResponse;
 import com.cvmbilling.renewal.v1.DescribePricesRequest;
 import com.cvmbilling.renewal.v1.DescribePricesResponse;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastResponse;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesRequest;
 import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesResponse;
@@ -70,6 +73,7 @@ public class RenewalOperations {
   private final PriceService prices;
   private final IdempotencyService idempotency;
   private final EventStreams eventStreams;
+  private final RenewalForecastService forecasts;
 
   @Inject
   public RenewalOperations(
@@ -77,12 +81,14 @@ public class RenewalOperations {
       AccountService accounts,
       PriceService prices,
       IdempotencyService idempotency,
-      EventStreams eventStreams) {
+      EventStreams eventStreams,
+      RenewalForecastService forecasts) {
     this.instances = instances;
     this.accounts = accounts;
     this.prices = prices;
     this.idempotency = idempotency;
     this.eventStreams = eventStreams;
+    this.forecasts = forecasts;
   }
 
   public RenewInstancesResponse renewInstances(Principal caller, RenewInstancesRequest request) {
@@ -310,6 +316,30 @@ public class RenewalOperations {
                 .map(ApiMessages::event)
                 .toList())
         .build();
+  }
+
+  public DescribeRenewalForecastResponse describeRenewalForecast(
+      Principal caller, DescribeRenewalForecastRequest request) {
+    RenewalForecast forecast = forecasts.forecast(caller.accountId(), request.getHorizonDays());
+    DescribeRenewalForecastResponse.Builder response =
+        DescribeRenewalForecastResponse.newBuilder()
+            .setBalance(money(forecast.balanceFen()))
+            .addAllAtRiskInstanceIds(forecast.atRiskInstanceIds());
+    if (forecast.shortfallTime() != null) {
+      response.setShortfallTime(ApiMessages.timestamp(forecast.shortfallTime()));
+    }
+    for (RenewalForecast.Charge charge : forecast.charges()) {
+      response.addCharges(
+          DescribeRenewalForecastResponse.Charge.newBuilder()
+              .setInstanceId(charge.instanceId())
+              .setChargeTime(ApiMessages.timestamp(charge.chargeTime()))
+              .setPeriodMonths(charge.periodMonths())
+              .setPrice(ApiMessages.price(charge.price()))
+              .setBalanceAfter(money(charge.balanceAfterFen()))
+              .setCovered(charge.covered())
+              .setExpiredTime(ApiMessages.timestamp(charge.expiry())));
+    }
+    return response.build();
   }
 
   /** Starts a stream: the backlog after {@code after_event_id}, then new events as they come. */

@@ -294,6 +294,16 @@ class ConfigTest {
         .contains("RENEWAL_SOME_NAME", "Precedence: command-line flag, then environment variable");
   }
 
+  /** The demo's keys are public: unless told otherwise it listens on loopback only. */
+  @Test
+  void theDemoBindsLoopbackUnlessAHostIsGiven() {
+    assertThat(setting(run("--print-config"), "host")).isEqualTo("host = 0.0.0.0    # default");
+    assertThat(setting(run("--demo", "--print-config"), "host"))
+        .isEqualTo("host = 127.0.0.1    # default");
+    assertThat(setting(run("--demo", "--host", "0.0.0.0", "--print-config"), "host"))
+        .startsWith("host = 0.0.0.0    # ");
+  }
+
   /** Settings that used to be constants (or a JVM property) are flags like every other. */
   @Test
   void formerlyHardCodedTimesAreSettingsWithTheirOldValuesAsDefaults() {

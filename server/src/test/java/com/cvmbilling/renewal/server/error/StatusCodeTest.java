@@ -56,7 +56,7 @@ class StatusCodeTest {
                 .filter(r -> !NOT_REASONS.contains(r))
                 .filter(r -> StatusCode.of(r) == StatusCode.INVALID_ARGUMENT)
                 .count())
-        .isEqualTo(24);
+        .isEqualTo(25);
   }
 
   @Test

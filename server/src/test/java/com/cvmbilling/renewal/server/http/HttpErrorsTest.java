@@ -150,6 +150,13 @@ class HttpErrorsTest {
             "INVALID_PERIOD",
             "period_months"),
         new Bad(
+            "invalid forecast horizon in the query",
+            t -> t.http.get("/v1/renewalForecast?horizonDays=401", t.rich.apiKey()),
+            400,
+            3,
+            "INVALID_HORIZON",
+            "horizon_days"),
+        new Bad(
             "invalid page token in the query",
             t -> t.http.get("/v1/instances?page_token=garbage", t.rich.apiKey()),
             400,

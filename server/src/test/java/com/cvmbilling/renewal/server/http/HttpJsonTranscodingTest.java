@@ -21,6 +21,8 @@ import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesResponse;
 import com.cvmbilling.renewal.v1.DescribePricesRequest;
 import com.cvmbilling.renewal.v1.DescribePricesResponse;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastResponse;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
 import com.cvmbilling.renewal.v1.GetTimeResponse;
 import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesRequest;
@@ -243,6 +245,18 @@ class HttpJsonTranscodingTest {
                             .setAutoRenewPeriodMonths(3)
                             .setClientToken("http-auto-1")
                             .build())),
+        // After SetAutoRenew: the two auto-renewing instances have charges in the horizon.
+        new Case(
+            "DescribeRenewalForecast",
+            "GET",
+            t -> "/v1/renewalForecast?horizonDays=60",
+            null,
+            false,
+            DescribeRenewalForecastResponse.getDefaultInstance(),
+            t ->
+                t.tenant()
+                    .describeRenewalForecast(
+                        DescribeRenewalForecastRequest.newBuilder().setHorizonDays(60).build())),
         new Case(
             "InquiryPriceUnifiedExpiry",
             "POST",
@@ -437,6 +451,10 @@ class HttpJsonTranscodingTest {
                 JsonText.indent(
                     JsonFormat.printer().omittingInsignificantWhitespace().print(overGrpc)));
       }
+    }
+    if (c.rpc().equals("DescribeRenewalForecast")) {
+      // Not an empty answer compared with an empty one.
+      assertThat(((DescribeRenewalForecastResponse) overHttp).getChargesCount()).isPositive();
     }
     covered.add(c.rpc());
   }

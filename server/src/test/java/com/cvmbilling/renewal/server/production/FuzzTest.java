@@ -430,6 +430,7 @@ class FuzzTest {
           "DescribeAccount",
           "DescribeBillingRecords",
           "DescribePrices",
+          "DescribeRenewalForecast",
           "ListEvents",
           "WatchEvents",
           "GetTime");
