@@ -10,6 +10,7 @@ import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
+import com.cvmbilling.renewal.v1.DescribeRenewalForecastResponse;
 import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesResponse;
 import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryResponse;
 import com.cvmbilling.renewal.v1.Instance;
@@ -542,6 +543,49 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void upcomingRenewalsHighlightTheInstancesAtRisk() {
+    // 1,100.00: the yearly auto-renewal (1,020.00) is covered, the monthly one after it is not.
+    Tenant t = tenant("Forecast Ltd", 1_100);
+    String yearly = autoRenewing(t, Duration.ofDays(10), 12);
+    String monthly = autoRenewing(t, Duration.ofDays(20), 1);
+    String manual = expiringIn(t, Duration.ofDays(15));
+    DescribeRenewalForecastResponse forecast =
+        api.get(
+            t.key,
+            "/v1/renewalForecast?horizonDays=90",
+            DescribeRenewalForecastResponse.getDefaultInstance());
+    assertThat(forecast.getAtRiskInstanceIdsList()).containsExactly(monthly);
+
+    signIn(t);
+    awaitRows(yearly, monthly, manual);
+    // The panel: every charge of the forecast, the uncovered one marked, the shortfall in words.
+    wait.until(
+        d ->
+            d.findElements(By.cssSelector("#forecast tbody tr")).size()
+                == forecast.getChargesCount());
+    WebElement risky =
+        driver.findElement(
+            By.cssSelector("#forecast tbody tr[data-instance-id='" + monthly + "']"));
+    assertThat(risky.getAttribute("class")).contains("at-risk");
+    assertThat(risky.getText()).contains("not covered");
+    assertThat(
+            driver
+                .findElement(
+                    By.cssSelector("#forecast tbody tr[data-instance-id='" + yearly + "']"))
+                .getAttribute("class"))
+        .doesNotContain("at-risk");
+    assertThat(text("forecast-shortfall"))
+        .contains(SHOWN.format(Instant.ofEpochSecond(forecast.getShortfallTime().getSeconds())))
+        .contains(monthly);
+    // ... and the list marks the same instance, only that one.
+    wait.until(d -> row(monthly).getAttribute("class").contains("at-risk"));
+    assertThat(cellText(monthly, "instance-id")).contains("At risk");
+    assertThat(row(yearly).getAttribute("class")).doesNotContain("at-risk");
+    assertThat(row(manual).getAttribute("class")).doesNotContain("at-risk");
+    screenshot("upcoming-renewals", driver.findElement(By.id("forecast-panel")));
+  }
+
+  @Test
   void reloadsLeaveNoStreamBehind() {
     Tenant t = tenant("Reload Ltd", 1_000);
     String a = expiringIn(t, Duration.ofDays(12));
@@ -622,6 +666,24 @@ class ConsoleBrowserTest {
                 .setInstanceType("S5.SMALL2")
                 .setChargeType(Instance.ChargeType.PREPAID)
                 .setBandwidthMbps(5)
+                .setExpiredTime(Timestamps.fromMillis(expiry.toEpochMilli()))
+                .setClientToken(UUID.randomUUID().toString())
+                .build())
+        .get(0)
+        .getInstanceId();
+  }
+
+  /** A prepaid S5.SMALL2 at 5 Mbps on auto-renew for {@code months}, expiring {@code in}. */
+  private String autoRenewing(Tenant t, Duration in, int months) {
+    Instant expiry = Instant.now().plus(in).truncatedTo(ChronoUnit.SECONDS);
+    return api.createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(t.id)
+                .setInstanceType("S5.SMALL2")
+                .setChargeType(Instance.ChargeType.PREPAID)
+                .setBandwidthMbps(5)
+                .setRenewFlag(RenewFlag.NOTIFY_AND_AUTO_RENEW)
+                .setAutoRenewPeriodMonths(months)
                 .setExpiredTime(Timestamps.fromMillis(expiry.toEpochMilli()))
                 .setClientToken(UUID.randomUUID().toString())
                 .build())
