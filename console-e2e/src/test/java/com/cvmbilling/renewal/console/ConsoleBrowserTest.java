@@ -819,7 +819,10 @@ class ConsoleBrowserTest {
     return yuan(nanos(m));
   }
 
-  /** The page (or one element of it) as docs/console/NAME.png, when the build names the folder. */
+  /**
+   * The page (or one element of it) as NAME.png in target/screenshots, or in the folder {@code
+   * -Dconsole.screenshots} names (the README's are refreshed with {@code ../docs/console}).
+   */
   private void screenshot(String name) {
     screenshot(name, null);
   }
