@@ -10,9 +10,14 @@ import picocli.CommandLine.Option;
  * here.
  *
  * @param port HTTP port; null = no HTTP port (the default); 0 = any free port
+ * @param console serve the renewal console (static pages calling this port's API) at {@code
+ *     /console}
  */
-public record HttpSettings(Integer port) {
-  public static final HttpSettings OFF = new HttpSettings(null);
+public record HttpSettings(Integer port, boolean console) {
+  /** The same settings on another port. */
+  public HttpSettings withPort(Integer v) {
+    return new HttpSettings(v, console);
+  }
 
   public boolean enabled() {
     return port != null;
@@ -28,11 +33,18 @@ public record HttpSettings(Integer port) {
                 + " the gRPC port); absent = off, 0 = any free port.")
     Integer httpPort;
 
+    // A negative flag like --no-lifecycle: the console is on wherever the HTTP port is.
+    @Option(
+        names = "--no-console",
+        description =
+            "Do not serve the renewal console at /console on the HTTP port (the API stays on).")
+    boolean noConsole;
+
     HttpSettings settings(Problems p) {
       if (httpPort != null) {
         p.port("--http-port", httpPort);
       }
-      return new HttpSettings(httpPort);
+      return new HttpSettings(httpPort, !noConsole);
     }
   }
 }

@@ -107,7 +107,7 @@ public record ServerConfig(
 
     /** The HTTP/JSON port; 0 = any free port. */
     public Builder httpPort(int v) {
-      http = new HttpSettings(v);
+      http = http.withPort(v);
       return this;
     }
 

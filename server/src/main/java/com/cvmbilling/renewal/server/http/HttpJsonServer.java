@@ -151,6 +151,9 @@ public final class HttpJsonServer {
               }
               return delegate.serve(ctx, req);
             });
+    if (http.console()) {
+      ConsoleService.addTo(sb);
+    }
     Server server = sb.build();
     try {
       server.start().join();

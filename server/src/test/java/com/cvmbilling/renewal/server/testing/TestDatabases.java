@@ -97,8 +97,19 @@ public final class TestDatabases {
   }
 
   public static TestDatabase mariaDb() {
+    return mariaDb("");
+  }
+
+  /**
+   * A fresh MariaDB database named {@code renewal_test_<prefix>_<random>} (a prefix tells which
+   * suite left a database behind; .ci/run drops every {@code renewal_test_*}).
+   */
+  public static TestDatabase mariaDb(String prefix) {
     String base = mariaDbBaseUrl();
-    String name = "renewal_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    String name =
+        "renewal_test_"
+            + (prefix.isEmpty() ? "" : prefix + "_")
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try (Connection c = DriverManager.getConnection(base, mariaDbUser(), mariaDbPassword());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");

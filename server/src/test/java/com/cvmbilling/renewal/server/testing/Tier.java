@@ -22,10 +22,11 @@ public final class Tier {
   public static final String FAULT = "fault";
   public static final String FUZZ = "fuzz";
   public static final String GALERA = "galera";
+  public static final String BROWSER = "browser";
 
   /** Every tag a test class may carry; {@code TierTagsTest} fails on any other. */
   public static final Set<String> ALL =
-      Set.of(UNIT, DB_H2, MARIADB, NETWORK, PROCESS, FAULT, FUZZ, GALERA);
+      Set.of(UNIT, DB_H2, MARIADB, NETWORK, PROCESS, FAULT, FUZZ, GALERA, BROWSER);
 
   private Tier() {}
 
@@ -79,4 +80,13 @@ public final class Tier {
   @Retention(RetentionPolicy.RUNTIME)
   @Tag(GALERA)
   public @interface Galera {}
+
+  /**
+   * A real headless Chromium driven by Selenium (Debian's {@code chromium} and {@code
+   * chromium-driver}); skipped where they are missing, failed under {@code CI=true}.
+   */
+  @Target(ElementType.TYPE)
+  @Retention(RetentionPolicy.RUNTIME)
+  @Tag(BROWSER)
+  public @interface Browser {}
 }
