@@ -6,6 +6,8 @@ import com.cvmbilling.renewal.server.config.Problems;
 import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.config.ServerOptions;
 import com.cvmbilling.renewal.server.persistence.DataSources;
+import com.cvmbilling.renewal.server.persistence.SchemaStatus;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
 /**
@@ -49,7 +52,8 @@ import sun.misc.Signal;
       "Secrets (--db-password, --admin-key) are best given by environment or file, not on the command line.",
       "Durations: 500ms, 60s, 15m, 24h, 7d or ISO-8601 (PT1H). Sizes: bytes, or with KiB / MiB.",
       "Exit codes: 0 stopped normally, 1 failed to start, 2 invalid configuration (also: the",
-      "database refused the credentials or does not exist, or a Galera node is misconfigured)."
+      "database refused the credentials or does not exist, or a Galera node is misconfigured),",
+      "3 check-schema: the database's schema is behind or ahead of this build."
     })
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -60,6 +64,26 @@ public final class Main implements Callable<Integer> {
   Main(ConfigSources sources) {
     this.sources = sources;
   }
+
+  /** What the server is asked to do; the schema commands use the database settings only. */
+  static final String SERVE = "serve";
+
+  static final String MIGRATE = "migrate";
+  static final String CHECK_SCHEMA = "check-schema";
+  static final int SCHEMA_MISMATCH = 3;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "COMMAND",
+      defaultValue = SERVE,
+      description = {
+        "serve (default): run the service, migrating the schema first.",
+        "migrate: apply this build's schema migrations and exit (a separate step before a"
+            + " rolling upgrade).",
+        "check-schema: exit 0 if the database's schema is the one this build expects, 3 if it"
+            + " is behind or ahead."
+      })
+  String command;
 
   // ---- configuration ----
 
@@ -201,6 +225,26 @@ public final class Main implements Callable<Integer> {
       return 0;
     }
     Logging.configure(config.log());
+    switch (command) {
+      case SERVE -> {
+        // below
+      }
+      case MIGRATE -> {
+        return migrate(config);
+      }
+      case CHECK_SCHEMA -> {
+        return checkSchema(config);
+      }
+      default -> {
+        return usageError(
+            spec.commandLine().getErr(),
+            List.of(
+                "unknown command '"
+                    + command
+                    + "': expected "
+                    + String.join(", ", List.of(SERVE, MIGRATE, CHECK_SCHEMA))));
+      }
+    }
     if (config.access().bootstrapAdminKeys().stream().anyMatch(k -> k.length() < 16)) {
       log.warn(
           "--admin-key is shorter than 16 characters: use a long random key, e.g. openssl rand -hex 24");
@@ -213,10 +257,7 @@ public final class Main implements Callable<Integer> {
     try {
       server = RenewalServer.create(config);
     } catch (DataSources.StartupFailure e) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("renewal-server: " + e.getMessage());
-      err.flush();
-      return e.exitStatus();
+      return failure(e);
     }
     if (config.access().demo()) {
       DemoData.seed(server.injector());
@@ -246,6 +287,38 @@ public final class Main implements Callable<Integer> {
     System.out.println("renewal-server ready on port " + server.port());
     server.awaitTermination();
     return 0;
+  }
+
+  private int migrate(ServerConfig config) {
+    PrintWriter out = spec.commandLine().getOut();
+    try (HikariDataSource pool =
+        DataSources.open(config.database(), config.databaseProbe().startTimeout()).pool()) {
+      out.println("renewal-server: " + SchemaStatus.of(pool).describe());
+      out.flush();
+      return 0;
+    } catch (DataSources.StartupFailure e) {
+      return failure(e);
+    }
+  }
+
+  private int checkSchema(ServerConfig config) {
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      SchemaStatus status =
+          DataSources.checkSchema(config.database(), config.databaseProbe().startTimeout());
+      out.println("renewal-server: " + status.describe());
+      out.flush();
+      return status.upToDate() ? 0 : SCHEMA_MISMATCH;
+    } catch (DataSources.StartupFailure e) {
+      return failure(e);
+    }
+  }
+
+  private int failure(DataSources.StartupFailure e) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("renewal-server: " + e.getMessage());
+    err.flush();
+    return e.exitStatus();
   }
 
   /**

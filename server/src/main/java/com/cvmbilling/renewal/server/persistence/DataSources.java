@@ -262,9 +262,28 @@ public final class DataSources {
    */
   private static void migrateWhenReachable(
       HikariDataSource dataSource, long deadline, String redactedUrl, DatabaseServer server) {
+    awaitReachable(dataSource, deadline, redactedUrl);
+    try {
+      if (server.galera()) {
+        Galera.migrateUnderLease(dataSource, deadline);
+      } else {
+        migrate(dataSource);
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      throw new StartupFailure(
+          "schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
+    }
+    org.slf4j.LoggerFactory.getLogger(DataSources.class)
+        .info("database {}", SchemaStatus.of(dataSource).describe());
+  }
+
+  /** Waits until {@code deadline} for the pool to connect; what retrying cannot fix fails now. */
+  private static void awaitReachable(
+      HikariDataSource dataSource, long deadline, String redactedUrl) {
     while (true) {
       try (java.sql.Connection c = dataSource.getConnection()) {
         c.isValid(2);
+        return;
       } catch (java.sql.SQLException e) {
         String why = cause(e);
         if (retryCannotFix(e)) {
@@ -276,19 +295,20 @@ public final class DataSources {
         org.slf4j.LoggerFactory.getLogger(DataSources.class)
             .warn("waiting for the database at {}: {}", redactedUrl, why);
         sleepAtStartup(1000);
-        continue;
       }
-      try {
-        if (server.galera()) {
-          Galera.migrateUnderLease(dataSource, deadline);
-        } else {
-          migrate(dataSource);
-        }
-        return;
-      } catch (java.sql.SQLException | RuntimeException e) {
-        throw new StartupFailure(
-            "schema migration failed on " + redactedUrl + ": " + e.getMessage(), e);
-      }
+    }
+  }
+
+  /**
+   * The schema's standing against this build, without changing anything (the {@code check-schema}
+   * command); waits for the database like start-up does.
+   */
+  public static SchemaStatus checkSchema(DatabaseSettings settings, java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    DatabaseServer server = awaitServer(settings, deadline);
+    try (HikariDataSource pool = create(settings, server)) {
+      awaitReachable(pool, deadline, settings.redactedUrl());
+      return SchemaStatus.of(pool);
     }
   }
 
