@@ -78,7 +78,8 @@ public final class EventWatch implements AutoCloseable {
 
   /**
    * Completes when the watch stops: normally after {@link #close()}, exceptionally with the {@link
-   * RenewalException} also given to {@link EventListener#onError}.
+   * RenewalException} also given to {@link EventListener#onError} (completed first, so the watch is
+   * no longer active when the listener hears of it).
    */
   public CompletableFuture<Void> completion() {
     return completion;
@@ -234,7 +235,8 @@ public final class EventWatch implements AutoCloseable {
   }
 
   private void fail(RenewalException failure) {
-    if (completion.isDone()) {
+    // Stopped before the listener hears of it, so isActive() is already false in onError.
+    if (!completion.completeExceptionally(failure)) {
       return;
     }
     closed = true;
@@ -242,7 +244,6 @@ public final class EventWatch implements AutoCloseable {
     try {
       listener.onError(failure);
     } finally {
-      completion.completeExceptionally(failure);
       onDone.accept(this);
     }
   }

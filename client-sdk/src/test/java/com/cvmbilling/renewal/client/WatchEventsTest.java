@@ -148,7 +148,8 @@ class WatchEventsTest {
             server.tenantBuilder("rk_wrong_key").watchReconnectSettings(QUICK_RECONNECT).build()) {
       Recorder recorder = new Recorder();
       EventWatch watch = client.watchEvents(0, recorder);
-      await("the watch to stop", () -> !watch.isActive());
+      // The watch stops first, then tells the listener.
+      await("the watch to stop", () -> !watch.isActive() && !recorder.errors.isEmpty());
       assertThat(recorder.errors).hasSize(1).first().isInstanceOf(UnauthenticatedException.class);
       assertThat(recorder.reconnects).isEmpty();
       assertThat(watch.completion()).isCompletedExceptionally();
