@@ -15,6 +15,7 @@ import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
 import com.cvmbilling.renewal.server.http.HttpJsonServer;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
+import com.cvmbilling.renewal.server.persistence.EventStore;
 import com.cvmbilling.renewal.server.persistence.PersistenceModule;
 import com.cvmbilling.renewal.server.persistence.Transactions;
 import com.cvmbilling.renewal.server.service.EventStreams;
@@ -128,6 +129,9 @@ public final class RenewalServer implements AutoCloseable {
               new PersistenceModule(dataSource, config.transactions(), database.server()),
               new GrpcModule(),
               new LifecycleModule(clock));
+      if (clock instanceof TestClock testClock) {
+        warnIfTheDataIsLater(injector, testClock.instant());
+      }
       metrics.lifecycleSteps(injector.getInstance(LifecycleService.class)::stepCounts);
       metrics.transactionConflictReruns(injector.getInstance(Transactions.class)::conflictReruns);
       return new RenewalServer(config, dataSource, injector, metrics);
@@ -135,6 +139,28 @@ public final class RenewalServer implements AutoCloseable {
       dataSource.close();
       throw e;
     }
+  }
+
+  /**
+   * A test clock started on a database that already holds later events (a walk-through's data
+   * directory used again) would run time backwards for those accounts: say so, once.
+   */
+  private static void warnIfTheDataIsLater(Injector injector, Instant start) {
+    Optional<Instant> latest =
+        injector
+            .getInstance(Transactions.class)
+            .inTransaction(() -> injector.getInstance(EventStore.class).latestOccurredTime());
+    latest
+        .filter(start::isBefore)
+        .ifPresent(
+            last ->
+                log.warn(
+                    "TEST CLOCK starts at {}, but this database already holds events up to {} (a"
+                        + " data directory used before?): for those accounts time runs backwards;"
+                        + " start on a fresh --data-dir or with --test-clock={}",
+                    start,
+                    last,
+                    last));
   }
 
   public Injector injector() {

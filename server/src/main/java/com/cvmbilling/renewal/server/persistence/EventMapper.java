@@ -15,4 +15,7 @@ public interface EventMapper {
       @Param("accountId") String accountId,
       @Param("afterEventId") long afterEventId,
       @Param("limit") int limit);
+
+  /** The latest {@code occurred_time_ms} of any event, or null when there is none. */
+  Long latestOccurredMillis();
 }

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code instance_event} table: the event history of instances. Runs in the caller's
@@ -74,6 +75,11 @@ public class EventStore {
       }
       events.clear();
     }
+  }
+
+  /** When the latest event of any account happened; empty in a new database. */
+  public Optional<Instant> latestOccurredTime() {
+    return Optional.ofNullable(events.latestOccurredMillis()).map(Instant::ofEpochMilli);
   }
 
   /** The account's events after {@code afterEventId}, in id order. */
