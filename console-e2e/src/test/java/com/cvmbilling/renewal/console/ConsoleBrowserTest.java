@@ -202,16 +202,7 @@ class ConsoleBrowserTest {
     String in10 = expiringIn(t, Duration.ofDays(10).plusHours(12));
     String in20 = expiringIn(t, Duration.ofDays(20).plusHours(12));
     String in45 = expiringIn(t, Duration.ofDays(45).plusHours(12));
-    String postpaid =
-        api.createInstances(
-                CreateInstancesRequest.newBuilder()
-                    .setAccountId(t.id)
-                    .setInstanceType("S5.MEDIUM4")
-                    .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
-                    .setBandwidthMbps(1)
-                    .build())
-            .get(0)
-            .getInstanceId();
+    String postpaid = postpaid(t);
     signIn(t);
     awaitRows(in3, in10, in20, in45); // postpaid hidden by default
 
@@ -393,16 +384,7 @@ class ConsoleBrowserTest {
   void refusalsAreShownNextToTheInstanceOrFieldConcerned() {
     Tenant t = tenant("Mixed Ltd", 1_000);
     String prepaid = expiringIn(t, Duration.ofDays(12));
-    String postpaid =
-        api.createInstances(
-                CreateInstancesRequest.newBuilder()
-                    .setAccountId(t.id)
-                    .setInstanceType("S5.MEDIUM4")
-                    .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
-                    .setBandwidthMbps(1)
-                    .build())
-            .get(0)
-            .getInstanceId();
+    String postpaid = postpaid(t);
     signIn(t);
     driver.findElement(By.id("filter-postpaid")).click();
     awaitRows(prepaid, postpaid);
@@ -658,6 +640,19 @@ class ConsoleBrowserTest {
   }
 
   /** A prepaid S5.SMALL2 at 5 Mbps, manual renewal, expiring {@code in} from now. */
+  /** A postpaid S5.MEDIUM4 at 1 Mbps. */
+  private String postpaid(Tenant t) {
+    return api.createInstances(
+            CreateInstancesRequest.newBuilder()
+                .setAccountId(t.id)
+                .setInstanceType("S5.MEDIUM4")
+                .setChargeType(Instance.ChargeType.POSTPAID_BY_HOUR)
+                .setBandwidthMbps(1)
+                .build())
+        .get(0)
+        .getInstanceId();
+  }
+
   private String expiringIn(Tenant t, Duration in) {
     Instant expiry = Instant.now().plus(in).truncatedTo(ChronoUnit.SECONDS);
     return api.createInstances(

@@ -90,15 +90,15 @@ final class OpenApiDocument {
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor method : service.getMethods()) {
         HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-        String verb = verb(rule);
-        if (verb == null) {
+        Route route = Route.of(rule);
+        if (route == null) {
           continue;
         }
-        String template = template(rule, verb);
+        String template = route.template();
         ObjectNode operation =
             paths
                 .computeIfAbsent(openApiPath(template), p -> JSON.createObjectNode())
-                .putObject(verb);
+                .putObject(route.verb());
         operation.put("operationId", method.getName());
         operation.putArray("tags").add(service.getName());
         Set<String> pathFields = pathFields(template);
@@ -166,25 +166,18 @@ final class OpenApiDocument {
     }
   }
 
-  private static String verb(HttpRule rule) {
-    return switch (rule.getPatternCase()) {
-      case GET -> "get";
-      case POST -> "post";
-      case PUT -> "put";
-      case DELETE -> "delete";
-      case PATCH -> "patch";
-      default -> null;
-    };
-  }
-
-  private static String template(HttpRule rule, String verb) {
-    return switch (verb) {
-      case "get" -> rule.getGet();
-      case "post" -> rule.getPost();
-      case "put" -> rule.getPut();
-      case "delete" -> rule.getDelete();
-      default -> rule.getPatch();
-    };
+  /** An HTTP rule's verb (lower case, as OpenAPI keys it) and path template. */
+  private record Route(String verb, String template) {
+    static Route of(HttpRule rule) {
+      return switch (rule.getPatternCase()) {
+        case GET -> new Route("get", rule.getGet());
+        case POST -> new Route("post", rule.getPost());
+        case PUT -> new Route("put", rule.getPut());
+        case DELETE -> new Route("delete", rule.getDelete());
+        case PATCH -> new Route("patch", rule.getPatch());
+        default -> null;
+      };
+    }
   }
 
   /** {@code /v1/accounts/{account_id=*}:topUp} as OpenAPI writes it: {@code {account_id}}. */
