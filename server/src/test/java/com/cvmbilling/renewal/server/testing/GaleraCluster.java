@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -129,6 +130,19 @@ public final class GaleraCluster implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("node " + node + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The cluster size one node reports (wsrep_cluster_size), or -1 when it does not answer. */
+  public int clusterSize(int node) {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:mysql://127.0.0.1:" + sqlPort(node) + "/?connectTimeout=2000", "root", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'wsrep_cluster_size'")) {
+      return rs.next() ? Integer.parseInt(rs.getString(2)) : -1;
+    } catch (SQLException | NumberFormatException e) {
+      return -1;
     }
   }
 
