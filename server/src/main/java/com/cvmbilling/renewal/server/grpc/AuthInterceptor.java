@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.grpc;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.service.ApiKeyService;
 import com.cvmbilling.renewal.server.service.Principal;
+import com.cvmbilling.renewal.server.service.SupportReads;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
@@ -19,8 +20,9 @@ import java.util.Set;
 
 /**
  * Authenticates {@code authorization: Bearer <key>} and checks the key's kind against the service:
- * tenant keys for RenewalService, admin keys for AdminService and TestClockService. Health and
- * reflection (and anything else not ours) need no key.
+ * tenant keys for RenewalService (admin keys too for its support reads, see {@link SupportReads}),
+ * admin keys for AdminService and TestClockService. Health and reflection (and anything else not
+ * ours) need no key.
  */
 @Singleton
 public final class AuthInterceptor implements ServerInterceptor {
@@ -62,7 +64,9 @@ public final class AuthInterceptor implements ServerInterceptor {
         throw ApiException.of(ErrorReason.ADMIN_REQUIRED, "this call needs an admin API key")
             .build();
       }
-      if (!adminService && principal.admin()) {
+      if (!adminService
+          && principal.admin()
+          && !SupportReads.isSupportRead(call.getMethodDescriptor().getFullMethodName())) {
         throw ApiException.of(
                 ErrorReason.TENANT_KEY_REQUIRED,
                 "the tenant API acts on an account: call it with that account's tenant API key")

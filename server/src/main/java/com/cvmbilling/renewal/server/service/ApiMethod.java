@@ -17,6 +17,16 @@ import com.google.protobuf.Parser;
 public record ApiMethod<R extends Message>(MethodDescriptor descriptor, R responsePrototype) {
 
   public static <R extends Message> ApiMethod<R> of(Descriptor requestType, R responsePrototype) {
+    MethodDescriptor found = methodOf(requestType);
+    if (!found.getOutputType().equals(responsePrototype.getDescriptorForType())) {
+      throw new IllegalArgumentException(
+          found.getFullName() + " does not return " + responsePrototype.getDescriptorForType());
+    }
+    return new ApiMethod<>(found, responsePrototype);
+  }
+
+  /** The one method of the request's proto file whose input is that request message. */
+  static MethodDescriptor methodOf(Descriptor requestType) {
     MethodDescriptor found = null;
     for (ServiceDescriptor service : requestType.getFile().getServices()) {
       for (MethodDescriptor method : service.getMethods()) {
@@ -32,11 +42,7 @@ public record ApiMethod<R extends Message>(MethodDescriptor descriptor, R respon
     if (found == null) {
       throw new IllegalArgumentException(requestType.getFullName() + " is no method's request");
     }
-    if (!found.getOutputType().equals(responsePrototype.getDescriptorForType())) {
-      throw new IllegalArgumentException(
-          found.getFullName() + " does not return " + responsePrototype.getDescriptorForType());
-    }
-    return new ApiMethod<>(found, responsePrototype);
+    return found;
   }
 
   /** The scope stored in the idempotency table. */

@@ -74,6 +74,7 @@ public class RenewalOperations {
   private final IdempotencyService idempotency;
   private final EventStreams eventStreams;
   private final RenewalForecastService forecasts;
+  private final SupportReads support;
 
   @Inject
   public RenewalOperations(
@@ -82,13 +83,15 @@ public class RenewalOperations {
       PriceService prices,
       IdempotencyService idempotency,
       EventStreams eventStreams,
-      RenewalForecastService forecasts) {
+      RenewalForecastService forecasts,
+      SupportReads support) {
     this.instances = instances;
     this.accounts = accounts;
     this.prices = prices;
     this.idempotency = idempotency;
     this.eventStreams = eventStreams;
     this.forecasts = forecasts;
+    this.support = support;
   }
 
   public RenewInstancesResponse renewInstances(Principal caller, RenewInstancesRequest request) {
@@ -253,7 +256,10 @@ public class RenewalOperations {
                 : null);
     Page<Instance> page =
         instances.describe(
-            caller.accountId(), filter, request.getPageSize(), request.getPageToken());
+            support.accountToRead(caller, request.getAccountId(), request.getDescriptorForType()),
+            filter,
+            request.getPageSize(),
+            request.getPageToken());
     return DescribeInstancesResponse.newBuilder()
         .addAllInstances(ApiMessages.instances(page.items()))
         .setNextPageToken(page.nextPageToken())
@@ -277,14 +283,21 @@ public class RenewalOperations {
 
   public DescribeAccountResponse describeAccount(Principal caller, DescribeAccountRequest request) {
     return DescribeAccountResponse.newBuilder()
-        .setAccount(ApiMessages.account(accounts.describe(caller.accountId())))
+        .setAccount(
+            ApiMessages.account(
+                accounts.describe(
+                    support.accountToRead(
+                        caller, request.getAccountId(), request.getDescriptorForType()))))
         .build();
   }
 
   public DescribeBillingRecordsResponse describeBillingRecords(
       Principal caller, DescribeBillingRecordsRequest request) {
     Page<BillingRecord> page =
-        accounts.billingRecords(caller.accountId(), request.getPageSize(), request.getPageToken());
+        accounts.billingRecords(
+            support.accountToRead(caller, request.getAccountId(), request.getDescriptorForType()),
+            request.getPageSize(),
+            request.getPageToken());
     return DescribeBillingRecordsResponse.newBuilder()
         .addAllRecords(page.items().stream().map(ApiMessages::billingRecord).toList())
         .setNextPageToken(page.nextPageToken())
@@ -311,7 +324,11 @@ public class RenewalOperations {
     return ListEventsResponse.newBuilder()
         .addAllEvents(
             accounts
-                .events(caller.accountId(), request.getAfterEventId(), request.getPageSize())
+                .events(
+                    support.accountToRead(
+                        caller, request.getAccountId(), request.getDescriptorForType()),
+                    request.getAfterEventId(),
+                    request.getPageSize())
                 .stream()
                 .map(ApiMessages::event)
                 .toList())

@@ -182,7 +182,9 @@ class AuthTest extends ServiceTestBase {
     assertError(
         Status.Code.PERMISSION_DENIED,
         "TENANT_KEY_REQUIRED",
-        () -> renewalWithHeader("Bearer " + TestServer.ADMIN_KEY).describeAccount(ANY_ACCOUNT));
+        () ->
+            renewalWithHeader("Bearer " + TestServer.ADMIN_KEY)
+                .describePrices(DescribePricesRequest.getDefaultInstance()));
     assertError(
         Status.Code.PERMISSION_DENIED,
         "TENANT_KEY_REQUIRED",

@@ -115,7 +115,7 @@ class HttpErrorsTest {
             null),
         new Bad(
             "admin key on the tenant API",
-            t -> t.http.get("/v1/account", TestServer.ADMIN_KEY),
+            t -> t.http.get("/v1/prices", TestServer.ADMIN_KEY),
             403,
             7,
             "TENANT_KEY_REQUIRED",

@@ -1,0 +1,83 @@
+package com.cvmbilling.renewal.server.service;
+
+import com.cvmbilling.renewal.server.domain.RequestRules;
+import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.v1.DescribeAccountRequest;
+import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
+import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
+import com.cvmbilling.renewal.v1.ErrorReason;
+import com.cvmbilling.renewal.v1.ListEventsRequest;
+import com.google.protobuf.Descriptors.Descriptor;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Support reads (SPEC 2, issue #12 point 2): the tenant API's reads of an account's instances,
+ * balance, billing records and events, which an admin key may call for any account by naming its
+ * {@code account_id}, without the tenant's key. Every such read is logged on the {@code
+ * renewal.audit} logger with who read what. A tenant key still reads only its own account.
+ */
+@Singleton
+public class SupportReads {
+  /** The audit logger: one line per support read (and, later, per key change). */
+  static final Logger AUDIT = LoggerFactory.getLogger("renewal.audit");
+
+  /** gRPC full method names ({@code package.Service/Method}) of the reads, from the descriptors. */
+  private static final Set<String> METHODS =
+      Stream.of(
+              DescribeInstancesRequest.getDescriptor(),
+              DescribeAccountRequest.getDescriptor(),
+              DescribeBillingRecordsRequest.getDescriptor(),
+              ListEventsRequest.getDescriptor())
+          .map(ApiMethod::methodOf)
+          .map(m -> m.getService().getFullName() + "/" + m.getName())
+          .collect(Collectors.toUnmodifiableSet());
+
+  private final AccountService accounts;
+
+  @Inject
+  public SupportReads(AccountService accounts) {
+    this.accounts = accounts;
+  }
+
+  /** Whether an admin key may call this tenant-API method (a support read). */
+  public static boolean isSupportRead(String fullMethodName) {
+    return METHODS.contains(fullMethodName);
+  }
+
+  /**
+   * The account a read acts on: a tenant's own (an {@code account_id} naming another account is
+   * refused with {@code OTHER_ACCOUNT}, whether or not it exists); for an admin key the one it
+   * names, which must exist, and the read is logged.
+   */
+  String accountToRead(Principal caller, String requestedAccountId, Descriptor request) {
+    if (!caller.admin()) {
+      if (requestedAccountId.isEmpty() || requestedAccountId.equals(caller.accountId())) {
+        return caller.accountId();
+      }
+      throw ApiException.of(
+              ErrorReason.OTHER_ACCOUNT,
+              "a tenant API key reads only its own account: leave account_id empty")
+          .build();
+    }
+    if (requestedAccountId.isEmpty()) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_ACCOUNT_ID,
+          "account_id",
+          "an admin API key reads an account by naming its account_id");
+    }
+    String accountId = RequestRules.validateAccountId(requestedAccountId);
+    accounts.describe(accountId); // ACCOUNT_NOT_FOUND for an unknown account
+    AUDIT.info(
+        "support read: {} of account {} by admin key {}",
+        ApiMethod.methodOf(request).getName(),
+        accountId,
+        caller.keyPrefix());
+    return accountId;
+  }
+}
