@@ -5,7 +5,9 @@ import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code account} table: the one place accounts are created, looked up and locked. Only the
@@ -15,6 +17,7 @@ import java.util.List;
 @Singleton
 public class AccountStore {
   private final AccountMapper accounts;
+  private final JdbcBatches batches;
 
   /**
    * On Galera a {@code SELECT ... FOR UPDATE} locks the row on its own node only: two nodes would
@@ -25,8 +28,9 @@ public class AccountStore {
   private final boolean certifyLocks;
 
   @Inject
-  AccountStore(AccountMapper accounts, DatabaseServer server) {
+  AccountStore(AccountMapper accounts, JdbcBatches batches, DatabaseServer server) {
     this.accounts = accounts;
+    this.batches = batches;
     this.certifyLocks = server.galera();
   }
 
@@ -77,6 +81,28 @@ public class AccountStore {
   /** Debits only if the balance covers it (guarded in SQL); false if it does not. */
   public boolean debit(String accountId, long amountFen) {
     return accounts.debit(accountId, amountFen) == 1;
+  }
+
+  /**
+   * The same guarded debit for several accounts, sent as one JDBC batch; returns the accounts whose
+   * balance did not cover theirs (left unchanged).
+   */
+  public List<String> debitAll(Map<String, Long> amountFenByAccount) {
+    if (amountFenByAccount.isEmpty()) {
+      return List.of();
+    }
+    List<Map.Entry<String, Long>> debits = List.copyOf(amountFenByAccount.entrySet());
+    int[] changed =
+        batches.run(
+            AccountMapper.class, m -> debits.forEach(d -> m.debit(d.getKey(), d.getValue())));
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < debits.size(); i++) {
+      // A rewritten batch may report SUCCESS_NO_INFO (-2) for each row it changed.
+      if (changed[i] == 0) {
+        refused.add(debits.get(i).getKey());
+      }
+    }
+    return refused;
   }
 
   /** Credits the account; ACCOUNT_NOT_FOUND if there is none. */

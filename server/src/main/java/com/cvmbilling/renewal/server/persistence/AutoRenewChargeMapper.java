@@ -1,14 +1,13 @@
 package com.cvmbilling.renewal.server.persistence;
 
-import java.time.Instant;
+import java.util.List;
 import org.apache.ibatis.annotations.Param;
 
 /** The {@code auto_renew_charge} table's SQL; only {@link BillingRecordStore} uses it. */
 public interface AutoRenewChargeMapper {
-  /** Fails with a duplicate key if this expiry cycle was already charged. */
-  void insert(
-      @Param("instanceId") String instanceId,
-      @Param("oldExpiredTime") Instant oldExpiredTime,
-      @Param("orderId") String orderId,
-      @Param("createdTime") Instant createdTime);
+  /**
+   * One multi-row INSERT; fails with a duplicate key (and so writes none) if any of these expiry
+   * cycles was already charged.
+   */
+  void insertAll(@Param("charges") List<AutoRenewCharge> charges);
 }

@@ -6,7 +6,9 @@ import org.apache.ibatis.annotations.Param;
 
 /** The {@code billing_record} table's SQL; only {@link BillingRecordStore} uses it. */
 public interface BillingRecordMapper {
-  void insert(BillingRecord record);
+  void insert(@Param("r") BillingRecord record);
+
+  void insertAll(@Param("records") List<BillingRecord> records);
 
   /** Newest first: records with an id below {@code beforeRecordId} (null = from the newest). */
   List<BillingRecord> page(

@@ -3,7 +3,6 @@ package com.cvmbilling.renewal.server.persistence;
 import com.cvmbilling.renewal.server.domain.BillingRecord;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -27,10 +26,21 @@ public class BillingRecordStore {
     records.insert(record);
   }
 
-  /** Fails with a duplicate key if this instance's expiry cycle was already auto-renewed. */
-  public void insertAutoRenewCharge(
-      String instanceId, Instant oldExpiredTime, String orderId, Instant createdTime) {
-    autoRenewCharges.insert(instanceId, oldExpiredTime, orderId, createdTime);
+  /** Appends records in list order, in one statement (their recordIds are ignored). */
+  public void insertAll(List<BillingRecord> all) {
+    if (!all.isEmpty()) {
+      records.insertAll(all);
+    }
+  }
+
+  /**
+   * Fails with a duplicate key (writing none) if any of these instances' expiry cycles was already
+   * auto-renewed.
+   */
+  public void insertAutoRenewCharges(List<AutoRenewCharge> charges) {
+    if (!charges.isEmpty()) {
+      autoRenewCharges.insertAll(charges);
+    }
   }
 
   /** Newest first: records with an id below {@code beforeRecordId} (null = from the newest). */

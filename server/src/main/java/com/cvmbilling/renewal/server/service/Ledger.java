@@ -6,13 +6,18 @@ import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.Money;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.AccountStore;
+import com.cvmbilling.renewal.server.persistence.AutoRenewCharge;
 import com.cvmbilling.renewal.server.persistence.BillingRecordStore;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Moves money and records it: the only writer of account balances, billing records and auto-renew
@@ -47,14 +52,6 @@ public class Ledger {
           .build();
     }
     return accounts.balance(accountId);
-  }
-
-  /** Debits if the balance covers it; returns the balance after, or null if it did not. */
-  public Long tryDebit(String accountId, long amountFen) {
-    if (amountFen < 0) {
-      throw new IllegalArgumentException("negative debit");
-    }
-    return accounts.debit(accountId, amountFen) ? accounts.balance(accountId) : null;
   }
 
   /**
@@ -97,12 +94,84 @@ public class Ledger {
   }
 
   /**
-   * Marks this expiry cycle of the instance as auto-renewed by {@code orderId}. The database
-   * refuses a second charge for the same cycle (duplicate key): the caller's whole transaction,
-   * debit included, then rolls back.
+   * Starts a batch of auto-renew charges against accounts this transaction has locked ({@link
+   * #lockAccounts}), with the balances read under those locks.
    */
-  public void recordAutoRenewCharge(
-      String instanceId, Instant oldExpiredTime, String orderId, Instant at) {
-    records.insertAutoRenewCharge(instanceId, oldExpiredTime, orderId, at);
+  public Batch batch(Collection<Account> locked) {
+    return new Batch(locked);
+  }
+
+  /**
+   * A lifecycle batch's money moves: each debit is decided against the locked balance as the batch
+   * goes, and all are written when it ends: one guarded debit per account (one JDBC batch), the
+   * auto-renew charges and the billing records in one multi-row INSERT each, instead of four
+   * statements per charge. The guard stays in SQL and each charge stays unique per (instance, old
+   * expiry) in the database: if either refuses, the whole transaction rolls back.
+   */
+  public final class Batch {
+    private final Map<String, Long> balances = new HashMap<>();
+    private final Map<String, Long> debits = new LinkedHashMap<>();
+    private final List<AutoRenewCharge> charges = new ArrayList<>();
+    private final List<BillingRecord> billed = new ArrayList<>();
+
+    private Batch(Collection<Account> locked) {
+      locked.forEach(a -> balances.put(a.accountId(), a.balanceFen()));
+    }
+
+    /** Debits if the balance covers it; returns the balance after, or null if it did not. */
+    public Long tryDebit(String accountId, long amountFen) {
+      if (amountFen < 0) {
+        throw new IllegalArgumentException("negative debit");
+      }
+      Long balance = balances.get(accountId);
+      if (balance == null) {
+        throw new IllegalStateException("account " + accountId + " is not locked by this batch");
+      }
+      if (balance < amountFen) {
+        return null;
+      }
+      balances.put(accountId, balance - amountFen);
+      debits.merge(accountId, amountFen, Long::sum);
+      return balance - amountFen;
+    }
+
+    /**
+     * Records an auto-renewal debited with {@link #tryDebit}: its charge for this expiry cycle and
+     * its billing record.
+     */
+    public void recordAutoRenew(
+        String accountId,
+        String instanceId,
+        Instant oldExpiredTime,
+        String orderId,
+        long priceFen,
+        long balanceAfterFen,
+        Instant at) {
+      charges.add(new AutoRenewCharge(instanceId, oldExpiredTime, orderId, at));
+      billed.add(
+          new BillingRecord(
+              0,
+              accountId,
+              orderId,
+              BillingRecordType.AUTO_RENEW,
+              -priceFen,
+              balanceAfterFen,
+              instanceId,
+              at));
+    }
+
+    /** Writes the batch (charges first: a cycle charged before fails the batch at once). */
+    public void write() {
+      records.insertAutoRenewCharges(charges);
+      List<String> refused = accounts.debitAll(debits);
+      if (!refused.isEmpty()) {
+        throw new IllegalStateException(
+            "locked balances changed under a lifecycle batch: " + refused);
+      }
+      records.insertAll(billed);
+      charges.clear();
+      debits.clear();
+      billed.clear();
+    }
   }
 }

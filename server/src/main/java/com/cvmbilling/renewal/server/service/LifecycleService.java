@@ -2,7 +2,6 @@ package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.domain.Account;
-import com.cvmbilling.renewal.server.domain.BillingRecordType;
 import com.cvmbilling.renewal.server.domain.EventType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
@@ -239,7 +238,8 @@ public class LifecycleService {
       accounts.put(a.accountId(), a);
     }
     PriceCatalog catalog = prices.catalog();
-    Writes writes = new Writes(events.pending(), instances.pendingSteps());
+    Writes writes =
+        new Writes(events.pending(), instances.pendingSteps(), ledger.batch(accounts.values()));
     int steps = 0;
     for (DueInstance d : due) {
       steps += step(d, accounts.get(d.accountId()), catalog, writes, now);
@@ -308,21 +308,20 @@ public class LifecycleService {
         RenewalPlan.of(
             List.of(instance), catalog, zone, instance.autoRenewPeriodMonths(), null, now);
     long price = plan.chargeFen();
-    Long balance = ledger.tryDebit(instance.accountId(), price);
+    Long balance = writes.money.tryDebit(instance.accountId(), price);
     if (balance == null) {
       return false;
     }
     String orderId = ids.orderId();
     // The database refuses a second charge for the same cycle (duplicate key): the whole
-    // transaction, debit included, then rolls back.
-    ledger.recordAutoRenewCharge(instance.instanceId(), instance.expiredTime(), orderId, now);
-    ledger.record(
+    // transaction, debits included, then rolls back.
+    writes.money.recordAutoRenew(
         instance.accountId(),
+        instance.instanceId(),
+        instance.expiredTime(),
         orderId,
-        BillingRecordType.AUTO_RENEW,
-        -price,
+        price,
         balance,
-        List.of(instance.instanceId()),
         now);
     Instance renewed = plan.lines().get(0).after();
     writes.events.event(renewed, EventType.AUTO_RENEWED, orderId, now);
@@ -360,20 +359,24 @@ public class LifecycleService {
 
   /**
    * A batch's writes, sent when its steps are decided, inside its transaction: the events in one
-   * multi-row INSERT (in step order, so their ids keep that order) and the instance updates as one
-   * JDBC batch, instead of two round trips per step.
+   * multi-row INSERT (in step order, so their ids keep that order), the instance updates as one
+   * JDBC batch and the auto-renewals' money as {@link Ledger.Batch} writes it, instead of round
+   * trips per step.
    */
   private static final class Writes {
     final EventStore.Pending events;
     final InstanceStore.PendingSteps steps;
+    final Ledger.Batch money;
 
-    Writes(EventStore.Pending events, InstanceStore.PendingSteps steps) {
+    Writes(EventStore.Pending events, InstanceStore.PendingSteps steps, Ledger.Batch money) {
       this.events = events;
       this.steps = steps;
+      this.money = money;
     }
 
     /** The claim holds the row locks, so each update must change its row; else all rolls back. */
     void send() {
+      money.write();
       List<String> unchanged = steps.write();
       if (!unchanged.isEmpty()) {
         throw new IllegalStateException("instances changed under a lifecycle claim: " + unchanged);
