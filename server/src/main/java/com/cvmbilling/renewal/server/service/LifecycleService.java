@@ -238,7 +238,7 @@ public class LifecycleService {
     for (Account a : ledger.lockAccounts(accountIds)) {
       accounts.put(a.accountId(), a);
     }
-    PriceCatalog catalog = prices.catalog();
+    PriceCatalog catalog = prices.catalogAt(now);
     Writes writes = new Writes(events.pending(), instances.pendingSteps());
     int steps = 0;
     for (DueInstance d : due) {
