@@ -13,10 +13,12 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dated price catalog (issue #12 point 3): every version, cached per replica, and the one in
@@ -53,6 +55,9 @@ public class PriceService {
   private volatile Cached cached;
 
   private record Cached(PriceSchedule schedule, Instant checkedAt) {}
+
+  /** Who wrote each version read so far, and when (not part of the prices). */
+  private final Map<Long, PriceVersionInfo> infos = new ConcurrentHashMap<>();
 
   @Inject
   public PriceService(PriceStore prices, Transactions tx, Clock clock) {
@@ -115,29 +120,44 @@ public class PriceService {
   }
 
   /**
-   * Writes the next version in the caller's transaction, after the domain checks against the latest
-   * version, and returns it.
+   * Writes the next version in the caller's transaction (or its own) and returns it, after the
+   * domain checks: the effective time at least {@link #MIN_LEAD} ahead of the clock, the contents
+   * against the latest version ({@link PriceCatalog#requireValidNext}). The cache of this replica
+   * sees it at its next read after the commit ({@link #invalidate}).
+   *
+   * @param instanceTypes (code, monthly fen) in request order
+   * @param discountPercent (period months, percent) in request order
    */
   PriceCatalog append(
-      Map<String, Long> instanceTypes,
+      List<Map.Entry<String, Long>> instanceTypes,
       long bandwidthFenPerMbps,
-      Map<Integer, Integer> discountPercent,
+      List<Map.Entry<Integer, Integer>> discountPercent,
       Instant effectiveTime,
       String createdBy) {
     return tx.inTransaction(
         () -> {
-          PriceSchedule known = refresh(clock.instant(), true);
+          Instant now = clock.instant();
+          PriceSchedule.requireEffectiveTime(effectiveTime, now, MIN_LEAD);
+          PriceSchedule known = refresh(now, true);
+          PriceCatalog.requireValidNext(
+              instanceTypes, bandwidthFenPerMbps, discountPercent, known.latest());
           long version = known.latestVersion() + 1;
           List<PriceItemRow> items = new ArrayList<>();
-          instanceTypes.forEach(
-              (code, fen) -> items.add(new PriceItemRow(version, code, INSTANCE_TYPE_KIND, fen)));
           items.add(new PriceItemRow(version, BANDWIDTH_ITEM, BANDWIDTH_KIND, bandwidthFenPerMbps));
+          for (Map.Entry<String, Long> t : instanceTypes) {
+            items.add(new PriceItemRow(version, t.getKey(), INSTANCE_TYPE_KIND, t.getValue()));
+          }
           List<PriceDiscountRow> discounts = new ArrayList<>();
-          discountPercent.forEach(
-              (months, percent) -> discounts.add(new PriceDiscountRow(version, months, percent)));
+          for (Map.Entry<Integer, Integer> d : discountPercent) {
+            discounts.add(new PriceDiscountRow(version, d.getKey(), d.getValue()));
+          }
           StoredVersion stored =
               new StoredVersion(
-                  new PriceVersionRow(version, effectiveTime, clock.instant(), createdBy),
+                  new PriceVersionRow(
+                      version,
+                      effectiveTime.truncatedTo(ChronoUnit.MILLIS),
+                      now.truncatedTo(ChronoUnit.MILLIS),
+                      createdBy),
                   items,
                   discounts);
           prices.insert(stored);
@@ -145,11 +165,23 @@ public class PriceService {
         });
   }
 
-  private static List<PriceCatalog> toCatalogs(List<StoredVersion> stored) {
-    return stored.stream().map(PriceService::toCatalog).toList();
+  /** When a version was written and by whom, by version (kept beside the schedule). */
+  public PriceVersionInfo info(long version) {
+    PriceVersionInfo i = infos.get(version);
+    return i != null ? i : new PriceVersionInfo(Instant.EPOCH, "");
   }
 
-  private static PriceCatalog toCatalog(StoredVersion v) {
+  /** When a version was written, and the prefix of the admin key that wrote it. */
+  public record PriceVersionInfo(Instant createdTime, String createdBy) {}
+
+  private List<PriceCatalog> toCatalogs(List<StoredVersion> stored) {
+    return stored.stream().map(this::toCatalog).toList();
+  }
+
+  private PriceCatalog toCatalog(StoredVersion v) {
+    infos.put(
+        v.version().version(),
+        new PriceVersionInfo(v.version().createdTime(), v.version().createdBy()));
     TreeMap<String, Long> types = new TreeMap<>();
     long bandwidth = -1;
     for (PriceItemRow row : v.items()) {
