@@ -60,6 +60,11 @@ public record PriceSchedule(List<PriceCatalog> versions) {
     return best;
   }
 
+  /** The first instant a catalog is in force (version 1's, the epoch): nothing before it. */
+  public Instant earliestEffectiveTime() {
+    return versions.stream().map(PriceCatalog::effectiveTime).min(Instant::compareTo).orElseThrow();
+  }
+
   /** The highest version: what a new version is checked against. */
   public PriceCatalog latest() {
     return versions.get(versions.size() - 1);

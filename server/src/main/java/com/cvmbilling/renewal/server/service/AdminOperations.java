@@ -154,6 +154,12 @@ public class AdminOperations {
             ? ApiMessages.instant(request.getEffectiveTime(), "effective_time")
             : clock.instant();
     PriceSchedule schedule = prices.schedule();
+    if (at.isBefore(schedule.earliestEffectiveTime())) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_TIMESTAMP,
+          "effective_time",
+          "no price catalog is in force before " + schedule.earliestEffectiveTime());
+    }
     DescribePriceCatalogResponse.Builder response =
         DescribePriceCatalogResponse.newBuilder().setCatalog(priceCatalog(schedule.at(at)));
     if (request.getIncludeHistory()) {

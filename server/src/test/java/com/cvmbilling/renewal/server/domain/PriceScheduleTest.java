@@ -45,6 +45,9 @@ class PriceScheduleTest {
     assertThat(s.at(APR.minusMillis(1)).version()).isEqualTo(3);
     assertThat(s.at(APR).version()).isEqualTo(2);
     assertThat(s.latestVersion()).isEqualTo(3);
+    assertThat(s.earliestEffectiveTime()).isEqualTo(Instant.EPOCH);
+    assertThatThrownBy(() -> s.at(Instant.EPOCH.minusMillis(1)))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

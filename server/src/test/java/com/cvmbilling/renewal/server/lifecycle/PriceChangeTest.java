@@ -318,6 +318,16 @@ class PriceChangeTest {
           .extracting(PriceCatalogVersion::getVersion)
           .containsExactly(1L, 2L);
 
+      // Before version 1 (the epoch) no catalog is in force: a bad effective_time, not INTERNAL.
+      refused(
+          () ->
+              admin.describePriceCatalog(
+                  DescribePriceCatalogRequest.newBuilder()
+                      .setEffectiveTime(TestServer.timestamp(Instant.EPOCH.minusSeconds(1)))
+                      .build()),
+          "INVALID_TIMESTAMP",
+          "effective_time");
+
       // Refused, nothing written: in the past, too soon, missing, an instance type withdrawn, a
       // free bandwidth, a discount out of range, the same token for another change.
       refused(
