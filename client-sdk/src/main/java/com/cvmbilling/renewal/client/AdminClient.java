@@ -11,13 +11,17 @@ import com.cvmbilling.renewal.client.model.Amount;
 import com.cvmbilling.renewal.client.model.ClockAdvance;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
+import com.cvmbilling.renewal.client.model.PriceCatalogInfo;
+import com.cvmbilling.renewal.client.model.PriceCatalogSnapshot;
 import com.cvmbilling.renewal.client.model.ProtoTypes;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdvanceTimeRequest;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
+import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
 import io.grpc.Channel;
@@ -47,6 +51,9 @@ public final class AdminClient implements AutoCloseable {
   private final UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstances;
   private final UnaryCallable<GetTimeRequest, Instant> getTime;
   private final UnaryCallable<AdvanceTimeRequest, ClockAdvance> advanceTime;
+  private final UnaryCallable<DescribePriceCatalogRequest, PriceCatalogSnapshot>
+      describePriceCatalog;
+  private final UnaryCallable<SetPriceCatalogRequest, PriceCatalogInfo> setPriceCatalog;
 
   private AdminClient(ClientSettings settings) {
     this.core = new ClientCore(settings);
@@ -80,6 +87,16 @@ public final class AdminClient implements AutoCloseable {
             Rpc.ADVANCE_TIME,
             TestClockServiceGrpc.getAdvanceTimeMethod(),
             (req, resp) -> ClockAdvance.fromProto(resp));
+    describePriceCatalog =
+        core.callable(
+            Rpc.DESCRIBE_PRICE_CATALOG,
+            AdminServiceGrpc.getDescribePriceCatalogMethod(),
+            (req, resp) -> PriceCatalogSnapshot.fromProto(resp));
+    setPriceCatalog =
+        core.callable(
+            Rpc.SET_PRICE_CATALOG,
+            AdminServiceGrpc.getSetPriceCatalogMethod(),
+            (req, resp) -> PriceCatalogInfo.fromProto(resp.getCatalog()));
   }
 
   /** A builder; {@link ClientBuilder#build()} returns the client. */
@@ -293,6 +310,64 @@ public final class AdminClient implements AutoCloseable {
   /** {@link #advanceTime(AdvanceTimeRequest)} as a callable: per-call options, futures. */
   public UnaryCallable<AdvanceTimeRequest, ClockAdvance> advanceTimeCallable() {
     return advanceTime;
+  }
+
+  // ---- Price changes: DescribePriceCatalog, SetPriceCatalog ----
+
+  /**
+   * The price catalog version in force at the request's {@code effective_time} (default: now), and
+   * with {@code include_history} every version. Read-only, retried by default.
+   *
+   * @throws InvalidArgumentException a wrong {@code effective_time} (reason {@code
+   *     INVALID_TIMESTAMP})
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public PriceCatalogSnapshot describePriceCatalog(DescribePriceCatalogRequest request) {
+    return describePriceCatalogCallable().call(request);
+  }
+
+  /**
+   * The price catalog version in force at {@code at}.
+   *
+   * @throws RenewalException as {@link #describePriceCatalog(DescribePriceCatalogRequest)}
+   */
+  public PriceCatalogInfo describePriceCatalog(Instant at) {
+    return describePriceCatalog(
+            DescribePriceCatalogRequest.newBuilder()
+                .setEffectiveTime(ProtoTypes.toTimestamp(at))
+                .build())
+        .inForce();
+  }
+
+  /**
+   * {@link #describePriceCatalog(DescribePriceCatalogRequest)} as a callable: per-call options,
+   * futures.
+   */
+  public UnaryCallable<DescribePriceCatalogRequest, PriceCatalogSnapshot>
+      describePriceCatalogCallable() {
+    return describePriceCatalog;
+  }
+
+  /**
+   * Writes a new version of the whole price catalog, in force from the request's {@code
+   * effective_time} (at least 30 s ahead); returns it. Carries a client token (generated when
+   * empty), so a retry never writes two versions.
+   *
+   * @throws InvalidArgumentException a wrong field (reason {@code INVALID_TIMESTAMP}, {@code
+   *     INVALID_INSTANCE_TYPE}, {@code INVALID_AMOUNT}, {@code INVALID_PERIOD} or {@code
+   *     INVALID_DISCOUNT}); {@link IdempotencyKeyReusedException} for a reused token
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries (e.g. {@code AbortedException},
+   *     reason {@code CONCURRENT_MODIFICATION}, when another version was written at that moment)
+   */
+  public PriceCatalogInfo setPriceCatalog(SetPriceCatalogRequest request) {
+    return setPriceCatalogCallable().call(request);
+  }
+
+  /** {@link #setPriceCatalog(SetPriceCatalogRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<SetPriceCatalogRequest, PriceCatalogInfo> setPriceCatalogCallable() {
+    return setPriceCatalog;
   }
 
   /**

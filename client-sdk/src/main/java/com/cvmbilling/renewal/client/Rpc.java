@@ -33,7 +33,9 @@ public enum Rpc {
   TOP_UP_BALANCE("TopUpBalance", true, true),
   CREATE_INSTANCES("CreateInstances", true, true),
   GET_TIME("GetTime", false, true),
-  ADVANCE_TIME("AdvanceTime", false, false);
+  ADVANCE_TIME("AdvanceTime", false, false),
+  DESCRIBE_PRICE_CATALOG("DescribePriceCatalog", false, true),
+  SET_PRICE_CATALOG("SetPriceCatalog", true, true);
 
   private final String methodName;
   private final boolean takesClientToken;

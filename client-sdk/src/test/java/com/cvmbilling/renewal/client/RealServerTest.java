@@ -20,6 +20,8 @@ import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.ForecastCharge;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
+import com.cvmbilling.renewal.client.model.PriceCatalogInfo;
+import com.cvmbilling.renewal.client.model.PriceCatalogSnapshot;
 import com.cvmbilling.renewal.client.model.PriceQuote;
 import com.cvmbilling.renewal.client.model.ProtoTypes;
 import com.cvmbilling.renewal.client.model.RenewalForecast;
@@ -31,12 +33,16 @@ import com.cvmbilling.renewal.v1.BillingRecord;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
 import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
 import com.cvmbilling.renewal.v1.Event;
 import com.cvmbilling.renewal.v1.Instance;
+import com.cvmbilling.renewal.v1.InstanceTypePrice;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
+import com.cvmbilling.renewal.v1.PeriodDiscount;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
+import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
 import com.cvmbilling.renewal.v1.TerminateInstancesRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -338,6 +344,54 @@ class RealServerTest {
               InvalidArgumentException.class, () -> client.describeRenewalForecast(401));
       assertThat(tooFar.reason()).isEqualTo("INVALID_HORIZON");
       assertThat(tooFar.fieldViolations()).extracting(f -> f.field()).contains("horizon_days");
+    }
+  }
+
+  @Test
+  void aPriceChangeIsWrittenWithAnEffectiveTimeAndReadBackAtThatTime() {
+    Instant effective = Instant.parse("2099-01-01T00:00:00Z");
+    SetPriceCatalogRequest.Builder change =
+        SetPriceCatalogRequest.newBuilder()
+            .setBandwidthMonthlyPricePerMbps(Amount.cny("12.00").toProto())
+            .setEffectiveTime(
+                com.google.protobuf.Timestamp.newBuilder().setSeconds(effective.getEpochSecond()));
+    for (String[] t :
+        new String[][] {
+          {"S5.SMALL2", "55.00"}, {"S5.MEDIUM4", "100.00"}, {"S5.LARGE8", "200.00"}
+        }) {
+      change.addInstanceTypes(
+          InstanceTypePrice.newBuilder()
+              .setInstanceType(t[0])
+              .setMonthlyPrice(Amount.cny(t[1]).toProto()));
+    }
+    for (int m : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36}) {
+      change.addPeriodDiscounts(
+          PeriodDiscount.newBuilder()
+              .setPeriodMonths(m)
+              .setDiscountPercent(m == 12 ? 80 : m == 24 ? 70 : m == 36 ? 60 : 100));
+    }
+    try (AdminClient admin = server.admin()) {
+      PriceCatalogInfo written = admin.setPriceCatalog(change.build());
+      assertThat(written.effectiveTime()).isEqualTo(effective);
+      assertThat(written.monthlyPrices()).containsEntry("S5.SMALL2", Amount.cny("55.00"));
+      assertThat(written.discountPercentByPeriodMonths()).containsEntry(12, 80).hasSize(14);
+
+      assertThat(admin.describePriceCatalog(effective).toProto()).isEqualTo(written.toProto());
+      PriceCatalogSnapshot now =
+          admin.describePriceCatalog(
+              DescribePriceCatalogRequest.newBuilder().setIncludeHistory(true).build());
+      assertThat(now.inForce().version()).isLessThan(written.version());
+      assertThat(now.versions())
+          .last()
+          .extracting(PriceCatalogInfo::version)
+          .isEqualTo(written.version());
+
+      change.setPeriodDiscounts(
+          11, PeriodDiscount.newBuilder().setPeriodMonths(12).setDiscountPercent(0));
+      InvalidArgumentException bad =
+          catchThrowableOfType(
+              InvalidArgumentException.class, () -> admin.setPriceCatalog(change.build()));
+      assertThat(bad.reason()).isEqualTo("INVALID_DISCOUNT");
     }
   }
 

@@ -4,6 +4,10 @@ import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Price arithmetic of SPEC section 5. Amounts are exact {@code long} fen, never floating point;
@@ -26,25 +30,28 @@ public final class Pricing {
   }
 
   /**
-   * The period factor in percent: 1..11 months 100, 12 months 85, 24 months 70, 36 months 60.
-   *
-   * @throws ApiException {@code INVALID_PERIOD} on field {@code period_months} for any other value
+   * The period factors of catalog version 1 (seeded by migration V5, the values this code had
+   * before prices were dated): 1..11 months 100, 12 months 85, 24 months 70, 36 months 60. Later
+   * versions carry their own ({@link PriceCatalog#discountPercent}).
    */
-  public static int discountPercent(int months) {
-    if (months >= 1 && months <= 11) {
-      return 100;
-    }
-    switch (months) {
-      case 12:
-        return 85;
-      case 24:
-        return 70;
-      case 36:
-        return 60;
-      default:
-        throw invalidPeriod(months);
-    }
-  }
+  public static final SortedMap<Integer, Integer> VERSION_1_DISCOUNT_PERCENT =
+      Collections.unmodifiableSortedMap(
+          new TreeMap<>(
+              Map.ofEntries(
+                  Map.entry(1, 100),
+                  Map.entry(2, 100),
+                  Map.entry(3, 100),
+                  Map.entry(4, 100),
+                  Map.entry(5, 100),
+                  Map.entry(6, 100),
+                  Map.entry(7, 100),
+                  Map.entry(8, 100),
+                  Map.entry(9, 100),
+                  Map.entry(10, 100),
+                  Map.entry(11, 100),
+                  Map.entry(12, 85),
+                  Map.entry(24, 70),
+                  Map.entry(36, 60))));
 
   static ApiException invalidPeriod(int months) {
     String msg = "period_months must be 1 to 12, 24 or 36; got " + months;
@@ -65,13 +72,18 @@ public final class Pricing {
   }
 
   /**
-   * Price of renewing for {@code months}: original = rate x months; charged (discount) =
-   * round_half_up(rate x months x percent / 100).
+   * Price of renewing for {@code months} at a period factor of {@code percent}: original = rate x
+   * months; charged (discount) = round_half_up(rate x months x percent / 100).
    *
    * @throws ApiException {@code INVALID_PERIOD} if {@code months} is not an allowed period
    */
-  public static Price renewalPrice(long monthlyRateFen, int months) {
-    int percent = discountPercent(months);
+  public static Price renewalPrice(long monthlyRateFen, int months, int percent) {
+    if (!isAllowedRenewalPeriod(months)) {
+      throw invalidPeriod(months);
+    }
+    if (percent < 1 || percent > 100) {
+      throw new IllegalArgumentException("discount percent must be 1..100: " + percent);
+    }
     requireNonNegative(monthlyRateFen, "monthlyRateFen");
     long original = Math.multiplyExact(monthlyRateFen, (long) months);
     long discounted = divideHalfUp(Math.multiplyExact(original, (long) percent), 100);

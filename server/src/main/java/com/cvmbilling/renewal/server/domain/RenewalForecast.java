@@ -53,13 +53,15 @@ public record RenewalForecast(
 
   /**
    * @param instances the account's instances; those the job does not auto-renew are skipped
+   * @param prices the catalog versions known now: each charge is priced with the one in force at
+   *     its own time, known future changes included
    * @param zone the account's billing time zone (anchor days, as the job)
    * @param from now: attempts already due are charged now, as the job's next run would
    * @param until the end of the horizon, inclusive
    */
   public static RenewalForecast of(
       Collection<Instance> instances,
-      PriceCatalog catalog,
+      PriceSchedule prices,
       ZoneId zone,
       long balanceFen,
       Instant from,
@@ -81,7 +83,8 @@ public record RenewalForecast(
       Due due = queue.poll();
       Instance instance = due.instance();
       int months = instance.autoRenewPeriodMonths();
-      RenewalPlan plan = RenewalPlan.of(List.of(instance), catalog, zone, months, null, due.time());
+      RenewalPlan plan =
+          RenewalPlan.of(List.of(instance), prices.at(due.time()), zone, months, null, due.time());
       RenewalPlan.Line line = plan.lines().get(0);
       long price = plan.chargeFen();
       boolean covered = balance >= price;

@@ -42,7 +42,7 @@ public record RenewalPlan(List<Line> lines, Price renewalTotal, long bandwidthUp
       int bandwidthAfter = newBandwidthMbps == null ? instance.bandwidthMbps() : newBandwidthMbps;
       long oldRate = catalog.monthlyRateFen(instance.instanceType(), instance.bandwidthMbps());
       long newRate = catalog.monthlyRateFen(instance.instanceType(), bandwidthAfter);
-      Price renewalPrice = Pricing.renewalPrice(newRate, months);
+      Price renewalPrice = catalog.renewalPrice(newRate, months);
       long upgradeFen =
           Pricing.bandwidthUpgradeFen(
               oldRate, newRate, BillingCalendar.remainingDays(now, instance.expiredTime(), zone));

@@ -50,7 +50,8 @@ public enum StatusCode {
         ErrorReason.INVALID_TIMESTAMP,
         ErrorReason.INVALID_EVENT_ID,
         ErrorReason.MALFORMED_REQUEST,
-        ErrorReason.INVALID_HORIZON);
+        ErrorReason.INVALID_HORIZON,
+        ErrorReason.INVALID_DISCOUNT);
     map(NOT_FOUND, ErrorReason.INSTANCE_NOT_FOUND, ErrorReason.ACCOUNT_NOT_FOUND);
     map(
         FAILED_PRECONDITION,

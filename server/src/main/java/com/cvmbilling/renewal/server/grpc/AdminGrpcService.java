@@ -10,6 +10,10 @@ import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogResponse;
+import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
+import com.cvmbilling.renewal.v1.SetPriceCatalogResponse;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
 import com.cvmbilling.renewal.v1.TopUpBalanceResponse;
 import io.grpc.stub.StreamObserver;
@@ -48,5 +52,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   public void createInstances(
       CreateInstancesRequest request, StreamObserver<CreateInstancesResponse> observer) {
     reply(observer, operations.createInstances(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void describePriceCatalog(
+      DescribePriceCatalogRequest request, StreamObserver<DescribePriceCatalogResponse> observer) {
+    reply(observer, operations.describePriceCatalog(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void setPriceCatalog(
+      SetPriceCatalogRequest request, StreamObserver<SetPriceCatalogResponse> observer) {
+    reply(observer, operations.setPriceCatalog(AuthInterceptor.principal(), request));
   }
 }

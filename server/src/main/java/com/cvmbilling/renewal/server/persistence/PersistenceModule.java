@@ -59,7 +59,9 @@ public final class PersistenceModule extends MyBatisModule {
     addMapperClass(InstanceMapper.class);
     addMapperClass(BillingRecordMapper.class);
     addMapperClass(EventMapper.class);
-    addMapperClass(PriceMapper.class);
+    addMapperClass(PriceVersionMapper.class);
+    addMapperClass(PriceItemMapper.class);
+    addMapperClass(PriceDiscountMapper.class);
     addMapperClass(ApiKeyMapper.class);
     addMapperClass(IdempotencyMapper.class);
     addMapperClass(AutoRenewChargeMapper.class);

@@ -2,6 +2,8 @@ package com.cvmbilling.renewal.server.service;
 
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
+import com.cvmbilling.renewal.server.domain.PriceCatalog;
+import com.cvmbilling.renewal.server.domain.PriceSchedule;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
@@ -11,12 +13,23 @@ import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogResponse;
 import com.cvmbilling.renewal.v1.ErrorReason;
+import com.cvmbilling.renewal.v1.InstanceTypePrice;
+import com.cvmbilling.renewal.v1.PeriodDiscount;
+import com.cvmbilling.renewal.v1.PriceCatalogVersion;
+import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
+import com.cvmbilling.renewal.v1.SetPriceCatalogResponse;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
 import com.cvmbilling.renewal.v1.TopUpBalanceResponse;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The AdminService RPCs, one operation each, on API messages (see {@link RenewalOperations}). The
@@ -30,16 +43,34 @@ public class AdminOperations {
       ApiMethod.of(
           CreateInstancesRequest.getDescriptor(), CreateInstancesResponse.getDefaultInstance());
 
+  static final ApiMethod<SetPriceCatalogResponse> SET_PRICE_CATALOG =
+      ApiMethod.of(
+          SetPriceCatalogRequest.getDescriptor(), SetPriceCatalogResponse.getDefaultInstance());
+
+  /**
+   * The idempotency scope of SetPriceCatalog: the catalog belongs to no account (account ids are
+   * never empty).
+   */
+  static final String CATALOG_SCOPE = "";
+
   private final AccountService accounts;
   private final ProvisioningService provisioning;
   private final IdempotencyService idempotency;
+  private final PriceService prices;
+  private final Clock clock;
 
   @Inject
   public AdminOperations(
-      AccountService accounts, ProvisioningService provisioning, IdempotencyService idempotency) {
+      AccountService accounts,
+      ProvisioningService provisioning,
+      IdempotencyService idempotency,
+      PriceService prices,
+      Clock clock) {
     this.accounts = accounts;
     this.provisioning = provisioning;
     this.idempotency = idempotency;
+    this.prices = prices;
+    this.clock = clock;
   }
 
   /** Takes no client_token (the spec gives it none). */
@@ -111,5 +142,103 @@ public class AdminOperations {
               .addAllInstances(ApiMessages.instances(created))
               .build();
         });
+  }
+
+  // ---- Price changes (issue #12 point 3) ----
+
+  /** The version in force at effective_time (default now), and with include_history all. */
+  public DescribePriceCatalogResponse describePriceCatalog(
+      Principal caller, DescribePriceCatalogRequest request) {
+    Instant at =
+        request.hasEffectiveTime()
+            ? ApiMessages.instant(request.getEffectiveTime(), "effective_time")
+            : clock.instant();
+    PriceSchedule schedule = prices.schedule();
+    if (at.isBefore(schedule.earliestEffectiveTime())) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_TIMESTAMP,
+          "effective_time",
+          "no price catalog is in force before " + schedule.earliestEffectiveTime());
+    }
+    DescribePriceCatalogResponse.Builder response =
+        DescribePriceCatalogResponse.newBuilder().setCatalog(priceCatalog(schedule.at(at)));
+    if (request.getIncludeHistory()) {
+      schedule.versions().forEach(v -> response.addVersions(priceCatalog(v)));
+    }
+    return response.build();
+  }
+
+  /**
+   * Validates the request's form (effective_time present and valid, amounts CNY whole fen), then,
+   * in the idempotency envelope, the lead time and the contents against the latest version.
+   */
+  public SetPriceCatalogResponse setPriceCatalog(Principal caller, SetPriceCatalogRequest request) {
+    if (!request.hasEffectiveTime()) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_TIMESTAMP, "effective_time", "effective_time is required");
+    }
+    Instant effective = ApiMessages.instant(request.getEffectiveTime(), "effective_time");
+    List<Map.Entry<String, Long>> types = new ArrayList<>();
+    for (int i = 0; i < request.getInstanceTypesCount(); i++) {
+      InstanceTypePrice t = request.getInstanceTypes(i);
+      String field = "instance_types[" + i + "].monthly_price";
+      if (!t.hasMonthlyPrice()) {
+        throw ApiException.badField(ErrorReason.INVALID_AMOUNT, field, "monthly_price is required");
+      }
+      types.add(Map.entry(t.getInstanceType(), ApiMessages.fen(t.getMonthlyPrice(), field)));
+    }
+    if (!request.hasBandwidthMonthlyPricePerMbps()) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_AMOUNT,
+          "bandwidth_monthly_price_per_mbps",
+          "bandwidth_monthly_price_per_mbps is required");
+    }
+    long bandwidth =
+        ApiMessages.fen(
+            request.getBandwidthMonthlyPricePerMbps(), "bandwidth_monthly_price_per_mbps");
+    List<Map.Entry<Integer, Integer>> discounts = new ArrayList<>();
+    for (PeriodDiscount d : request.getPeriodDiscountsList()) {
+      discounts.add(Map.entry(d.getPeriodMonths(), d.getDiscountPercent()));
+    }
+    SetPriceCatalogResponse response =
+        idempotency.execute(
+            CATALOG_SCOPE,
+            SET_PRICE_CATALOG,
+            request,
+            mode ->
+                SetPriceCatalogResponse.newBuilder()
+                    .setCatalog(
+                        priceCatalog(
+                            prices.append(
+                                types, bandwidth, discounts, effective, caller.keyPrefix())))
+                    .build());
+    prices.invalidate();
+    return response;
+  }
+
+  private PriceCatalogVersion priceCatalog(PriceCatalog c) {
+    PriceService.PriceVersionInfo info = prices.info(c.version());
+    PriceCatalogVersion.Builder b =
+        PriceCatalogVersion.newBuilder()
+            .setVersion(c.version())
+            .setEffectiveTime(ApiMessages.timestamp(c.effectiveTime()))
+            .setBandwidthMonthlyPricePerMbps(ApiMessages.money(c.bandwidthMonthlyFenPerMbps()))
+            .setCreateTime(ApiMessages.timestamp(info.createdTime()))
+            .setCreatedBy(info.createdBy());
+    c.instanceTypeMonthlyFen()
+        .forEach(
+            (type, fen) ->
+                b.addInstanceTypes(
+                    InstanceTypePrice.newBuilder()
+                        .setInstanceType(type)
+                        .setMonthlyPrice(ApiMessages.money(fen))));
+    c.discountPercentByMonths()
+        .forEach(
+            (months, percent) ->
+                b.addPeriodDiscounts(
+                    PeriodDiscount.newBuilder()
+                        .setPeriodMonths(months)
+                        .setDiscountPercent(percent)));
+    return b.build();
   }
 }

@@ -96,7 +96,8 @@ public class InstanceService {
           List<Instance> found = load(accountId, instanceIds, mode == Mode.EXECUTE);
           Instant now = clock.instant();
           RenewalPlan plan =
-              RenewalPlan.of(found, prices.catalog(), account.zone(), months, bandwidthMbps, now);
+              RenewalPlan.of(
+                  found, prices.catalogAt(now), account.zone(), months, bandwidthMbps, now);
           if (mode != Mode.EXECUTE) {
             if (mode == Mode.DRY_RUN) {
               requireBalance(account, plan.chargeFen());
@@ -146,15 +147,15 @@ public class InstanceService {
         () -> {
           Account account = account(accountId);
           List<Instance> found = load(accountId, instanceIds, mode == Mode.EXECUTE);
+          Instant now = clock.instant();
           UnifiedExpiryPlan plan =
-              UnifiedExpiryPlan.of(found, prices.catalog(), account.zone(), expiryDay);
+              UnifiedExpiryPlan.of(found, prices.catalogAt(now), account.zone(), expiryDay);
           if (mode != Mode.EXECUTE) {
             if (mode == Mode.DRY_RUN) {
               requireBalance(account, plan.totalFen());
             }
             return new UnifiedExpiryResult("", plan, account.balanceFen());
           }
-          Instant now = clock.instant();
           String orderId = "";
           ledger.lockAccount(accountId);
           long balance = accounts.balance(accountId);

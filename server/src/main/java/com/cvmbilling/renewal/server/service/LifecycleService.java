@@ -237,7 +237,7 @@ public class LifecycleService {
     for (Account a : ledger.lockAccounts(accountIds)) {
       accounts.put(a.accountId(), a);
     }
-    PriceCatalog catalog = prices.catalog();
+    PriceCatalog catalog = prices.catalogAt(now);
     Writes writes =
         new Writes(events.pending(), instances.pendingSteps(), ledger.batch(accounts.values()));
     int steps = 0;

@@ -107,7 +107,7 @@ public class ProvisioningService {
     return tx.inTransaction(
         () -> {
           Account account = accounts.require(request.accountId());
-          if (prices.catalog().instanceTypeMonthlyFen(request.instanceType()).isEmpty()) {
+          if (prices.current().instanceTypeMonthlyFen(request.instanceType()).isEmpty()) {
             throw ApiException.of(
                     ErrorReason.INVALID_INSTANCE_TYPE, "unknown instance_type; see DescribePrices")
                 .field("instance_type", "not in the price catalog")

@@ -64,7 +64,7 @@ public class RenewalForecastService {
           Instant until = now.plus(Duration.ofDays(days));
           return RenewalForecast.of(
               autoRenewing(accountId, until),
-              prices.catalog(),
+              prices.schedule(),
               account.zone(),
               account.balanceFen(),
               now,

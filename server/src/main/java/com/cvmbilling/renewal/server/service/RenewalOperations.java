@@ -305,7 +305,7 @@ public class RenewalOperations {
   }
 
   public DescribePricesResponse describePrices(Principal caller, DescribePricesRequest request) {
-    PriceCatalog catalog = prices.catalog();
+    PriceCatalog catalog = prices.current();
     DescribePricesResponse.Builder response =
         DescribePricesResponse.newBuilder()
             .setBandwidthMonthlyPricePerMbps(money(catalog.bandwidthMonthlyFenPerMbps()));

@@ -9,6 +9,7 @@ import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @Tier.Unit
 class PricingTest {
+  /** Catalog version 1's period factors (the prices do not matter here). */
+  private static final PriceCatalog V1 = PriceCatalog.of(Map.of(), 0);
 
   // ---- periods ---------------------------------------------------------------------------
 
@@ -25,7 +28,7 @@ class PricingTest {
     "10, 100", "11, 100", "12, 85", "24, 70", "36, 60"
   })
   void discountPercentForEveryAllowedPeriod(int months, int percent) {
-    assertThat(Pricing.discountPercent(months)).isEqualTo(percent);
+    assertThat(V1.discountPercent(months)).isEqualTo(percent);
     assertThat(Pricing.isAllowedRenewalPeriod(months)).isTrue();
   }
 
@@ -35,7 +38,7 @@ class PricingTest {
     assertThat(Pricing.isAllowedRenewalPeriod(months)).isFalse();
     ApiException e =
         Errors.expectBadField(
-            () -> Pricing.discountPercent(months), ErrorReason.INVALID_PERIOD, "period_months");
+            () -> V1.discountPercent(months), ErrorReason.INVALID_PERIOD, "period_months");
     assertThat(e.metadata()).containsEntry("periodMonths", Integer.toString(months));
     assertThat(e.getMessage()).contains(Integer.toString(months));
   }
@@ -86,55 +89,55 @@ class PricingTest {
   @Test
   void renewalPriceRoundsHalfUpAboveHalf() {
     // 3333 x 12 = 39996; x 85% = 33996.6 -> 33997
-    assertThat(Pricing.renewalPrice(3333, 12)).isEqualTo(new Price(39996, 33997));
+    assertThat(V1.renewalPrice(3333, 12)).isEqualTo(new Price(39996, 33997));
   }
 
   @Test
   void renewalPriceRoundsDownBelowHalf() {
     // 3331 x 12 = 39972; x 85% = 33976.2 -> 33976
-    assertThat(Pricing.renewalPrice(3331, 12)).isEqualTo(new Price(39972, 33976));
+    assertThat(V1.renewalPrice(3331, 12)).isEqualTo(new Price(39972, 33976));
     // 1 x 24 x 70% = 16.8 -> 17; 1 x 36 x 60% = 21.6 -> 22
-    assertThat(Pricing.renewalPrice(1, 24)).isEqualTo(new Price(24, 17));
-    assertThat(Pricing.renewalPrice(1, 36)).isEqualTo(new Price(36, 22));
+    assertThat(V1.renewalPrice(1, 24)).isEqualTo(new Price(24, 17));
+    assertThat(V1.renewalPrice(1, 36)).isEqualTo(new Price(36, 22));
     // 7 x 24 x 70% = 117.6 -> 118; 3 x 36 x 60% = 64.8 -> 65; 2 x 36 x 60% = 43.2 -> 43
-    assertThat(Pricing.renewalPrice(7, 24).discountFen()).isEqualTo(118);
-    assertThat(Pricing.renewalPrice(3, 36).discountFen()).isEqualTo(65);
-    assertThat(Pricing.renewalPrice(2, 36).discountFen()).isEqualTo(43);
+    assertThat(V1.renewalPrice(7, 24).discountFen()).isEqualTo(118);
+    assertThat(V1.renewalPrice(3, 36).discountFen()).isEqualTo(65);
+    assertThat(V1.renewalPrice(2, 36).discountFen()).isEqualTo(43);
   }
 
   @Test
   void renewalPriceWithoutFactorChargesTheOriginal() {
-    assertThat(Pricing.renewalPrice(15_000, 1)).isEqualTo(new Price(15_000, 15_000));
-    assertThat(Pricing.renewalPrice(15_000, 11)).isEqualTo(new Price(165_000, 165_000));
+    assertThat(V1.renewalPrice(15_000, 1)).isEqualTo(new Price(15_000, 15_000));
+    assertThat(V1.renewalPrice(15_000, 11)).isEqualTo(new Price(165_000, 165_000));
   }
 
   @Test
   void renewalPriceForLongPeriods() {
     // 150.00/month: 12 months 1800.00 -> 1530.00; 24 months 3600.00 -> 2520.00;
     // 36 months 5400.00 -> 3240.00
-    assertThat(Pricing.renewalPrice(15_000, 12)).isEqualTo(new Price(180_000, 153_000));
-    assertThat(Pricing.renewalPrice(15_000, 24)).isEqualTo(new Price(360_000, 252_000));
-    assertThat(Pricing.renewalPrice(15_000, 36)).isEqualTo(new Price(540_000, 324_000));
+    assertThat(V1.renewalPrice(15_000, 12)).isEqualTo(new Price(180_000, 153_000));
+    assertThat(V1.renewalPrice(15_000, 24)).isEqualTo(new Price(360_000, 252_000));
+    assertThat(V1.renewalPrice(15_000, 36)).isEqualTo(new Price(540_000, 324_000));
   }
 
   @Test
   void renewalPriceRejectsDisallowedPeriod() {
     Errors.expectBadField(
-        () -> Pricing.renewalPrice(15_000, 13), ErrorReason.INVALID_PERIOD, "period_months");
+        () -> V1.renewalPrice(15_000, 13), ErrorReason.INVALID_PERIOD, "period_months");
   }
 
   @Test
   void renewalPriceOverflowThrows() {
-    assertThatThrownBy(() -> Pricing.renewalPrice(Long.MAX_VALUE / 12 + 1, 12))
+    assertThatThrownBy(() -> V1.renewalPrice(Long.MAX_VALUE / 12 + 1, 12))
         .isInstanceOf(ArithmeticException.class);
     // rate x months fits but x 85 does not
-    assertThatThrownBy(() -> Pricing.renewalPrice(Long.MAX_VALUE / 24, 12))
+    assertThatThrownBy(() -> V1.renewalPrice(Long.MAX_VALUE / 24, 12))
         .isInstanceOf(ArithmeticException.class);
   }
 
   @Test
   void renewalPriceOfFreeInstanceIsZero() {
-    assertThat(Pricing.renewalPrice(0, 36)).isEqualTo(Price.ZERO);
+    assertThat(V1.renewalPrice(0, 36)).isEqualTo(Price.ZERO);
   }
 
   // ---- bandwidth upgrade -----------------------------------------------------------------

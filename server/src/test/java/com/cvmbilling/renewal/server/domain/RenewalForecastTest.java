@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +58,44 @@ class RenewalForecastTest {
 
   private static RenewalForecast forecast(List<Instance> instances, long balance, int days) {
     return RenewalForecast.of(
-        instances, CATALOG, ZONE, balance, NOW, NOW.plus(Duration.ofDays(days)), SCHEDULE);
+        instances,
+        PriceSchedule.of(CATALOG),
+        ZONE,
+        balance,
+        NOW,
+        NOW.plus(Duration.ofDays(days)),
+        SCHEDULE);
+  }
+
+  @Test
+  void eachChargeIsPricedWithTheCatalogInForceAtItsOwnTimeKnownFutureChangesIncluded() {
+    Instance monthly = autoRenewing("ins-aaaa0001", local("2027-01-20T10:00"), 1, 1);
+    TreeMap<Integer, Integer> discounts = new TreeMap<>(Pricing.VERSION_1_DISCOUNT_PERCENT);
+    // Version 2, in force from Feb 10: S5.SMALL2 55.00, bandwidth 12.00.
+    PriceCatalog v2 =
+        new PriceCatalog(
+            2,
+            local("2027-02-10T00:00"),
+            new TreeMap<>(Map.of("S5.SMALL2", 5_500L, "S5.LARGE8", 20_000L)),
+            1_200,
+            discounts);
+
+    RenewalForecast f =
+        RenewalForecast.of(
+            List.of(monthly),
+            new PriceSchedule(List.of(CATALOG, v2)),
+            ZONE,
+            1_000_000,
+            NOW,
+            NOW.plus(Duration.ofDays(70)),
+            SCHEDULE);
+
+    assertThat(f.charges())
+        .extracting(RenewalForecast.Charge::chargeTime, c -> c.price().discountFen())
+        .containsExactly(
+            tuple(local("2027-01-19T10:00"), 6_000L),
+            tuple(local("2027-02-19T10:00"), 6_700L),
+            tuple(local("2027-03-19T10:00"), 6_700L));
   }
 
   @Test

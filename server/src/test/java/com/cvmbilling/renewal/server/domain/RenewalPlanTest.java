@@ -72,7 +72,7 @@ class RenewalPlanTest {
     RenewalPlan plan =
         RenewalPlan.of(List.of(running), CATALOG, ZONE, months, null, local("2026-05-30T08:00:00"));
     long rate = Pricing.monthlyRateFen(10_033L, 13, 2_317);
-    assertThat(plan.chargeFen()).isEqualTo(Pricing.renewalPrice(rate, months).discountFen());
+    assertThat(plan.chargeFen()).isEqualTo(CATALOG.renewalPrice(rate, months).discountFen());
     assertThat(plan.bandwidthUpgradeTotalFen()).isZero();
     assertThat(plan.lines().get(0).after().expiredTime())
         .isEqualTo(BillingCalendar.addMonths(running.expiredTime(), months, 31, ZONE));

@@ -19,6 +19,8 @@ import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsResponse;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesResponse;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
+import com.cvmbilling.renewal.v1.DescribePriceCatalogResponse;
 import com.cvmbilling.renewal.v1.DescribePricesRequest;
 import com.cvmbilling.renewal.v1.DescribePricesResponse;
 import com.cvmbilling.renewal.v1.DescribeRenewalForecastRequest;
@@ -30,14 +32,18 @@ import com.cvmbilling.renewal.v1.InquiryPriceRenewInstancesResponse;
 import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryRequest;
 import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryResponse;
 import com.cvmbilling.renewal.v1.Instance;
+import com.cvmbilling.renewal.v1.InstanceTypePrice;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
 import com.cvmbilling.renewal.v1.ListEventsResponse;
+import com.cvmbilling.renewal.v1.PeriodDiscount;
 import com.cvmbilling.renewal.v1.RenewFlag;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesResponse;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
 import com.cvmbilling.renewal.v1.SetAutoRenewRequest;
 import com.cvmbilling.renewal.v1.SetAutoRenewResponse;
+import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
+import com.cvmbilling.renewal.v1.SetPriceCatalogResponse;
 import com.cvmbilling.renewal.v1.SetUnifiedExpiryRequest;
 import com.cvmbilling.renewal.v1.SetUnifiedExpiryResponse;
 import com.cvmbilling.renewal.v1.TerminateInstancesRequest;
@@ -52,8 +58,11 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +81,38 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tier.Network
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpJsonTranscodingTest {
+  /** SetPriceCatalog's discounts in the HTTP case: version 1's, 12 months at 80%. */
+  private static final Map<Integer, Integer> PERIODS = periods();
+
+  private static final String PERIODS_JSON =
+      PERIODS.entrySet().stream()
+          .map(
+              e ->
+                  "{\"periodMonths\": "
+                      + e.getKey()
+                      + ", \"discountPercent\": "
+                      + e.getValue()
+                      + "}")
+          .collect(Collectors.joining(", "));
+
+  private static Map<Integer, Integer> periods() {
+    Map<Integer, Integer> p = new TreeMap<>();
+    for (int m = 1; m <= 11; m++) {
+      p.put(m, 100);
+    }
+    p.put(12, 80);
+    p.put(24, 70);
+    p.put(36, 60);
+    return p;
+  }
+
+  private static InstanceTypePrice typePrice(String type, long fen) {
+    return InstanceTypePrice.newBuilder()
+        .setInstanceType(type)
+        .setMonthlyPrice(TestServer.money(fen))
+        .build();
+  }
+
   static final Instant START = Instant.parse("2026-03-10T04:00:00Z");
 
   private TestDatabases.TestDatabase db;
@@ -368,6 +409,52 @@ class HttpJsonTranscodingTest {
                             .setPeriodMonths(1)
                             .setClientToken("http-create-1")
                             .build())),
+        new Case(
+            "DescribePriceCatalog",
+            "GET",
+            t -> "/v1/priceCatalog?effectiveTime=2027-01-01T00:00:00Z&includeHistory=true",
+            null,
+            true,
+            DescribePriceCatalogResponse.getDefaultInstance(),
+            t ->
+                t.server
+                    .admin()
+                    .describePriceCatalog(
+                        DescribePriceCatalogRequest.newBuilder()
+                            .setEffectiveTime(
+                                TestServer.timestamp(Instant.parse("2027-01-01T00:00:00Z")))
+                            .setIncludeHistory(true)
+                            .build())),
+        new Case(
+            "SetPriceCatalog",
+            "POST",
+            t -> "/v1/priceCatalog",
+            t ->
+                "{\"instanceTypes\": ["
+                    + "{\"instanceType\": \"S5.SMALL2\", \"monthlyPrice\": {\"currencyCode\": \"CNY\", \"units\": \"55\"}},"
+                    + "{\"instanceType\": \"S5.MEDIUM4\", \"monthlyPrice\": {\"currencyCode\": \"CNY\", \"units\": \"100\"}},"
+                    + "{\"instanceType\": \"S5.LARGE8\", \"monthlyPrice\": {\"currencyCode\": \"CNY\", \"units\": \"200\"}}],"
+                    + " \"bandwidthMonthlyPricePerMbps\": {\"currencyCode\": \"CNY\", \"units\": \"12\"},"
+                    + " \"periodDiscounts\": ["
+                    + PERIODS_JSON
+                    + "], \"effectiveTime\": \"2099-01-01T00:00:00Z\", \"clientToken\": \"http-prices-1\"}",
+            true,
+            SetPriceCatalogResponse.getDefaultInstance(),
+            t -> {
+              SetPriceCatalogRequest.Builder b =
+                  SetPriceCatalogRequest.newBuilder()
+                      .addInstanceTypes(typePrice("S5.SMALL2", 5_500))
+                      .addInstanceTypes(typePrice("S5.MEDIUM4", 10_000))
+                      .addInstanceTypes(typePrice("S5.LARGE8", 20_000))
+                      .setBandwidthMonthlyPricePerMbps(TestServer.money(1_200))
+                      .setEffectiveTime(TestServer.timestamp(Instant.parse("2099-01-01T00:00:00Z")))
+                      .setClientToken("http-prices-1");
+              PERIODS.forEach(
+                  (m, p) ->
+                      b.addPeriodDiscounts(
+                          PeriodDiscount.newBuilder().setPeriodMonths(m).setDiscountPercent(p)));
+              return t.server.admin().setPriceCatalog(b.build());
+            }),
         new Case(
             "GetTime",
             "GET",

@@ -10,29 +10,6 @@ class CatalogAndApiKeyMapperTest extends RepositoryTestBase {
   private static final Instant AT = Instant.parse("2027-01-31T15:59:59.123Z");
 
   @Test
-  void migrationSeedsTheDefaultPriceCatalog() {
-    assertThat(inTx(() -> mapper(PriceMapper.class).all()))
-        .containsExactlyInAnyOrder(
-            new PriceRow("S5.SMALL2", "INSTANCE_TYPE", 5_000),
-            new PriceRow("S5.MEDIUM4", "INSTANCE_TYPE", 10_000),
-            new PriceRow("S5.LARGE8", "INSTANCE_TYPE", 20_000),
-            new PriceRow("BANDWIDTH_MBPS", "BANDWIDTH", 1_000));
-  }
-
-  @Test
-  void catalogIsReadFromTheDatabase() throws Exception {
-    rawUpdate("UPDATE price_catalog SET monthly_price_fen = 5100 WHERE item_code = 'S5.SMALL2'");
-    rawUpdate(
-        "INSERT INTO price_catalog (item_code, item_kind, monthly_price_fen) VALUES ('S6.XL16', 'INSTANCE_TYPE', 40000)");
-
-    assertThat(inTx(() -> mapper(PriceMapper.class).all()))
-        .contains(
-            new PriceRow("S5.SMALL2", "INSTANCE_TYPE", 5_100),
-            new PriceRow("S6.XL16", "INSTANCE_TYPE", 40_000))
-        .hasSize(5);
-  }
-
-  @Test
   void tenantAndAdminKeysRoundTrip() {
     ApiKeyMapper keys = mapper(ApiKeyMapper.class);
     ApiKeyRow tenant = new ApiKeyRow("a".repeat(64), "rk_abcd", "acc-1", false, AT);

@@ -34,7 +34,9 @@ class TableOwnershipTest {
           "auto_renew_charge", "AutoRenewChargeMapper",
           "idempotency_record", "IdempotencyMapper",
           "api_key", "ApiKeyMapper",
-          "price_catalog", "PriceMapper");
+          "price_catalog_version", "PriceVersionMapper",
+          "price_catalog_item", "PriceItemMapper",
+          "price_catalog_discount", "PriceDiscountMapper");
 
   /** Mapper -> the store, the only main class that uses it. */
   private static final Map<String, String> STORE_OF_MAPPER =
@@ -46,7 +48,9 @@ class TableOwnershipTest {
           "AutoRenewChargeMapper", "BillingRecordStore",
           "IdempotencyMapper", "IdempotencyStore",
           "ApiKeyMapper", "ApiKeyStore",
-          "PriceMapper", "PriceStore");
+          "PriceVersionMapper", "PriceStore",
+          "PriceItemMapper", "PriceStore",
+          "PriceDiscountMapper", "PriceStore");
 
   private static final Pattern WRITE =
       Pattern.compile(

@@ -413,6 +413,15 @@ class FuzzTest {
         int nanos = (Integer) by.getField(by.getDescriptorForType().findFieldByName("nanos"));
         return seconds < 0 || nanos < 0 || nanos > 999_999_999 ? Boolean.TRUE : null;
       }
+      case "SetPriceCatalog" -> {
+        FieldDescriptor at = d.findFieldByName("effective_time");
+        if (!m.hasField(at)) {
+          return Boolean.TRUE; // effective_time is required
+        }
+        Message ts = (Message) m.getField(at);
+        long seconds = (Long) ts.getField(ts.getDescriptorForType().findFieldByName("seconds"));
+        return seconds < 1_000_000_000L ? Boolean.TRUE : null; // before 2001: in the past
+      }
       default -> throw new IllegalStateException(method.getFullMethodName());
     }
   }
@@ -433,7 +442,8 @@ class FuzzTest {
           "DescribeRenewalForecast",
           "ListEvents",
           "WatchEvents",
-          "GetTime");
+          "GetTime",
+          "DescribePriceCatalog");
 
   static boolean mutating(MethodDescriptor<?, ?> method) {
     return !READ_ONLY.contains(method.getBareMethodName());
@@ -478,6 +488,11 @@ class FuzzTest {
       case "AdvanceTime" -> {
         byte[] p =
             messageField(1, concat(varintField(1, -1), varintField(2, -1))); // by = -1.000000001 s
+        return concat(p, body, p);
+      }
+      case "SetPriceCatalog" -> {
+        // effective_time 1970-01-01T00:00:01Z: long past, refused (INVALID_TIMESTAMP).
+        byte[] p = messageField(4, varintField(1, 1));
         return concat(p, body, p);
       }
       default -> throw new IllegalStateException("no poison for " + name);
