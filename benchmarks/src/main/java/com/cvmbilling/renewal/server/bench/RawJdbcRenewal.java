@@ -25,12 +25,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * COMMITTED as the pool default. Nothing else: no gRPC, no authentication lookup, no MyBatis, no
  * per-transaction session resets.
  *
- * <p>Per call: SELECT account; SELECT instances ... ORDER BY instance_id FOR UPDATE; SELECT
- * price_catalog; UPDATE account (guarded debit); SELECT balance; INSERT billing_record; for one
- * instance UPDATE instance (version check) and INSERT instance_event, for several one UPDATE ...
- * CASE and one multi-row INSERT (InstanceStore.saveRenewals, EventStore.events); COMMIT. With a
- * client token also the idempotency record, in the same transaction (IdempotencyService.once):
- * INSERT idempotency_record first, UPDATE ... COMPLETED with the response last.
+ * <p>Per call: SELECT account; SELECT instances ... ORDER BY instance_id FOR UPDATE; UPDATE account
+ * (guarded debit); SELECT balance; INSERT billing_record; for one instance UPDATE instance (version
+ * check) and INSERT instance_event, for several one UPDATE ... CASE and one multi-row INSERT
+ * (InstanceStore.saveRenewals, EventStore.events); COMMIT. With a client token also the idempotency
+ * record, in the same transaction (IdempotencyService.once): INSERT idempotency_record first,
+ * UPDATE ... COMPLETED with the response last. The prices are read once, at construction: since the
+ * dated catalog (issue #12 point 3) the service reads a catalog version once per replica and checks
+ * for a new one at most every 10 s, not per call.
  */
 final class RawJdbcRenewal implements AutoCloseable {
   // AccountMapper.find
@@ -44,9 +46,9 @@ final class RawJdbcRenewal implements AutoCloseable {
           + " auto_renew_period_months, bandwidth_mbps, version"
           + " FROM instance WHERE account_id = ? AND instance_id IN ";
   static final String SELECT_INSTANCES_FOR_UPDATE_SUFFIX = " ORDER BY instance_id FOR UPDATE";
-  // PriceMapper.all
+  // PriceItemMapper (version 1, the benchmark's catalog), read once
   static final String SELECT_PRICES =
-      "SELECT item_code, item_kind, monthly_price_fen FROM price_catalog ORDER BY item_code";
+      "SELECT item_code, monthly_price_fen FROM price_catalog_item WHERE version = 1";
   // AccountMapper.debit
   static final String DEBIT =
       "UPDATE account SET balance_fen = balance_fen - ? WHERE account_id = ? AND balance_fen >= ?";
@@ -75,6 +77,7 @@ final class RawJdbcRenewal implements AutoCloseable {
           + " WHERE account_id = ? AND method = ? AND token_hash = ? AND state = 'IN_PROGRESS'";
 
   private final HikariDataSource pool;
+  private final Map<String, Long> prices = new HashMap<>();
 
   RawJdbcRenewal(String jdbcUrl, String user, String password, int poolSize) {
     HikariConfig config = new HikariConfig();
@@ -95,6 +98,17 @@ final class RawJdbcRenewal implements AutoCloseable {
     config.addDataSourceProperty("rewriteBatchedStatements", "true");
     config.addDataSourceProperty("connectTimeout", "5000");
     pool = new HikariDataSource(config);
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(SELECT_PRICES);
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        prices.put(rs.getString(1), rs.getLong(2));
+      }
+      c.commit();
+    } catch (SQLException e) {
+      pool.close();
+      throw new IllegalStateException("cannot read the price catalog", e);
+    }
   }
 
   /** One renewal transaction of these instances (all of one account) for {@code months}. */
@@ -158,13 +172,6 @@ final class RawJdbcRenewal implements AutoCloseable {
         }
         if (rows.size() != instanceIds.size()) {
           throw new SQLException("instances not found");
-        }
-        Map<String, Long> prices = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(SELECT_PRICES);
-            ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            prices.put(rs.getString(1), rs.getLong(3));
-          }
         }
         long total = 0;
         for (Row r : rows) {
