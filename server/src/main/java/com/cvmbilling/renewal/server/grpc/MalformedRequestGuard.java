@@ -31,6 +31,10 @@ import java.util.Map;
  * interceptors (request id, access log, metrics) and never reaches the service. Requests keep their
  * message types, so interceptors anywhere (also a server's global ones) see them as usual, and the
  * schema descriptors stay, so reflection still describes the services.
+ *
+ * <p>It also refuses a unary or server-streaming call that half-closes without any request message
+ * (grpc-java's stub would answer {@code INTERNAL}); DESIGN "The transport edge" lists what else can
+ * be malformed below the service and who answers it.
  */
 public final class MalformedRequestGuard implements ServerInterceptor {
   /** The largest field number protobuf allows, with a fixed value: the "did not parse" marker. */

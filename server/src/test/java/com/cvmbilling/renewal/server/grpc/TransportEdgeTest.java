@@ -48,7 +48,7 @@ class TransportEdgeTest {
     access.start();
     accessLogger.addAppender(access);
     try (TestDatabases.TestDatabase db = TestDatabases.h2();
-        TcpTestServer server = new TcpTestServer(db.settings(), b -> b);
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b.port(0));
         RawHttp2 h2 = new RawHttp2(server.port())) {
       TestAccount a = server.createAccount(0);
       Instance instance =
@@ -214,7 +214,7 @@ class TransportEdgeTest {
   @Test
   void aHeaderBlockFarOverTheLimitClosesTheConnection() throws Exception {
     try (TestDatabases.TestDatabase db = TestDatabases.h2();
-        TcpTestServer server = new TcpTestServer(db.settings(), b -> b);
+        TcpTestServer server = new TcpTestServer(db.settings(), b -> b.port(0));
         RawHttp2 h2 = new RawHttp2(server.port())) {
       TestAccount a = server.createAccount(0);
       int watch = h2.newStream();
