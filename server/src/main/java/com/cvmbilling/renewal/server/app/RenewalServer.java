@@ -12,6 +12,7 @@ import com.cvmbilling.renewal.server.grpc.MalformedRequestGuard;
 import com.cvmbilling.renewal.server.grpc.RateLimitInterceptor;
 import com.cvmbilling.renewal.server.grpc.RenewalGrpcService;
 import com.cvmbilling.renewal.server.grpc.TestClockGrpcService;
+import com.cvmbilling.renewal.server.grpc.TransportEdgeGuard;
 import com.cvmbilling.renewal.server.http.HttpJsonServer;
 import com.cvmbilling.renewal.server.metrics.Metrics;
 import com.cvmbilling.renewal.server.persistence.DataSources;
@@ -260,10 +261,14 @@ public final class RenewalServer implements AutoCloseable {
 
   public RenewalServer start(ServerBuilder<?> builder) throws IOException {
     services().forEach(builder::addService);
+    // The HTTP/2 header limit is twice --max-metadata-size, which the edge guard enforces with a
+    // status (DESIGN "The transport edge").
+    int metadataLimit = config.transport().maxInboundMetadataBytes();
     builder
+        .addStreamTracerFactory(new TransportEdgeGuard(metadataLimit))
         .addStreamTracerFactory(callObserver)
         .maxInboundMessageSize(config.transport().maxInboundMessageBytes())
-        .maxInboundMetadataSize(config.transport().maxInboundMetadataBytes());
+        .maxInboundMetadataSize(TransportEdgeGuard.transportLimit(metadataLimit));
     TransportSettings t = config.transport();
     try {
       server = builder.build().start();

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * @param host address to bind; "0.0.0.0" = every interface
  * @param tls TLS settings, or null for plaintext (loopback and tests)
  * @param maxInboundMessageBytes larger request messages are refused with RESOURCE_EXHAUSTED
- * @param maxInboundMetadataBytes the largest request header block (HTTP/2 header list size)
+ * @param maxInboundMetadataBytes larger request metadata is refused with RESOURCE_EXHAUSTED; the
+ *     HTTP/2 header list limit is twice it (DESIGN "The transport edge")
  * @param maxConcurrentCallsPerConnection HTTP/2 MAX_CONCURRENT_STREAMS per connection
  * @param keepaliveTime idle time after which the server pings a client (dead peers are dropped)
  * @param keepaliveTimeout how long the server waits for that ping's answer
@@ -153,7 +154,8 @@ public record TransportSettings(
         converter = SizeConverter.class,
         paramLabel = "SIZE",
         description =
-            "Largest request header block (HTTP/2 max header list size). Default: ${DEFAULT-VALUE}.")
+            "Largest request metadata; larger is refused with RESOURCE_EXHAUSTED (the HTTP/2"
+                + " header list limit is twice it). Default: ${DEFAULT-VALUE}.")
     long maxMetadataSize;
 
     @Option(

@@ -14,6 +14,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthGrpc;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -91,6 +92,12 @@ public final class CallObserver extends ServerStreamTracer.Factory implements Se
             super.close(status, trailers);
           }
         };
+    StatusRuntimeException refusal = TransportEdgeGuard.currentRefusal();
+    if (refusal != null) {
+      // A request header the gRPC port refuses (TransportEdgeGuard): before anything else runs.
+      ErrorMapper.closeCall(wrapped, refusal);
+      return new ServerCall.Listener<>() {};
+    }
     if (existing != null) {
       return next.startCall(wrapped, headers);
     }

@@ -31,6 +31,10 @@ import java.util.Map;
  * interceptors (request id, access log, metrics) and never reaches the service. Requests keep their
  * message types, so interceptors anywhere (also a server's global ones) see them as usual, and the
  * schema descriptors stay, so reflection still describes the services.
+ *
+ * <p>It also refuses a unary or server-streaming call that half-closes without any request message
+ * (grpc-java's stub would answer {@code INTERNAL}); DESIGN "The transport edge" lists what else can
+ * be malformed below the service and who answers it.
  */
 public final class MalformedRequestGuard implements ServerInterceptor {
   /** The largest field number protobuf allows, with a fixed value: the "did not parse" marker. */
@@ -142,8 +146,16 @@ public final class MalformedRequestGuard implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    boolean oneRequest = call.getMethodDescriptor().getType().clientSendsOneMessage();
     return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
       private boolean rejected;
+      private boolean received;
+
+      private void reject(String message) {
+        rejected = true;
+        ErrorMapper.closeCall(
+            call, ApiException.of(ErrorReason.MALFORMED_REQUEST, message).build());
+      }
 
       @Override
       public void onMessage(ReqT message) {
@@ -151,25 +163,32 @@ public final class MalformedRequestGuard implements ServerInterceptor {
           return;
         }
         if (isMalformed(message)) {
-          rejected = true;
-          ErrorMapper.closeCall(
-              call,
-              ApiException.of(
-                      ErrorReason.MALFORMED_REQUEST,
-                      "the request is not a valid "
-                          + call.getMethodDescriptor().getFullMethodName()
-                          + " request message")
-                  .build());
+          reject(
+              "the request is not a valid "
+                  + call.getMethodDescriptor().getFullMethodName()
+                  + " request message");
           return;
         }
+        received = true;
         super.onMessage(message);
       }
 
       @Override
       public void onHalfClose() {
-        if (!rejected) {
-          super.onHalfClose();
+        if (rejected) {
+          return;
         }
+        // grpc-java's stub answers this with INTERNAL ("Half-closed without a request"): the client
+        // sent it, so it is the client's error. (A second message never gets here: grpc-java resets
+        // the stream itself, see DESIGN "The transport edge".)
+        if (oneRequest && !received) {
+          reject(
+              "no request message on "
+                  + call.getMethodDescriptor().getFullMethodName()
+                  + ", which takes exactly one (an empty message is 5 bytes: 0 and a zero length)");
+          return;
+        }
+        super.onHalfClose();
       }
 
       @Override
