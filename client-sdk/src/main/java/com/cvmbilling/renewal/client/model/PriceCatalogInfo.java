@@ -1,6 +1,5 @@
 package com.cvmbilling.renewal.client.model;
 
-import com.cvmbilling.renewal.v1.InstanceTypePrice;
 import com.cvmbilling.renewal.v1.PeriodDiscount;
 import com.cvmbilling.renewal.v1.PriceCatalogVersion;
 import java.time.Instant;
@@ -41,11 +40,7 @@ public final class PriceCatalogInfo {
 
   /** Monthly price by instance type, in the server's order. */
   public Map<String, Amount> monthlyPrices() {
-    Map<String, Amount> prices = new LinkedHashMap<>();
-    for (InstanceTypePrice p : proto.getInstanceTypesList()) {
-      prices.put(p.getInstanceType(), Amount.fromProto(p.getMonthlyPrice()));
-    }
-    return Map.copyOf(prices);
+    return PriceList.monthlyPrices(proto.getInstanceTypesList());
   }
 
   public Amount bandwidthMonthlyPricePerMbps() {

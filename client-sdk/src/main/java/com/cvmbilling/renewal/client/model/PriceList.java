@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.client.model;
 import com.cvmbilling.renewal.v1.DescribePricesResponse;
 import com.cvmbilling.renewal.v1.InstanceTypePrice;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,8 +28,13 @@ public final class PriceList {
 
   /** Monthly price by instance type, in the server's order. */
   public Map<String, Amount> monthlyPrices() {
+    return monthlyPrices(proto.getInstanceTypesList());
+  }
+
+  /** The instance types' monthly prices, in the server's order (also for PriceCatalogInfo). */
+  static Map<String, Amount> monthlyPrices(List<InstanceTypePrice> instanceTypes) {
     Map<String, Amount> prices = new LinkedHashMap<>();
-    for (InstanceTypePrice p : proto.getInstanceTypesList()) {
+    for (InstanceTypePrice p : instanceTypes) {
       prices.put(p.getInstanceType(), Amount.fromProto(p.getMonthlyPrice()));
     }
     return Map.copyOf(prices);
