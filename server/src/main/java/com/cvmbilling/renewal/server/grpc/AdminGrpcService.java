@@ -10,6 +10,10 @@ import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
+import com.cvmbilling.renewal.v1.ListApiKeysRequest;
+import com.cvmbilling.renewal.v1.ListApiKeysResponse;
+import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
+import com.cvmbilling.renewal.v1.RevokeApiKeyResponse;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
 import com.cvmbilling.renewal.v1.TopUpBalanceResponse;
 import io.grpc.stub.StreamObserver;
@@ -48,5 +52,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   public void createInstances(
       CreateInstancesRequest request, StreamObserver<CreateInstancesResponse> observer) {
     reply(observer, operations.createInstances(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void listApiKeys(
+      ListApiKeysRequest request, StreamObserver<ListApiKeysResponse> observer) {
+    reply(observer, operations.listApiKeys(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void revokeApiKey(
+      RevokeApiKeyRequest request, StreamObserver<RevokeApiKeyResponse> observer) {
+    reply(observer, operations.revokeApiKey(AuthInterceptor.principal(), request));
   }
 }
