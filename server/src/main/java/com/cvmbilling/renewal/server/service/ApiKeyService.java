@@ -247,6 +247,15 @@ public class ApiKeyService {
                     .field("key_id", "not found")
                     .build();
               }
+              if (bootstrapAdminKeyHashes.contains(found.keyHash())) {
+                // Demo mode stores its admin key, which is also a bootstrap key: revoking the row
+                // would not stop it (bootstrap keys are checked first), so it is refused.
+                throw ApiException.badField(
+                    ErrorReason.INVALID_KEY_ID,
+                    "key_id",
+                    "this key is also the server's --admin-key (bootstrap) key: it cannot be"
+                        + " revoked over the API; change the setting and restart");
+              }
               if (found.revokedTime() != null) {
                 return found;
               }

@@ -337,6 +337,21 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
     }
   }
 
+  @Test
+  void theBootstrapKeyStoredInTheTableAsInDemoModeCannotBeRevoked() {
+    var injector = server.server().injector();
+    injector
+        .getInstance(com.cvmbilling.renewal.server.service.ApiKeyService.class)
+        .ensureKey(TestServer.ADMIN_KEY, null, true);
+    String keyId = ApiKeyStore.keyIdFor(Hashing.sha256Hex(TestServer.ADMIN_KEY));
+    assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_KEY_ID",
+        () -> admin().revokeApiKey(RevokeApiKeyRequest.newBuilder().setKeyId(keyId).build()));
+    assertThat(row(keyId).revokedTime()).isNull();
+    admin().listApiKeys(ListApiKeysRequest.newBuilder().setAdmin(true).build());
+  }
+
   // ---------------------------------------------------------------- admin keys
 
   @Test
