@@ -270,23 +270,41 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
   }
 
   @Test
-  void aKeyFromAnOlderReleaseGetsAStableKeyId() {
+  void aKeyFromAnOlderReleaseGetsAStableKeyId() throws Exception {
     TestAccount account = account(100);
     var injector = server.server().injector();
     String secret = "rk_older_release_key_0123456789ab";
     String hash = Hashing.sha256Hex(secret);
-    injector
-        .getInstance(Transactions.class)
-        .inTransaction(
-            () ->
-                injector
-                    .getInstance(com.cvmbilling.renewal.server.persistence.ApiKeyMapper.class)
-                    .insert(new ApiKeyRow(hash, "rk_old", account.accountId(), false, NOW)));
+    // The previous release's INSERT, column list and all: the new columns are nullable.
+    javax.sql.DataSource ds =
+        injector.getInstance(
+            com.google.inject.Key.get(
+                javax.sql.DataSource.class,
+                com.cvmbilling.renewal.server.persistence.PersistenceModule.Pooled.class));
+    try (java.sql.Connection c = ds.getConnection();
+        java.sql.PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO api_key (key_hash, key_prefix, account_id, is_admin, created_time_ms)"
+                    + " VALUES (?, ?, ?, FALSE, ?)")) {
+      insert.setString(1, hash);
+      insert.setString(2, "rk_old");
+      insert.setString(3, account.accountId());
+      insert.setLong(4, NOW.toEpochMilli());
+      insert.executeUpdate();
+      c.commit();
+    }
 
     List<ApiKey> first = tenantKeys(account);
     List<ApiKey> again = tenantKeys(account);
     assertThat(first).isEqualTo(again).hasSize(2);
     assertThat(first).extracting(ApiKey::getKeyId).contains(ApiKeyStore.keyIdFor(hash));
+    assertThat(
+            server
+                .tenant(secret)
+                .describeAccount(DescribeAccountRequest.getDefaultInstance())
+                .getAccount()
+                .getAccountId())
+        .isEqualTo(account.accountId());
   }
 
   // ---------------------------------------------------------------- RevokeApiKey
