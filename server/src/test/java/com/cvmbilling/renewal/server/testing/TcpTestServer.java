@@ -38,10 +38,11 @@ public final class TcpTestServer implements AutoCloseable {
   public TcpTestServer(DatabaseSettings database, UnaryOperator<ServerConfig.Builder> customize) {
     ServerConfig.Builder builder =
         ServerConfig.builder(database)
+            // The transport first: its own port (the default, 50051) would replace port 0.
+            .transport(TransportSettings.fromFlags("--host", "127.0.0.1"))
             .port(0)
             .adminKeys(List.of(ADMIN_KEY))
-            .runLifecycle(false)
-            .transport(TransportSettings.fromFlags("--host", "127.0.0.1"));
+            .runLifecycle(false);
     config = customize.apply(builder).build();
     server = RenewalServer.create(config);
     try {
