@@ -118,7 +118,7 @@ class AccessControlTest {
   @Test
   void everyRpcRefusesACallWithoutAValidKey() throws Exception {
     List<MethodDescriptor<?, ?>> methods = RawCalls.keyedMethods();
-    assertThat(methods).hasSize(13 + 4 + 2);
+    assertThat(methods).hasSize(13 + 6 + 2);
     for (MethodDescriptor<?, ?> m : methods) {
       String name = m.getFullMethodName();
       assertReason(

@@ -403,6 +403,10 @@ class FuzzTest {
             ? null
             : Boolean.TRUE;
       }
+      case "RevokeApiKey" -> {
+        String keyId = (String) m.getField(d.findFieldByName("key_id"));
+        return keyId.startsWith("key-ffff") || keyId.startsWith("BAD!") ? Boolean.TRUE : null;
+      }
       case "AdvanceTime" -> {
         FieldDescriptor byField = d.findFieldByName("by");
         if (!m.hasField(byField)) {
@@ -433,7 +437,8 @@ class FuzzTest {
           "DescribeRenewalForecast",
           "ListEvents",
           "WatchEvents",
-          "GetTime");
+          "GetTime",
+          "ListApiKeys");
 
   static boolean mutating(MethodDescriptor<?, ?> method) {
     return !READ_ONLY.contains(method.getBareMethodName());
@@ -478,6 +483,16 @@ class FuzzTest {
       case "AdvanceTime" -> {
         byte[] p =
             messageField(1, concat(varintField(1, -1), varintField(2, -1))); // by = -1.000000001 s
+        return concat(p, body, p);
+      }
+      case "RevokeApiKey" -> {
+        // key_id of no key (well formed or not); the last occurrence wins.
+        byte[] p =
+            stringField(
+                1,
+                random.nextBoolean()
+                    ? "key-ffff" + String.format("%016x", random.nextLong())
+                    : "BAD!" + random.nextInt(1000));
         return concat(p, body, p);
       }
       default -> throw new IllegalStateException("no poison for " + name);
