@@ -3,11 +3,14 @@ package com.cvmbilling.renewal.client;
 import com.cvmbilling.renewal.client.error.AccountNotFoundException;
 import com.cvmbilling.renewal.client.error.IdempotencyKeyReusedException;
 import com.cvmbilling.renewal.client.error.InvalidArgumentException;
+import com.cvmbilling.renewal.client.error.NotFoundException;
 import com.cvmbilling.renewal.client.error.PermissionDeniedException;
 import com.cvmbilling.renewal.client.error.RenewalException;
+import com.cvmbilling.renewal.client.error.UnauthenticatedException;
 import com.cvmbilling.renewal.client.error.UnimplementedException;
 import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.Amount;
+import com.cvmbilling.renewal.client.model.ApiKeyInfo;
 import com.cvmbilling.renewal.client.model.ClockAdvance;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
@@ -21,6 +24,8 @@ import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
 import com.cvmbilling.renewal.v1.GetTimeRequest;
+import com.cvmbilling.renewal.v1.ListApiKeysRequest;
+import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
 import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
 import com.cvmbilling.renewal.v1.TestClockServiceGrpc;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
@@ -49,6 +54,8 @@ public final class AdminClient implements AutoCloseable {
   private final UnaryCallable<CreateApiKeyRequest, String> createApiKey;
   private final UnaryCallable<TopUpBalanceRequest, AccountInfo> topUpBalance;
   private final UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstances;
+  private final UnaryCallable<ListApiKeysRequest, Page<ApiKeyInfo>> listApiKeys;
+  private final UnaryCallable<RevokeApiKeyRequest, ApiKeyInfo> revokeApiKey;
   private final UnaryCallable<GetTimeRequest, Instant> getTime;
   private final UnaryCallable<AdvanceTimeRequest, ClockAdvance> advanceTime;
   private final UnaryCallable<DescribePriceCatalogRequest, PriceCatalogSnapshot>
@@ -77,6 +84,18 @@ public final class AdminClient implements AutoCloseable {
             Rpc.CREATE_INSTANCES,
             AdminServiceGrpc.getCreateInstancesMethod(),
             (req, resp) -> resp.getInstancesList().stream().map(InstanceInfo::fromProto).toList());
+    listApiKeys =
+        core.pagedCallable(
+            Rpc.LIST_API_KEYS,
+            AdminServiceGrpc.getListApiKeysMethod(),
+            resp -> resp.getApiKeysList().stream().map(ApiKeyInfo::fromProto).toList(),
+            (req, resp) -> resp.getNextPageToken(),
+            (req, token) -> req.toBuilder().setPageToken(token).build());
+    revokeApiKey =
+        core.callable(
+            Rpc.REVOKE_API_KEY,
+            AdminServiceGrpc.getRevokeApiKeyMethod(),
+            (req, resp) -> ApiKeyInfo.fromProto(resp.getApiKey()));
     getTime =
         core.callable(
             Rpc.GET_TIME,
@@ -167,10 +186,13 @@ public final class AdminClient implements AutoCloseable {
   // ---- CreateApiKey ----
 
   /**
-   * Issues a new tenant API key for an account; the key is shown once. Not retried unless
-   * configured.
+   * Issues a new API key; the key is shown once. A tenant key for {@code account_id}, or with
+   * {@code admin} set a named admin key (no account); optional {@code description} and {@code
+   * expire_time}. The new key's id (to revoke it later) is listed by {@link
+   * #listApiKeys(ListApiKeysRequest)}. Not retried unless configured.
    *
-   * @throws InvalidArgumentException a wrong account id
+   * @throws InvalidArgumentException a wrong field (reason {@code INVALID_ACCOUNT_ID}, {@code
+   *     INVALID_KEY_NAME}, {@code INVALID_DESCRIPTION}, {@code INVALID_EXPIRE_TIME})
    * @throws AccountNotFoundException no such account
    * @throws PermissionDeniedException the key is not an admin key
    * @throws RenewalException any other failure
@@ -246,6 +268,69 @@ public final class AdminClient implements AutoCloseable {
   /** {@link #createInstances(CreateInstancesRequest)} as a callable: per-call options, futures. */
   public UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstancesCallable() {
     return createInstances;
+  }
+
+  // ---- ListApiKeys ----
+
+  /**
+   * One page of API keys, oldest first, revoked and expired ones included (never a secret): the
+   * tenant keys of {@code account_id}, or with {@code admin} set the admin keys stored in the
+   * database (the server's {@code --admin-key} is not listed). Read-only, retried by default.
+   *
+   * @throws InvalidArgumentException a wrong account id, page size or page token
+   * @throws AccountNotFoundException no such account
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public Page<ApiKeyInfo> listApiKeys(ListApiKeysRequest request) {
+    return listApiKeysCallable().call(request);
+  }
+
+  /**
+   * Every tenant key of an account, page by page as the iteration goes.
+   *
+   * @throws RenewalException as {@link #listApiKeys(ListApiKeysRequest)} (here, or while iterating)
+   */
+  public Iterable<ApiKeyInfo> listAllApiKeys(String accountId) {
+    return listApiKeys(
+            ListApiKeysRequest.newBuilder().setAccountId(accountId).setPageSize(100).build())
+        .iterateAll();
+  }
+
+  /** {@link #listApiKeys(ListApiKeysRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<ListApiKeysRequest, Page<ApiKeyInfo>> listApiKeysCallable() {
+    return listApiKeys;
+  }
+
+  // ---- RevokeApiKey ----
+
+  /**
+   * Revokes an API key: calls with it fail with {@link UnauthenticatedException} (reason {@code
+   * API_KEY_REVOKED}) at once on the server that took this call, and on every other replica within
+   * the server's key cache time ({@code --api-key-cache-time}, default 30 s). Revoking a revoked
+   * key changes nothing and answers the same, so the call is retried by default.
+   *
+   * @throws InvalidArgumentException a malformed key id (reason {@code INVALID_KEY_ID})
+   * @throws NotFoundException no key has this id (reason {@code API_KEY_NOT_FOUND})
+   * @throws PermissionDeniedException the key is not an admin key
+   * @throws RenewalException any other failure after the retries
+   */
+  public ApiKeyInfo revokeApiKey(RevokeApiKeyRequest request) {
+    return revokeApiKeyCallable().call(request);
+  }
+
+  /**
+   * Revokes the API key with this key id.
+   *
+   * @throws RenewalException as {@link #revokeApiKey(RevokeApiKeyRequest)}
+   */
+  public ApiKeyInfo revokeApiKey(String keyId) {
+    return revokeApiKey(RevokeApiKeyRequest.newBuilder().setKeyId(keyId).build());
+  }
+
+  /** {@link #revokeApiKey(RevokeApiKeyRequest)} as a callable: per-call options, futures. */
+  public UnaryCallable<RevokeApiKeyRequest, ApiKeyInfo> revokeApiKeyCallable() {
+    return revokeApiKey;
   }
 
   // ---- TestClockService ----

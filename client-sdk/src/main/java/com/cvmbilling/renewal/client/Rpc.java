@@ -32,6 +32,10 @@ public enum Rpc {
   CREATE_API_KEY("CreateApiKey", false, false),
   TOP_UP_BALANCE("TopUpBalance", true, true),
   CREATE_INSTANCES("CreateInstances", true, true),
+  /** Read-only. */
+  LIST_API_KEYS("ListApiKeys", false, true),
+  /** Revoking twice answers the same, so a retry is harmless. */
+  REVOKE_API_KEY("RevokeApiKey", false, true),
   GET_TIME("GetTime", false, true),
   ADVANCE_TIME("AdvanceTime", false, false),
   DESCRIBE_PRICE_CATALOG("DescribePriceCatalog", false, true),

@@ -8,6 +8,7 @@ import com.cvmbilling.renewal.client.error.IdempotencyKeyReusedException;
 import com.cvmbilling.renewal.client.error.InstanceNotFoundException;
 import com.cvmbilling.renewal.client.error.InsufficientBalanceException;
 import com.cvmbilling.renewal.client.error.InvalidArgumentException;
+import com.cvmbilling.renewal.client.error.NotFoundException;
 import com.cvmbilling.renewal.client.error.NotPrepaidException;
 import com.cvmbilling.renewal.client.error.PermissionDeniedException;
 import com.cvmbilling.renewal.client.error.PrepaidNotTerminableException;
@@ -15,6 +16,7 @@ import com.cvmbilling.renewal.client.error.StatusCode;
 import com.cvmbilling.renewal.client.error.UnauthenticatedException;
 import com.cvmbilling.renewal.client.model.AccountInfo;
 import com.cvmbilling.renewal.client.model.Amount;
+import com.cvmbilling.renewal.client.model.ApiKeyInfo;
 import com.cvmbilling.renewal.client.model.BillingRecordInfo;
 import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.ForecastCharge;
@@ -30,6 +32,7 @@ import com.cvmbilling.renewal.client.testing.DropResponses;
 import com.cvmbilling.renewal.client.testing.RealServer;
 import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.BillingRecord;
+import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
@@ -392,6 +395,48 @@ class RealServerTest {
           catchThrowableOfType(
               InvalidArgumentException.class, () -> admin.setPriceCatalog(change.build()));
       assertThat(bad.reason()).isEqualTo("INVALID_DISCOUNT");
+    }
+  }
+
+  @Test
+  void rotatesATenantKeyWithListAndRevoke() {
+    NewAccount account = server.createAccount("1.00");
+    String accountId = account.account().accountId();
+    Instant expiry = inDays(30);
+    try (AdminClient admin = server.admin()) {
+      String newKey =
+          admin.createApiKey(
+              CreateApiKeyRequest.newBuilder()
+                  .setAccountId(accountId)
+                  .setDescription("rotated")
+                  .setExpireTime(ProtoTypes.toTimestamp(expiry))
+                  .build());
+      List<ApiKeyInfo> keys = new ArrayList<>();
+      admin.listAllApiKeys(accountId).forEach(keys::add);
+      assertThat(keys).hasSize(2);
+      assertThat(keys.toString()).doesNotContain(newKey).doesNotContain(account.apiKey());
+      ApiKeyInfo old = keys.stream().filter(k -> k.description().isEmpty()).findFirst().get();
+      ApiKeyInfo rotated = keys.stream().filter(k -> !k.equals(old)).findFirst().get();
+      assertThat(account.apiKey()).startsWith(old.prefix());
+      assertThat(newKey).startsWith(rotated.prefix());
+      assertThat(rotated.description()).isEqualTo("rotated");
+      assertThat(rotated.expireTime()).isEqualTo(expiry);
+      assertThat(old.expireTime()).isNull();
+
+      ApiKeyInfo revoked = admin.revokeApiKey(old.keyId());
+      assertThat(revoked.revoked()).isTrue();
+      assertThat(admin.revokeApiKey(old.keyId())).isEqualTo(revoked);
+      try (RenewalClient oldClient = server.tenantBuilder(account.apiKey()).build();
+          RenewalClient newClient = server.tenantBuilder(newKey).build()) {
+        UnauthenticatedException refused =
+            catchThrowableOfType(UnauthenticatedException.class, oldClient::describeAccount);
+        assertThat(refused.reason()).isEqualTo("API_KEY_REVOKED");
+        assertThat(newClient.describeAccount().accountId()).isEqualTo(accountId);
+      }
+      NotFoundException unknown =
+          catchThrowableOfType(
+              NotFoundException.class, () -> admin.revokeApiKey("key-0123456789abcdef0123"));
+      assertThat(unknown.reason()).isEqualTo("API_KEY_NOT_FOUND");
     }
   }
 

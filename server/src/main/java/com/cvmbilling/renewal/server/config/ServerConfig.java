@@ -132,7 +132,7 @@ public record ServerConfig(
     }
 
     public Builder adminKeys(List<String> v) {
-      access = new AccessSettings(v, access.demo());
+      access = new AccessSettings(v, access.demo(), access.apiKeyCacheTime());
       return this;
     }
 

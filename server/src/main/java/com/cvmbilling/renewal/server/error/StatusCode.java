@@ -51,8 +51,16 @@ public enum StatusCode {
         ErrorReason.INVALID_EVENT_ID,
         ErrorReason.MALFORMED_REQUEST,
         ErrorReason.INVALID_HORIZON,
-        ErrorReason.INVALID_DISCOUNT);
-    map(NOT_FOUND, ErrorReason.INSTANCE_NOT_FOUND, ErrorReason.ACCOUNT_NOT_FOUND);
+        ErrorReason.INVALID_DISCOUNT,
+        ErrorReason.INVALID_EXPIRE_TIME,
+        ErrorReason.INVALID_KEY_NAME,
+        ErrorReason.INVALID_DESCRIPTION,
+        ErrorReason.INVALID_KEY_ID);
+    map(
+        NOT_FOUND,
+        ErrorReason.INSTANCE_NOT_FOUND,
+        ErrorReason.ACCOUNT_NOT_FOUND,
+        ErrorReason.API_KEY_NOT_FOUND);
     map(
         FAILED_PRECONDITION,
         ErrorReason.INSUFFICIENT_BALANCE,
@@ -61,7 +69,12 @@ public enum StatusCode {
         ErrorReason.INSTANCE_ISOLATED,
         ErrorReason.PREPAID_NOT_TERMINABLE);
     map(ABORTED, ErrorReason.REQUEST_IN_PROGRESS, ErrorReason.CONCURRENT_MODIFICATION);
-    map(UNAUTHENTICATED, ErrorReason.MISSING_CREDENTIALS, ErrorReason.INVALID_CREDENTIALS);
+    map(
+        UNAUTHENTICATED,
+        ErrorReason.MISSING_CREDENTIALS,
+        ErrorReason.INVALID_CREDENTIALS,
+        ErrorReason.API_KEY_EXPIRED,
+        ErrorReason.API_KEY_REVOKED);
     map(
         PERMISSION_DENIED,
         ErrorReason.ADMIN_REQUIRED,

@@ -12,6 +12,10 @@ import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
 import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
 import com.cvmbilling.renewal.v1.DescribePriceCatalogResponse;
+import com.cvmbilling.renewal.v1.ListApiKeysRequest;
+import com.cvmbilling.renewal.v1.ListApiKeysResponse;
+import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
+import com.cvmbilling.renewal.v1.RevokeApiKeyResponse;
 import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
 import com.cvmbilling.renewal.v1.SetPriceCatalogResponse;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
@@ -64,5 +68,17 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
   public void setPriceCatalog(
       SetPriceCatalogRequest request, StreamObserver<SetPriceCatalogResponse> observer) {
     reply(observer, operations.setPriceCatalog(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void listApiKeys(
+      ListApiKeysRequest request, StreamObserver<ListApiKeysResponse> observer) {
+    reply(observer, operations.listApiKeys(AuthInterceptor.principal(), request));
+  }
+
+  @Override
+  public void revokeApiKey(
+      RevokeApiKeyRequest request, StreamObserver<RevokeApiKeyResponse> observer) {
+    reply(observer, operations.revokeApiKey(AuthInterceptor.principal(), request));
   }
 }

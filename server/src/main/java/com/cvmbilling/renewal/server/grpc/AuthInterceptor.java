@@ -81,11 +81,14 @@ public final class AuthInterceptor implements ServerInterceptor {
         Context.current().withValue(PRINCIPAL, principal), call, headers, next);
   }
 
-  /** For the access log: the tenant's account id, or "admin" (never any part of a key). */
+  /**
+   * For the access log: the tenant's account id, or "admin:" and the admin key's name ("bootstrap"
+   * for {@code --admin-key}); never any part of a key.
+   */
   private static void recordCaller(Principal principal) {
     CallInfo info = CallInfo.current();
     if (info != null && principal != null) {
-      info.caller(principal.admin() ? "admin" : principal.accountId());
+      info.caller(principal.admin() ? "admin:" + principal.name() : principal.accountId());
     }
   }
 

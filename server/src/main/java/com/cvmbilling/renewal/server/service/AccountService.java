@@ -126,14 +126,6 @@ public class AccountService {
         });
   }
 
-  public String createApiKey(String accountId) {
-    return tx.inTransaction(
-        () -> {
-          require(accountId);
-          return apiKeys.issueTenantKey(accountId);
-        });
-  }
-
   public Account topUp(String accountId, long amountFen) {
     requireCreditAmount(amountFen, false, "amount");
     return tx.inTransaction(

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.domain.ApiKeyRules;
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
@@ -7,6 +8,8 @@ import com.cvmbilling.renewal.server.domain.PriceSchedule;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
 import com.cvmbilling.renewal.server.domain.RequestRules;
 import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
+import com.cvmbilling.renewal.v1.ApiKey;
 import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
@@ -17,8 +20,12 @@ import com.cvmbilling.renewal.v1.DescribePriceCatalogRequest;
 import com.cvmbilling.renewal.v1.DescribePriceCatalogResponse;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import com.cvmbilling.renewal.v1.InstanceTypePrice;
+import com.cvmbilling.renewal.v1.ListApiKeysRequest;
+import com.cvmbilling.renewal.v1.ListApiKeysResponse;
 import com.cvmbilling.renewal.v1.PeriodDiscount;
 import com.cvmbilling.renewal.v1.PriceCatalogVersion;
+import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
+import com.cvmbilling.renewal.v1.RevokeApiKeyResponse;
 import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
 import com.cvmbilling.renewal.v1.SetPriceCatalogResponse;
 import com.cvmbilling.renewal.v1.TopUpBalanceRequest;
@@ -58,6 +65,7 @@ public class AdminOperations {
   private final IdempotencyService idempotency;
   private final PriceService prices;
   private final Clock clock;
+  private final ApiKeyService apiKeys;
 
   @Inject
   public AdminOperations(
@@ -65,12 +73,14 @@ public class AdminOperations {
       ProvisioningService provisioning,
       IdempotencyService idempotency,
       PriceService prices,
-      Clock clock) {
+      Clock clock,
+      ApiKeyService apiKeys) {
     this.accounts = accounts;
     this.provisioning = provisioning;
     this.idempotency = idempotency;
     this.prices = prices;
     this.clock = clock;
+    this.apiKeys = apiKeys;
   }
 
   /** Takes no client_token (the spec gives it none). */
@@ -87,9 +97,45 @@ public class AdminOperations {
         .build();
   }
 
+  /**
+   * A tenant key (account_id) or, with admin set, a named admin key (no account_id). Validation
+   * order: account_id (or its absence for an admin key), name, description, expire_time.
+   */
   public CreateApiKeyResponse createApiKey(Principal caller, CreateApiKeyRequest request) {
-    String accountId = RequestRules.validateAccountId(request.getAccountId());
-    return CreateApiKeyResponse.newBuilder().setApiKey(accounts.createApiKey(accountId)).build();
+    String accountId;
+    String name;
+    if (request.getAdmin()) {
+      if (!request.getAccountId().isEmpty()) {
+        throw ApiException.badField(
+            ErrorReason.INVALID_ACCOUNT_ID,
+            "account_id",
+            "an admin key has no account: leave account_id empty when admin is set");
+      }
+      accountId = null;
+      name = ApiKeyRules.validateName(request.getName());
+    } else {
+      accountId = RequestRules.validateAccountId(request.getAccountId());
+      if (!request.getName().isEmpty()) {
+        throw ApiException.badField(
+            ErrorReason.INVALID_KEY_NAME,
+            "name",
+            "only admin keys have a name (use description for a tenant key)");
+      }
+      name = null;
+    }
+    String description = ApiKeyRules.validateDescription(request.getDescription());
+    java.time.Instant expireTime =
+        request.hasExpireTime()
+            ? ApiMessages.instant(request.getExpireTime(), "expire_time")
+            : null;
+    ApiKeyService.IssuedKey issued =
+        apiKeys.issue(
+            new ApiKeyService.NewKey(accountId, request.getAdmin(), name, description, expireTime),
+            caller);
+    return CreateApiKeyResponse.newBuilder()
+        .setApiKey(issued.secret())
+        .setKeyInfo(apiKey(issued.row()))
+        .build();
   }
 
   public TopUpBalanceResponse topUpBalance(Principal caller, TopUpBalanceRequest request) {
@@ -168,6 +214,29 @@ public class AdminOperations {
     return response.build();
   }
 
+  /** Tenant keys of account_id, or (admin set, account_id empty) the stored admin keys. */
+  public ListApiKeysResponse listApiKeys(Principal caller, ListApiKeysRequest request) {
+    String accountId;
+    if (request.getAdmin()) {
+      if (!request.getAccountId().isEmpty()) {
+        throw ApiException.badField(
+            ErrorReason.INVALID_ACCOUNT_ID,
+            "account_id",
+            "admin keys have no account: set either account_id or admin, not both");
+      }
+      accountId = null;
+    } else {
+      accountId = RequestRules.validateAccountId(request.getAccountId());
+    }
+    Page<ApiKeyRow> page = apiKeys.list(accountId, request.getPageSize(), request.getPageToken());
+    ListApiKeysResponse.Builder response =
+        ListApiKeysResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    for (ApiKeyRow row : page.items()) {
+      response.addApiKeys(apiKey(row));
+    }
+    return response.build();
+  }
+
   /**
    * Validates the request's form (effective_time present and valid, amounts CNY whole fen), then,
    * in the idempotency envelope, the lead time and the contents against the latest version.
@@ -240,5 +309,41 @@ public class AdminOperations {
                         .setPeriodMonths(months)
                         .setDiscountPercent(percent)));
     return b.build();
+  }
+
+  public RevokeApiKeyResponse revokeApiKey(Principal caller, RevokeApiKeyRequest request) {
+    String keyId = ApiKeyRules.validateKeyId(request.getKeyId());
+    return RevokeApiKeyResponse.newBuilder()
+        .setApiKey(apiKey(apiKeys.revoke(keyId, caller)))
+        .build();
+  }
+
+  /** A key as the API shows it: never the secret or its hash. */
+  private static ApiKey apiKey(ApiKeyRow row) {
+    ApiKey.Builder key =
+        ApiKey.newBuilder()
+            .setKeyId(row.keyId())
+            .setPrefix(row.keyPrefix())
+            .setAdmin(row.admin())
+            .setCreatedTime(ApiMessages.timestamp(row.createdTime()));
+    if (row.accountId() != null) {
+      key.setAccountId(row.accountId());
+    }
+    if (row.name() != null) {
+      key.setName(row.name());
+    }
+    if (row.description() != null) {
+      key.setDescription(row.description());
+    }
+    if (row.lastUsedTime() != null) {
+      key.setLastUsedTime(ApiMessages.timestamp(row.lastUsedTime()));
+    }
+    if (row.expireTime() != null) {
+      key.setExpireTime(ApiMessages.timestamp(row.expireTime()));
+    }
+    if (row.revokedTime() != null) {
+      key.setRevokedTime(ApiMessages.timestamp(row.revokedTime()));
+    }
+    return key.build();
   }
 }

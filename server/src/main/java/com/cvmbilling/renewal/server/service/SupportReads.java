@@ -74,9 +74,10 @@ public class SupportReads {
     String accountId = RequestRules.validateAccountId(requestedAccountId);
     accounts.describe(accountId); // ACCOUNT_NOT_FOUND for an unknown account
     AUDIT.info(
-        "support read: {} of account {} by admin key {}",
+        "support read: {} of account {} by admin key {} ({})",
         ApiMethod.methodOf(request).getName(),
         accountId,
+        caller.name(),
         caller.keyPrefix());
     return accountId;
   }

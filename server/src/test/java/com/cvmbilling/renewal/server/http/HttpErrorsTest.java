@@ -121,6 +121,26 @@ class HttpErrorsTest {
             "TENANT_KEY_REQUIRED",
             null),
         new Bad(
+            "unknown API key id",
+            t ->
+                t.http.post(
+                    "/v1/apiKeys/key-0123456789abcdef0123:revoke", TestServer.ADMIN_KEY, "{}"),
+            404,
+            5,
+            "API_KEY_NOT_FOUND",
+            "key_id"),
+        new Bad(
+            "API key expiry in the past",
+            t ->
+                t.http.post(
+                    "/v1/accounts/" + t.rich.accountId() + "/apiKeys",
+                    TestServer.ADMIN_KEY,
+                    "{\"expireTime\": \"2001-01-01T00:00:00Z\"}"),
+            400,
+            3,
+            "INVALID_EXPIRE_TIME",
+            "expire_time"),
+        new Bad(
             "unknown instance",
             t -> t.http.post("/v1/instances:renew", t.rich.apiKey(), t.renew("ins-zzzzzzzz")),
             404,

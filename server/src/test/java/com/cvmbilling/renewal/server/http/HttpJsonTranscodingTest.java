@@ -10,6 +10,7 @@ import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
+import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
 import com.cvmbilling.renewal.v1.CreateInstancesRequest;
 import com.cvmbilling.renewal.v1.CreateInstancesResponse;
@@ -33,6 +34,8 @@ import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryRequest;
 import com.cvmbilling.renewal.v1.InquiryPriceUnifiedExpiryResponse;
 import com.cvmbilling.renewal.v1.Instance;
 import com.cvmbilling.renewal.v1.InstanceTypePrice;
+import com.cvmbilling.renewal.v1.ListApiKeysRequest;
+import com.cvmbilling.renewal.v1.ListApiKeysResponse;
 import com.cvmbilling.renewal.v1.ListEventsRequest;
 import com.cvmbilling.renewal.v1.ListEventsResponse;
 import com.cvmbilling.renewal.v1.PeriodDiscount;
@@ -40,6 +43,8 @@ import com.cvmbilling.renewal.v1.RenewFlag;
 import com.cvmbilling.renewal.v1.RenewInstancesRequest;
 import com.cvmbilling.renewal.v1.RenewInstancesResponse;
 import com.cvmbilling.renewal.v1.RenewalServiceGrpc;
+import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
+import com.cvmbilling.renewal.v1.RevokeApiKeyResponse;
 import com.cvmbilling.renewal.v1.SetAutoRenewRequest;
 import com.cvmbilling.renewal.v1.SetAutoRenewResponse;
 import com.cvmbilling.renewal.v1.SetPriceCatalogRequest;
@@ -121,6 +126,7 @@ class HttpJsonTranscodingTest {
   private TestAccount account;
   private List<String> ids;
   private String postpaid;
+  private String revocableKeyId;
   private final Set<String> covered = new HashSet<>();
 
   @BeforeAll
@@ -166,6 +172,20 @@ class HttpJsonTranscodingTest {
       server.close();
       db.close();
     }
+  }
+
+  /** A tenant key made for the RevokeApiKey case. */
+  private String revocableKeyId() {
+    if (revocableKeyId == null) {
+      revocableKeyId =
+          server
+              .admin()
+              .createApiKey(
+                  CreateApiKeyRequest.newBuilder().setAccountId(account.accountId()).build())
+              .getKeyInfo()
+              .getKeyId();
+    }
+    return revocableKeyId;
   }
 
   private RenewalServiceGrpc.RenewalServiceBlockingStub tenant() {
@@ -482,6 +502,34 @@ class HttpJsonTranscodingTest {
             true,
             CreateApiKeyResponse.getDefaultInstance(),
             null),
+        new Case(
+            "ListApiKeys",
+            "GET",
+            t -> "/v1/apiKeys?accountId=" + t.account.accountId() + "&pageSize=10",
+            null,
+            true,
+            ListApiKeysResponse.getDefaultInstance(),
+            t ->
+                t.server
+                    .admin()
+                    .listApiKeys(
+                        ListApiKeysRequest.newBuilder()
+                            .setAccountId(t.account.accountId())
+                            .setPageSize(10)
+                            .build())),
+        // Revoking again answers the same: the gRPC call repeats the HTTP one.
+        new Case(
+            "RevokeApiKey",
+            "POST",
+            t -> "/v1/apiKeys/" + t.revocableKeyId() + ":revoke",
+            t -> "{}",
+            true,
+            RevokeApiKeyResponse.getDefaultInstance(),
+            t ->
+                t.server
+                    .admin()
+                    .revokeApiKey(
+                        RevokeApiKeyRequest.newBuilder().setKeyId(t.revocableKeyId()).build())),
         // AdvanceTime: the clock the HTTP call moved is the one gRPC then reads.
         new Case(
             "AdvanceTime",

@@ -403,6 +403,10 @@ class FuzzTest {
             ? null
             : Boolean.TRUE;
       }
+      case "RevokeApiKey" -> {
+        String keyId = (String) m.getField(d.findFieldByName("key_id"));
+        return keyId.startsWith("key-ffff") || keyId.startsWith("BAD!") ? Boolean.TRUE : null;
+      }
       case "AdvanceTime" -> {
         FieldDescriptor byField = d.findFieldByName("by");
         if (!m.hasField(byField)) {
@@ -443,7 +447,8 @@ class FuzzTest {
           "ListEvents",
           "WatchEvents",
           "GetTime",
-          "DescribePriceCatalog");
+          "DescribePriceCatalog",
+          "ListApiKeys");
 
   static boolean mutating(MethodDescriptor<?, ?> method) {
     return !READ_ONLY.contains(method.getBareMethodName());
@@ -493,6 +498,16 @@ class FuzzTest {
       case "SetPriceCatalog" -> {
         // effective_time 1970-01-01T00:00:01Z: long past, refused (INVALID_TIMESTAMP).
         byte[] p = messageField(4, varintField(1, 1));
+        return concat(p, body, p);
+      }
+      case "RevokeApiKey" -> {
+        // key_id of no key (well formed or not); the last occurrence wins.
+        byte[] p =
+            stringField(
+                1,
+                random.nextBoolean()
+                    ? "key-ffff" + String.format("%016x", random.nextLong())
+                    : "BAD!" + random.nextInt(1000));
         return concat(p, body, p);
       }
       default -> throw new IllegalStateException("no poison for " + name);

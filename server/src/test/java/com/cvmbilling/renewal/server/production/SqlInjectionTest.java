@@ -144,6 +144,14 @@ class SqlInjectionTest {
                   () -> CreateApiKeyRequest.newBuilder().setAccountId(a.accountId()),
                   admin),
               new Case(
+                  AdminServiceGrpc.getListApiKeysMethod(),
+                  () -> ListApiKeysRequest.newBuilder().setAccountId(a.accountId()),
+                  admin),
+              new Case(
+                  AdminServiceGrpc.getRevokeApiKeyMethod(),
+                  () -> RevokeApiKeyRequest.newBuilder().setKeyId("key-0123456789abcdef0123"),
+                  admin),
+              new Case(
                   AdminServiceGrpc.getTopUpBalanceMethod(),
                   () ->
                       TopUpBalanceRequest.newBuilder()

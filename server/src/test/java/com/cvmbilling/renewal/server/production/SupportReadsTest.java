@@ -117,7 +117,12 @@ class SupportReadsTest {
             .anySatisfy(
                 l ->
                     assertThat(l)
-                        .startsWith("support read: " + rpc + " of account " + id + " by admin key ")
+                        .startsWith(
+                            "support read: "
+                                + rpc
+                                + " of account "
+                                + id
+                                + " by admin key bootstrap (")
                         .doesNotContain(TestServer.ADMIN_KEY));
       }
     }

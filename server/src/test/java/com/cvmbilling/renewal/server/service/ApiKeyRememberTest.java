@@ -48,7 +48,7 @@ class ApiKeyRememberTest {
         c.commit();
       }
       assertThat(keys.authenticate(key).accountId())
-          .as("remembered for %s", ApiKeyService.REMEMBER_FOR)
+          .as("remembered for %s", "30 s")
           .isEqualTo(account.accountId());
       assertThatThrownBy(() -> keys.authenticate(key + "x")).isInstanceOf(ApiException.class);
     }

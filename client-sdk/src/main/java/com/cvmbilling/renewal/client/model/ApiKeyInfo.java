@@ -1,0 +1,106 @@
+package com.cvmbilling.renewal.client.model;
+
+import com.cvmbilling.renewal.v1.ApiKey;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An API key as the operator sees it (ListApiKeys, RevokeApiKey): never the secret or its hash.
+ * {@link #toProto()} gives the generated message.
+ */
+public final class ApiKeyInfo {
+  private final ApiKey proto;
+
+  private ApiKeyInfo(ApiKey proto) {
+    this.proto = proto;
+  }
+
+  /**
+   * The view of a key's generated message.
+   *
+   * @param proto the message
+   * @return its view
+   * @throws NullPointerException if {@code proto} is null
+   */
+  public static ApiKeyInfo fromProto(ApiKey proto) {
+    return new ApiKeyInfo(Objects.requireNonNull(proto, "proto"));
+  }
+
+  /** The stable, non-secret id that names the key in {@code revokeApiKey}. */
+  public String keyId() {
+    return proto.getKeyId();
+  }
+
+  /** The first characters of the secret. */
+  public String prefix() {
+    return proto.getPrefix();
+  }
+
+  /** A tenant key's account; empty for an admin key. */
+  public String accountId() {
+    return proto.getAccountId();
+  }
+
+  public boolean admin() {
+    return proto.getAdmin();
+  }
+
+  /** An admin key's name; empty for a tenant key. */
+  public String name() {
+    return proto.getName();
+  }
+
+  public String description() {
+    return proto.getDescription();
+  }
+
+  public Instant createdTime() {
+    return ProtoTypes.toInstant(proto.getCreatedTime());
+  }
+
+  /** When the key was last used (to within the server's key cache time); null if never. */
+  public Instant lastUsedTime() {
+    return proto.hasLastUsedTime() ? ProtoTypes.toInstant(proto.getLastUsedTime()) : null;
+  }
+
+  /** When the key stops working; null if it never expires. */
+  public Instant expireTime() {
+    return proto.hasExpireTime() ? ProtoTypes.toInstant(proto.getExpireTime()) : null;
+  }
+
+  /** When the key was revoked; null if it is not. */
+  public Instant revokedTime() {
+    return proto.hasRevokedTime() ? ProtoTypes.toInstant(proto.getRevokedTime()) : null;
+  }
+
+  public boolean revoked() {
+    return proto.hasRevokedTime();
+  }
+
+  public ApiKey toProto() {
+    return proto;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ApiKeyInfo other && proto.equals(other.proto);
+  }
+
+  @Override
+  public int hashCode() {
+    return proto.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "ApiKeyInfo{"
+        + keyId()
+        + " "
+        + prefix()
+        + "..."
+        + (admin() ? " admin " + name() : " account " + accountId())
+        + (revoked() ? ", revoked " + revokedTime() : "")
+        + (expireTime() != null ? ", expires " + expireTime() : "")
+        + "}";
+  }
+}
