@@ -18,6 +18,7 @@ import com.cvmbilling.renewal.v1.CreateAccountRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
+import com.cvmbilling.renewal.v1.DescribePricesRequest;
 import com.cvmbilling.renewal.v1.ListApiKeysRequest;
 import com.cvmbilling.renewal.v1.ListApiKeysResponse;
 import com.cvmbilling.renewal.v1.RevokeApiKeyRequest;
@@ -413,7 +414,7 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
           () ->
               server
                   .tenant(ops.getApiKey())
-                  .describeAccount(DescribeAccountRequest.getDefaultInstance()));
+                  .describePrices(DescribePricesRequest.getDefaultInstance()));
 
       assertThat(listAll(ListApiKeysRequest.newBuilder().setAdmin(true).build()))
           .extracting(ApiKey::getKeyId)

@@ -119,7 +119,7 @@ class AccessControlTest {
   @Test
   void everyRpcRefusesACallWithoutAValidKey() throws Exception {
     List<MethodDescriptor<?, ?>> methods = RawCalls.keyedMethods();
-    assertThat(methods).hasSize(13 + 6 + 2);
+    assertThat(methods).hasSize(13 + 8 + 2);
     for (MethodDescriptor<?, ?> m : methods) {
       String name = m.getFullMethodName();
       assertReason(
