@@ -53,7 +53,7 @@ public class SupportReads {
   /**
    * The account a read acts on: a tenant's own (an {@code account_id} naming another account is
    * refused with {@code OTHER_ACCOUNT}, whether or not it exists); for an admin key the one it
-   * names, which must exist, and the read is logged.
+   * names ({@code TENANT_KEY_REQUIRED} if none), which must exist, and the read is logged.
    */
   String accountToRead(Principal caller, String requestedAccountId, Descriptor request) {
     if (!caller.admin()) {
@@ -66,10 +66,13 @@ public class SupportReads {
           .build();
     }
     if (requestedAccountId.isEmpty()) {
-      throw ApiException.badField(
-          ErrorReason.INVALID_ACCOUNT_ID,
-          "account_id",
-          "an admin API key reads an account by naming its account_id");
+      // As before support reads existed (clients such as the console rely on it): an admin key
+      // with no account to act on.
+      throw ApiException.of(
+              ErrorReason.TENANT_KEY_REQUIRED,
+              "the tenant API acts on an account: call it with that account's tenant API key, or"
+                  + " with an admin key name the account in account_id (support reads)")
+          .build();
     }
     String accountId = RequestRules.validateAccountId(requestedAccountId);
     accounts.describe(accountId); // ACCOUNT_NOT_FOUND for an unknown account

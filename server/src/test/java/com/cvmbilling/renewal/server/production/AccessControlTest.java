@@ -2,7 +2,6 @@ package com.cvmbilling.renewal.server.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cvmbilling.renewal.server.service.SupportReads;
 import com.cvmbilling.renewal.server.testing.Errors;
 import com.cvmbilling.renewal.server.testing.TcpTestServer;
 import com.cvmbilling.renewal.server.testing.TestDatabases;
@@ -162,13 +161,12 @@ class AccessControlTest {
           m.getFullMethodName() + " with a tenant key");
     }
     for (MethodDescriptor<?, ?> m : RenewalServiceGrpc.getServiceDescriptor().getMethods()) {
-      // Support reads let an admin key in, and then want the account it reads.
-      boolean supportRead = SupportReads.isSupportRead(m.getFullMethodName());
+      // Support reads let an admin key in only with an account_id (none here).
       assertReason(
           RawCalls.call(
               server.channel(), m, new byte[0], TestServer.bearer(TcpTestServer.ADMIN_KEY)),
-          supportRead ? Status.Code.INVALID_ARGUMENT : Status.Code.PERMISSION_DENIED,
-          supportRead ? "INVALID_ACCOUNT_ID" : "TENANT_KEY_REQUIRED",
+          Status.Code.PERMISSION_DENIED,
+          "TENANT_KEY_REQUIRED",
           m.getFullMethodName() + " with an admin key");
     }
   }

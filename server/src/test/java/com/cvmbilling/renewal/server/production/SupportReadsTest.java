@@ -132,8 +132,8 @@ class SupportReadsTest {
   void anAdminKeyMustNameAnExistingAccountAndStillCannotWrite() {
     try (LogCapture audit = new LogCapture("renewal.audit")) {
       assertError(
-          Status.Code.INVALID_ARGUMENT,
-          "INVALID_ACCOUNT_ID",
+          Status.Code.PERMISSION_DENIED,
+          "TENANT_KEY_REQUIRED",
           () -> support().describeInstances(DescribeInstancesRequest.getDefaultInstance()));
       assertError(
           Status.Code.INVALID_ARGUMENT,
