@@ -490,12 +490,21 @@
     general.textContent = '';
   }
 
+  // fn after ms of quiet; flush() runs a pending call at once (and returns its promise), so that an
+  // action never races the preview of the choice it acts on.
   function debounce(fn, ms) {
-    let t;
-    return (...args) => {
+    let t = null;
+    const debounced = () => {
       clearTimeout(t);
-      t = setTimeout(() => fn(...args), ms);
+      t = setTimeout(() => { t = null; fn(); }, ms);
     };
+    debounced.flush = () => {
+      if (t === null) return Promise.resolve();
+      clearTimeout(t);
+      t = null;
+      return fn();
+    };
+    return debounced;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -574,6 +583,8 @@
     if (renew.paying) return; // the second click of a double click: the first is under way
     renew.paying = true;
     $('renew-pay').disabled = true;
+    // A preview still waiting for its debounce would clear Pay's refusal when it runs: run it now.
+    await previewRenewSoon.flush();
     clearRefusals(renewFields(), $('renew-instances'), $('renew-error'));
     try {
       const res = await api('POST', '/v1/instances:renew', { ...renewRequest(), clientToken: renew.token });
@@ -717,6 +728,7 @@
     if (align.saving) return;
     align.saving = true;
     $('align-confirm').disabled = true;
+    await previewAlignSoon.flush();
     try {
       const res = await api('POST', '/v1/instances:setUnifiedExpiry', {
         instanceIds: align.ids,
