@@ -166,8 +166,8 @@ public record PriceCatalog(
             "discount_percent is the share of the list price charged, 1..100; got " + percent);
       }
     }
-    for (int months : Pricing.VERSION_1_DISCOUNT_PERCENT.keySet()) {
-      if (!periods.contains(months)) {
+    for (int months = 1; months <= 36; months++) {
+      if (Pricing.isAllowedRenewalPeriod(months) && !periods.contains(months)) {
         throw ApiException.badField(
             ErrorReason.INVALID_PERIOD,
             "period_discounts",
