@@ -436,8 +436,9 @@ public final class AdminClient implements AutoCloseable {
 
   /**
    * Writes a new version of the whole price catalog, in force from the request's {@code
-   * effective_time} (at least 30 s ahead); returns it. Carries a client token (generated when
-   * empty), so a retry never writes two versions.
+   * effective_time} (at least the server's {@code --price-change-lead-time} ahead, 30 s by
+   * default); returns it. Carries a client token (generated when empty), so a retry never writes
+   * two versions.
    *
    * @throws InvalidArgumentException a wrong field (reason {@code INVALID_TIMESTAMP}, {@code
    *     INVALID_INSTANCE_TYPE}, {@code INVALID_AMOUNT}, {@code INVALID_PERIOD} or {@code

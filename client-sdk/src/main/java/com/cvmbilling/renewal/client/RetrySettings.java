@@ -14,8 +14,8 @@ import java.util.Set;
  * <p>An attempt that failed is retried when its status code is one of {@link #retryableCodes()}
  * (default {@code UNAVAILABLE}), or when its error reason is one of {@link #retryableReasons()}
  * (default {@code REQUEST_IN_PROGRESS} and {@code RATE_LIMITED}). {@code INVALID_ARGUMENT}, {@code
- * FAILED_PRECONDITION}, {@code NOT_FOUND}, {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED}
- * are never retried, whatever the settings say.
+ * FAILED_PRECONDITION}, {@code NOT_FOUND}, {@code UNAUTHENTICATED} and {@code PERMISSION_DENIED},
+ * and the reason {@code METADATA_TOO_LARGE}, are never retried, whatever the settings say.
  *
  * <p>Why those defaults are safe: the SDK sends the same client token on every attempt of an RPC
  * that changes something, so a retry after an attempt that was carried out but whose answer was
@@ -24,8 +24,9 @@ import java.util.Set;
  * running (other {@code ABORTED} reasons are not retried). {@code RESOURCE_EXHAUSTED}/{@code
  * RATE_LIMITED} means the call was refused before it did anything, so repeating it is safe for any
  * RPC; other {@code RESOURCE_EXHAUSTED} reasons (a message too large, ...) would fail again and are
- * not retried. RPCs that are not {@linkplain Rpc#safeToRetry() safe to retry} have {@link #none()}
- * by default, so they are not retried even when rate limited.
+ * not retried ({@code METADATA_TOO_LARGE} not even when {@code RESOURCE_EXHAUSTED} is made
+ * retryable: every attempt sends the same headers). RPCs that are not {@linkplain Rpc#safeToRetry()
+ * safe to retry} have {@link #none()} by default, so they are not retried even when rate limited.
  *
  * <p>The n-th retry waits {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, shortened by
  * a random jitter of up to {@code jitter} of it; when the failure carries the server's {@code
@@ -57,6 +58,12 @@ public final class RetrySettings {
               StatusCode.NOT_FOUND,
               StatusCode.UNAUTHENTICATED,
               StatusCode.PERMISSION_DENIED));
+
+  /**
+   * Error reasons that no setting can make retryable, whatever their code: every attempt would be
+   * refused again ({@code METADATA_TOO_LARGE}: each attempt sends the same request headers).
+   */
+  public static final Set<String> NEVER_RETRIED_REASONS = Set.of("METADATA_TOO_LARGE");
 
   private static final RetrySettings DEFAULTS = newBuilder().build();
   private static final RetrySettings NONE = newBuilder().maxAttempts(1).build();
@@ -153,7 +160,8 @@ public final class RetrySettings {
 
   /** Whether a failure with this code and reason is retried (attempts and deadline aside). */
   public boolean isRetryable(StatusCode code, String reason) {
-    if (NEVER_RETRIED.contains(code)) {
+    if (NEVER_RETRIED.contains(code)
+        || (reason != null && NEVER_RETRIED_REASONS.contains(reason))) {
       return false;
     }
     return retryableCodes.contains(code) || (reason != null && retryableReasons.contains(reason));
@@ -312,9 +320,16 @@ public final class RetrySettings {
      *
      * @param reasons {@code ErrorInfo} reasons, e.g. {@code RATE_LIMITED}; empty for none
      * @return this builder
-     * @throws NullPointerException if {@code reasons} is null
+     * @throws NullPointerException if {@code reasons} is null or holds null
+     * @throws IllegalArgumentException if it holds one of {@link
+     *     RetrySettings#NEVER_RETRIED_REASONS}
      */
     public Builder retryableReasons(Set<String> reasons) {
+      for (String reason : reasons) {
+        if (NEVER_RETRIED_REASONS.contains(Objects.requireNonNull(reason, "reason"))) {
+          throw new IllegalArgumentException(reason + " is never retried");
+        }
+      }
       this.retryableReasons = new java.util.HashSet<>(reasons);
       return this;
     }

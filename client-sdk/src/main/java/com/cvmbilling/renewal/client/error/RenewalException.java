@@ -59,17 +59,18 @@ public class RenewalException extends RuntimeException {
    */
   private static final Map<ErrorReason, Function<Details, RenewalException>> BY_REASON =
       new EnumMap<>(
-          Map.of(
-              ErrorReason.INSUFFICIENT_BALANCE, InsufficientBalanceException::new,
-              ErrorReason.NOT_PREPAID, NotPrepaidException::new,
-              ErrorReason.INSTANCE_RELEASED, InstanceReleasedException::new,
-              ErrorReason.INSTANCE_ISOLATED, InstanceIsolatedException::new,
-              ErrorReason.PREPAID_NOT_TERMINABLE, PrepaidNotTerminableException::new,
-              ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException::new,
-              ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException::new,
-              ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new,
-              ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new,
-              ErrorReason.RATE_LIMITED, RateLimitedException::new));
+          Map.ofEntries(
+              Map.entry(ErrorReason.INSUFFICIENT_BALANCE, InsufficientBalanceException::new),
+              Map.entry(ErrorReason.NOT_PREPAID, NotPrepaidException::new),
+              Map.entry(ErrorReason.INSTANCE_RELEASED, InstanceReleasedException::new),
+              Map.entry(ErrorReason.INSTANCE_ISOLATED, InstanceIsolatedException::new),
+              Map.entry(ErrorReason.PREPAID_NOT_TERMINABLE, PrepaidNotTerminableException::new),
+              Map.entry(ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException::new),
+              Map.entry(ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException::new),
+              Map.entry(ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException::new),
+              Map.entry(ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException::new),
+              Map.entry(ErrorReason.RATE_LIMITED, RateLimitedException::new),
+              Map.entry(ErrorReason.METADATA_TOO_LARGE, MetadataTooLargeException::new)));
 
   static {
     ErrorFactory.install(

@@ -24,17 +24,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Tier.Unit
 class ErrorReasonTest {
   private static final Map<ErrorReason, Class<? extends RenewalException>> OWN_CLASS =
-      Map.of(
-          ErrorReason.INSUFFICIENT_BALANCE, InsufficientBalanceException.class,
-          ErrorReason.NOT_PREPAID, NotPrepaidException.class,
-          ErrorReason.INSTANCE_RELEASED, InstanceReleasedException.class,
-          ErrorReason.INSTANCE_ISOLATED, InstanceIsolatedException.class,
-          ErrorReason.PREPAID_NOT_TERMINABLE, PrepaidNotTerminableException.class,
-          ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException.class,
-          ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException.class,
-          ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException.class,
-          ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class,
-          ErrorReason.RATE_LIMITED, RateLimitedException.class);
+      Map.ofEntries(
+          Map.entry(ErrorReason.INSUFFICIENT_BALANCE, InsufficientBalanceException.class),
+          Map.entry(ErrorReason.NOT_PREPAID, NotPrepaidException.class),
+          Map.entry(ErrorReason.INSTANCE_RELEASED, InstanceReleasedException.class),
+          Map.entry(ErrorReason.INSTANCE_ISOLATED, InstanceIsolatedException.class),
+          Map.entry(ErrorReason.PREPAID_NOT_TERMINABLE, PrepaidNotTerminableException.class),
+          Map.entry(ErrorReason.INSTANCE_NOT_FOUND, InstanceNotFoundException.class),
+          Map.entry(ErrorReason.ACCOUNT_NOT_FOUND, AccountNotFoundException.class),
+          Map.entry(ErrorReason.IDEMPOTENCY_KEY_REUSED, IdempotencyKeyReusedException.class),
+          Map.entry(ErrorReason.REQUEST_IN_PROGRESS, RequestInProgressException.class),
+          Map.entry(ErrorReason.RATE_LIMITED, RateLimitedException.class),
+          Map.entry(ErrorReason.METADATA_TOO_LARGE, MetadataTooLargeException.class));
 
   private static RenewalException failure(Status.Code code, String reason) {
     com.google.rpc.Status status =

@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.server.config.HttpSettings;
 import com.cvmbilling.renewal.server.config.IdempotencySettings;
 import com.cvmbilling.renewal.server.config.LifecycleSettings;
 import com.cvmbilling.renewal.server.config.MetricsSettings;
+import com.cvmbilling.renewal.server.config.PriceSettings;
 import com.cvmbilling.renewal.server.config.RateLimitSettings;
 import com.cvmbilling.renewal.server.config.ServerConfig;
 import com.cvmbilling.renewal.server.config.TransportSettings;
@@ -48,5 +49,6 @@ public final class ServerModule extends AbstractModule {
     bind(LifecycleSchedule.Settings.class).toInstance(config.lifecycle().schedule());
     bind(EventStreamSettings.class).toInstance(config.events());
     bind(IdempotencySettings.class).toInstance(config.idempotency());
+    bind(PriceSettings.class).toInstance(config.prices());
   }
 }

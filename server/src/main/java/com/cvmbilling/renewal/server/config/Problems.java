@@ -29,9 +29,25 @@ public final class Problems {
     return new Problems(flag -> null);
   }
 
-  public void add(String flag, String message) {
+  /**
+   * A problem of {@code flag}, or of a rule between it and {@code others}: the line also names
+   * where each other value came from, so that the setting the user typed is named whichever of them
+   * it was.
+   */
+  public void add(String flag, String message, String... others) {
+    List<String> origins = new ArrayList<>();
     String origin = originOf.apply(flag);
-    lines.add(flag + ": " + message + (origin == null ? "" : " (from " + origin + ")"));
+    if (origin != null) {
+      origins.add("from " + origin);
+    }
+    for (String other : others) {
+      String o = originOf.apply(other);
+      if (o != null) {
+        origins.add(other + " from " + o);
+      }
+    }
+    lines.add(
+        flag + ": " + message + (origins.isEmpty() ? "" : " (" + String.join("; ", origins) + ")"));
   }
 
   public List<String> lines() {

@@ -24,7 +24,8 @@ public record ServerConfig(
     ClockSettings clock,
     LifecycleSettings lifecycle,
     EventStreamSettings events,
-    IdempotencySettings idempotency) {
+    IdempotencySettings idempotency,
+    PriceSettings prices) {
 
   /**
    * Every setting at its flag's default, but on {@code database} and with no rate limit (the
@@ -46,7 +47,8 @@ public record ServerConfig(
             d.clock,
             d.lifecycle,
             d.events,
-            d.idempotency));
+            d.idempotency,
+            d.prices));
   }
 
   /** In-process tests: no periodic lifecycle job (tests drive it), real clock unless given. */
@@ -73,6 +75,7 @@ public record ServerConfig(
     private LifecycleSettings lifecycle;
     private EventStreamSettings events;
     private IdempotencySettings idempotency;
+    private PriceSettings prices;
 
     private Builder(ServerConfig c) {
       transport = c.transport;
@@ -88,6 +91,7 @@ public record ServerConfig(
       lifecycle = c.lifecycle;
       events = c.events;
       idempotency = c.idempotency;
+      prices = c.prices;
     }
 
     public Builder transport(TransportSettings v) {
@@ -200,6 +204,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder prices(PriceSettings v) {
+      prices = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           transport,
@@ -214,7 +223,8 @@ public record ServerConfig(
           clock,
           lifecycle,
           events,
-          idempotency);
+          idempotency,
+          prices);
     }
   }
 }

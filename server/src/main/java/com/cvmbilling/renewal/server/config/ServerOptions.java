@@ -19,6 +19,7 @@ public final class ServerOptions {
   @Mixin LifecycleSettings.Options lifecycle = new LifecycleSettings.Options();
   @Mixin EventStreamSettings.Options events = new EventStreamSettings.Options();
   @Mixin IdempotencySettings.Options idempotency = new IdempotencySettings.Options();
+  @Mixin PriceSettings.Options prices = new PriceSettings.Options();
 
   private static final ServerOptions DEFAULTS = OptionDefaults.parsed(new ServerOptions());
 
@@ -60,6 +61,7 @@ public final class ServerOptions {
         clock.settings(p),
         lifecycle.settings(p),
         events.settings(p),
-        idempotency.settings(p));
+        idempotency.settings(p),
+        prices.settings(p));
   }
 }

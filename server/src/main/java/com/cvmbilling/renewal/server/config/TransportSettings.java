@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * @param tls TLS settings, or null for plaintext (loopback and tests)
  * @param maxInboundMessageBytes larger request messages are refused with RESOURCE_EXHAUSTED
  * @param maxInboundMetadataBytes larger request metadata is refused with RESOURCE_EXHAUSTED; the
- *     HTTP/2 header list limit is twice it (DESIGN "The transport edge")
+ *     HTTP/2 header list limit is twice it (DESIGN "The transport edge"); also the HTTP/JSON port's
+ *     request header limit
  * @param maxConcurrentCallsPerConnection HTTP/2 MAX_CONCURRENT_STREAMS per connection
  * @param keepaliveTime idle time after which the server pings a client (dead peers are dropped)
  * @param keepaliveTimeout how long the server waits for that ping's answer
@@ -155,7 +156,8 @@ public record TransportSettings(
         paramLabel = "SIZE",
         description =
             "Largest request metadata; larger is refused with RESOURCE_EXHAUSTED (the HTTP/2"
-                + " header list limit is twice it). Default: ${DEFAULT-VALUE}.")
+                + " header list limit is twice it; on the HTTP/JSON port, larger request headers"
+                + " get 431). Default: ${DEFAULT-VALUE}.")
     long maxMetadataSize;
 
     @Option(

@@ -78,15 +78,18 @@ public record PriceSchedule(List<PriceCatalog> versions) {
    * A new version's effective time must be at least {@code minLead} after {@code now}, so that
    * every replica has read it before it takes effect (history is never rewritten).
    *
+   * @param minLead the server's configured lead ({@code --price-change-lead-time}), stated in the
+   *     error
    * @throws ApiException {@code INVALID_TIMESTAMP} on {@code effective_time} otherwise
    */
   public static void requireEffectiveTime(Instant effective, Instant now, Duration minLead) {
     Instant earliest = now.plus(minLead);
     if (effective.isBefore(earliest)) {
+      long leadMillis = minLead.toMillis();
       String msg =
           "effective_time must be at least "
-              + minLead.toSeconds()
-              + " s after now ("
+              + (leadMillis % 1000 == 0 ? leadMillis / 1000 + " s" : leadMillis + " ms")
+              + " (this server's price change lead time) after now ("
               + earliest
               + " or later): prices in force are never rewritten and every replica must read a"
               + " change before it takes effect; got "

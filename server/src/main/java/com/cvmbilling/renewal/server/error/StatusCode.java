@@ -80,7 +80,7 @@ public enum StatusCode {
         ErrorReason.ADMIN_REQUIRED,
         ErrorReason.TENANT_KEY_REQUIRED,
         ErrorReason.OTHER_ACCOUNT);
-    map(RESOURCE_EXHAUSTED, ErrorReason.RATE_LIMITED);
+    map(RESOURCE_EXHAUSTED, ErrorReason.RATE_LIMITED, ErrorReason.METADATA_TOO_LARGE);
     map(UNAVAILABLE, ErrorReason.DATABASE_UNAVAILABLE);
     map(DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED);
   }

@@ -5,7 +5,6 @@ import com.cvmbilling.renewal.v1.ErrorReason;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
@@ -18,8 +17,9 @@ import io.grpc.StatusRuntimeException;
  *       it is {@code INVALID_ARGUMENT}/{@code MALFORMED_REQUEST};
  *   <li>metadata larger than {@code --max-metadata-size}: the HTTP/2 limit is set to {@link
  *       #transportLimit twice that} so that such a block still reaches the server, which refuses it
- *       with {@code RESOURCE_EXHAUSTED} and keeps the connection (Netty answers a block over its
- *       own limit with HTTP 431, and one over 1.25 times it with a connection error).
+ *       with {@code RESOURCE_EXHAUSTED}/{@code METADATA_TOO_LARGE} and keeps the connection (Netty
+ *       answers a block over its own limit with HTTP 431, and one over 1.25 times it with a
+ *       connection error).
  * </ul>
  *
  * <p>A stream tracer factory sees the request headers before grpc-java parses {@code grpc-timeout}
@@ -92,14 +92,17 @@ public final class TransportEdgeGuard extends ServerStreamTracer.Factory {
     }
     long size = metadataSize(headers);
     if (size > metadataLimit) {
-      return Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "the request metadata is "
-                  + size
-                  + " bytes, more than the server accepts ("
-                  + metadataLimit
-                  + ")")
-          .asRuntimeException();
+      return ErrorMapper.toStatusException(
+          ApiException.of(
+                  ErrorReason.METADATA_TOO_LARGE,
+                  "the request metadata is "
+                      + size
+                      + " bytes, more than the server accepts ("
+                      + metadataLimit
+                      + ")")
+              .meta("sizeBytes", Long.toString(size))
+              .meta("limitBytes", Integer.toString(metadataLimit))
+              .build());
     }
     return null;
   }

@@ -20,14 +20,21 @@ import io.grpc.protobuf.StatusProto;
  * google.rpc.Status} body as call errors: a request that cannot be read is {@code
  * INVALID_ARGUMENT}/{@code MALFORMED_REQUEST} with HTTP 400 (also when it is larger than {@code
  * --max-message-size}), an unknown path is 404 and an unknown method on a known path 405 (both
- * without an ErrorInfo: no API error reason names a missing route). Nothing reached a service, so
- * nothing changed.
+ * without an ErrorInfo: no API error reason names a missing route), headers over {@code
+ * --max-metadata-size} are 431 {@code RESOURCE_EXHAUSTED}/{@code METADATA_TOO_LARGE}. Nothing
+ * reached a service, so nothing changed.
  */
 final class HttpErrors implements ServerErrorHandler {
   private final int maxRequestBytes;
+  private final int maxHeaderBytes;
 
-  HttpErrors(int maxRequestBytes) {
+  /**
+   * @param maxRequestBytes {@code --max-message-size}, the body limit
+   * @param maxHeaderBytes {@code --max-metadata-size}, the header limit
+   */
+  HttpErrors(int maxRequestBytes, int maxHeaderBytes) {
     this.maxRequestBytes = maxRequestBytes;
+    this.maxHeaderBytes = maxHeaderBytes;
   }
 
   @Override
@@ -66,6 +73,7 @@ final class HttpErrors implements ServerErrorHandler {
               "the HTTP/JSON API takes JSON bodies (Content-Type: application/json); gRPC clients"
                   + " use the gRPC port",
               requestId);
+      case 431 -> metadataTooLarge(requestId);
       case 404 -> plain(Status.Code.NOT_FOUND, HttpStatus.NOT_FOUND, "no API at " + request, null);
       case 405 ->
           plain(
@@ -117,15 +125,40 @@ final class HttpErrors implements ServerErrorHandler {
     return StatusMapping.response(status, requestId);
   }
 
+  /**
+   * The gRPC port's code and reason for oversized metadata, under HTTP's own status for it (RFC
+   * 6585), not the 429 of {@code RESOURCE_EXHAUSTED}: 429 tells HTTP clients to wait and retry,
+   * while the same headers would be refused again (DESIGN "The transport edge").
+   */
+  private AggregatedHttpResponse metadataTooLarge(String requestId) {
+    com.google.rpc.Status status =
+        StatusProto.fromThrowable(
+            ErrorMapper.toStatusException(
+                ApiException.of(
+                        ErrorReason.METADATA_TOO_LARGE,
+                        "the request headers are larger than the server accepts ("
+                            + maxHeaderBytes
+                            + " bytes, the server's --max-metadata-size)")
+                    .meta("limitBytes", Integer.toString(maxHeaderBytes))
+                    .build()));
+    return withStatus(
+        StatusMapping.response(status, requestId), HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
+  }
+
   private static AggregatedHttpResponse plain(
       Status.Code code, HttpStatus http, String message, String requestId) {
-    AggregatedHttpResponse r =
+    return withStatus(
         StatusMapping.response(
             com.google.rpc.Status.newBuilder()
                 .setCode(code.value())
                 .setMessage(GrpcErrorResponses.bounded(message))
                 .build(),
-            requestId);
+            requestId),
+        http);
+  }
+
+  /** {@code r} under the HTTP status {@code http}, body and other headers unchanged. */
+  private static AggregatedHttpResponse withStatus(AggregatedHttpResponse r, HttpStatus http) {
     return http.equals(r.status())
         ? r
         : AggregatedHttpResponse.of(r.headers().toBuilder().status(http).build(), r.content());

@@ -141,7 +141,11 @@ public final class HttpJsonServer {
         // Like gRPC: no server-side deadline; the client may send grpc-timeout.
         .requestTimeout(Duration.ZERO)
         .gracefulShutdownTimeout(Duration.ZERO, transport.drainTime())
-        .errorHandler(new HttpErrors(transport.maxInboundMessageBytes()))
+        // --max-metadata-size, as on the gRPC port (Armeria's default is a fixed 8 KiB).
+        .http1MaxHeaderSize(transport.maxInboundMetadataBytes())
+        .http2MaxHeaderListSize(transport.maxInboundMetadataBytes())
+        .errorHandler(
+            new HttpErrors(transport.maxInboundMessageBytes(), transport.maxInboundMetadataBytes()))
         .service(grpc.build())
         .decorator(
             (delegate, ctx, req) -> {

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.service;
 
+import com.cvmbilling.renewal.server.config.PriceSettings;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
 import com.cvmbilling.renewal.server.domain.PriceSchedule;
 import com.cvmbilling.renewal.server.persistence.PriceDiscountRow;
@@ -25,21 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * force at a given instant.
  *
  * <p><b>Cache.</b> Versions never change once written, so a replica keeps every version it has read
- * and only asks the database for the highest version number, at most once per {@link
- * #CACHE_REFRESH} of its clock (the test clock when enabled); when that number moved it reads the
- * new versions (three statements). A renewal, an inquiry or a lifecycle batch therefore runs no
- * catalog statement of its own. <b>Across replicas</b>: a new version must take effect at least
- * {@link #MIN_LEAD} after it is written ({@link PriceSchedule#requireEffectiveTime}), longer than
- * the refresh interval with a margin for commit time and clock differences, so every replica has
- * read it before any call prices with it.
+ * and only asks the database for the highest version number, at most once per {@code
+ * --price-refresh-interval} of its clock (the test clock when enabled); when that number moved it
+ * reads the new versions (three statements). A renewal, an inquiry or a lifecycle batch therefore
+ * runs no catalog statement of its own. <b>Across replicas</b>: a new version must take effect at
+ * least {@code --price-change-lead-time} after it is written ({@link
+ * PriceSchedule#requireEffectiveTime}), which the settings keep longer than the refresh interval,
+ * so every replica has read it before any call prices with it.
  */
 @Singleton
 public class PriceService {
-  /** How often a replica checks for new catalog versions (by its clock). */
-  public static final Duration CACHE_REFRESH = Duration.ofSeconds(10);
-
-  /** The least time between writing a version and its effective time: 3 refresh intervals. */
-  public static final Duration MIN_LEAD = CACHE_REFRESH.multipliedBy(3);
 
   static final String BANDWIDTH_KIND = "BANDWIDTH";
   static final String INSTANCE_TYPE_KIND = "INSTANCE_TYPE";
@@ -51,6 +47,12 @@ public class PriceService {
   private final Transactions tx;
   private final Clock clock;
 
+  /** How often this replica checks for new versions (by its clock). */
+  private final Duration refreshInterval;
+
+  /** The least time between writing a version and its effective time. */
+  private final Duration changeLeadTime;
+
   /** The versions read so far and the clock instant of the last check; null before the first. */
   private volatile Cached cached;
 
@@ -60,10 +62,12 @@ public class PriceService {
   private final Map<Long, PriceVersionInfo> infos = new ConcurrentHashMap<>();
 
   @Inject
-  public PriceService(PriceStore prices, Transactions tx, Clock clock) {
+  public PriceService(PriceStore prices, Transactions tx, Clock clock, PriceSettings settings) {
     this.prices = prices;
     this.tx = tx;
     this.clock = clock;
+    this.refreshInterval = settings.refreshInterval();
+    this.changeLeadTime = settings.changeLeadTime();
   }
 
   /** The catalog in force now (the clock's now). */
@@ -76,11 +80,11 @@ public class PriceService {
     return schedule().at(t);
   }
 
-  /** Every version known now, refreshed when the last check is {@link #CACHE_REFRESH} old. */
+  /** Every version known now, refreshed when the last check is a refresh interval old. */
   public PriceSchedule schedule() {
     Instant now = clock.instant();
     Cached c = cached;
-    if (c != null && now.isBefore(c.checkedAt().plus(CACHE_REFRESH))) {
+    if (c != null && now.isBefore(c.checkedAt().plus(refreshInterval))) {
       return c.schedule();
     }
     return refresh(now, false);
@@ -100,7 +104,7 @@ public class PriceService {
    */
   private synchronized PriceSchedule refresh(Instant now, boolean force) {
     Cached c = cached;
-    if (!force && c != null && now.isBefore(c.checkedAt().plus(CACHE_REFRESH))) {
+    if (!force && c != null && now.isBefore(c.checkedAt().plus(refreshInterval))) {
       return c.schedule(); // another thread refreshed meanwhile
     }
     PriceSchedule schedule =
@@ -121,9 +125,9 @@ public class PriceService {
 
   /**
    * Writes the next version in the caller's transaction (or its own) and returns it, after the
-   * domain checks: the effective time at least {@link #MIN_LEAD} ahead of the clock, the contents
-   * against the latest version ({@link PriceCatalog#requireValidNext}). The cache of this replica
-   * sees it at its next read after the commit ({@link #invalidate}).
+   * domain checks: the effective time at least the change lead time ahead of the clock, the
+   * contents against the latest version ({@link PriceCatalog#requireValidNext}). The cache of this
+   * replica sees it at its next read after the commit ({@link #invalidate}).
    *
    * @param instanceTypes (code, monthly fen) in request order
    * @param discountPercent (period months, percent) in request order
@@ -137,7 +141,7 @@ public class PriceService {
     return tx.inTransaction(
         () -> {
           Instant now = clock.instant();
-          PriceSchedule.requireEffectiveTime(effectiveTime, now, MIN_LEAD);
+          PriceSchedule.requireEffectiveTime(effectiveTime, now, changeLeadTime);
           PriceSchedule known = refresh(now, true);
           PriceCatalog.requireValidNext(
               instanceTypes, bandwidthFenPerMbps, discountPercent, known.latest());

@@ -134,6 +134,12 @@ class ConfigTest {
         Arguments.of(
             List.of("--idempotency-purge-interval", "0s"),
             "--idempotency-purge-interval: must be positive"),
+        Arguments.of(
+            List.of("--price-refresh-interval", "0s"),
+            "--price-refresh-interval: must be positive"),
+        Arguments.of(
+            List.of("--price-refresh-interval", "1m"),
+            "--price-change-lead-time: must be longer than --price-refresh-interval (60s), got 30s"),
         Arguments.of(List.of("--no-such-flag"), "Unknown option: '--no-such-flag'"));
   }
 
@@ -170,6 +176,14 @@ class ConfigTest {
             "--rate-limit: must be 0 (no limit) or more, got -3 (from configuration file "
                 + f
                 + ")");
+
+    // A rule between two settings names where each came from: here the one the user set.
+    Run rule = run(Map.of("RENEWAL_PRICE_REFRESH_INTERVAL", "45s"));
+    assertThat(rule.exit()).isEqualTo(2);
+    assertThat(rule.err())
+        .contains(
+            "--price-change-lead-time: must be longer than --price-refresh-interval (45s), got 30s",
+            "(--price-refresh-interval from environment variable RENEWAL_PRICE_REFRESH_INTERVAL)");
   }
 
   @Test
@@ -278,6 +292,8 @@ class ConfigTest {
             "--idempotency-retention",
             "--idempotency-lease",
             "--idempotency-purge-interval",
+            "--price-refresh-interval",
+            "--price-change-lead-time",
             "--db-transaction-attempts",
             "--db-start-timeout",
             "--db-probe-interval",

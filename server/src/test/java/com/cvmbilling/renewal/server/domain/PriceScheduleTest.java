@@ -93,6 +93,15 @@ class PriceScheduleTest {
             ErrorReason.INVALID_TIMESTAMP,
             "effective_time");
     assertThat(past.metadata()).containsEntry("earliestEffectiveTime", "2027-02-01T00:00:30Z");
+    // The message states the configured lead.
+    assertThat(past.getMessage()).contains("at least 30 s (this server's price change lead time)");
+    assertThat(
+            Errors.expectBadField(
+                    () -> PriceSchedule.requireEffectiveTime(now, now, Duration.ofMillis(1500)),
+                    ErrorReason.INVALID_TIMESTAMP,
+                    "effective_time")
+                .getMessage())
+        .contains("at least 1500 ms");
   }
 
   // ---- a new version's contents ----------------------------------------------------------

@@ -37,8 +37,9 @@ class TransportEdgeTest {
   private static final String DESCRIBE_ACCOUNT = "/cvm.renewal.v1.RenewalService/DescribeAccount";
   private static final String WATCH_EVENTS = "/cvm.renewal.v1.RenewalService/WatchEvents";
 
-  /** What came back on one stream. */
-  record Answer(String httpStatus, Integer grpcStatus, String grpcMessage, Long rstCode) {}
+  /** What came back on one stream; reason: the ErrorInfo reason in grpc-status-details-bin. */
+  record Answer(
+      String httpStatus, Integer grpcStatus, String grpcMessage, String reason, Long rstCode) {}
 
   @Test
   void eachMalformedRequestGetsItsAnswerAndOtherStreamsLiveOn() throws Exception {
@@ -84,7 +85,7 @@ class TransportEdgeTest {
               Map.entry("edge-two", concat(grpcFrame(0, new byte[0]), grpcFrame(0, new byte[0]))),
               Map.entry("edge-shorter", grpcFrame(0, 0, new byte[] {0, 0, 0, 0, 0})))) {
         Answer answer = unary(h2, a, c.getKey(), List.of(), c.getValue());
-        assertThat(answer).as(c.getKey()).isEqualTo(new Answer(null, null, null, 8L));
+        assertThat(answer).as(c.getKey()).isEqualTo(new Answer(null, null, null, null, 8L));
         logged.add(c.getKey() + " status=INTERNAL");
       }
 
@@ -93,6 +94,7 @@ class TransportEdgeTest {
       Answer emptyData = unary(h2, a, "edge-empty-data", List.of(), new byte[0]);
       assertThat(emptyData.grpcStatus()).isEqualTo(3);
       assertThat(emptyData.httpStatus()).isEqualTo("200");
+      assertThat(emptyData.reason()).isEqualTo("MALFORMED_REQUEST");
       logged.add("edge-empty-data status=INVALID_ARGUMENT reason=MALFORMED_REQUEST");
       Answer noBody = unary(h2, a, "edge-no-body", List.of(), null);
       assertThat(noBody.grpcStatus()).isEqualTo(3);
@@ -110,10 +112,12 @@ class TransportEdgeTest {
               grpcFrame(0, new byte[0]));
       assertThat(timeout.grpcStatus()).isEqualTo(3);
       assertThat(timeout.grpcMessage()).contains("grpc-timeout");
+      assertThat(timeout.reason()).isEqualTo("MALFORMED_REQUEST");
       logged.add("edge-timeout status=INVALID_ARGUMENT reason=MALFORMED_REQUEST");
 
       // This server decides: over --max-metadata-size (8 KiB) but under the transport's header
-      // list limit (twice it): RESOURCE_EXHAUSTED from the server, a line, the connection stays.
+      // list limit (twice it): RESOURCE_EXHAUSTED/METADATA_TOO_LARGE from the server, a line, the
+      // connection stays.
       Answer big =
           unary(
               h2,
@@ -123,7 +127,9 @@ class TransportEdgeTest {
               grpcFrame(0, new byte[0]));
       assertThat(big.grpcStatus()).isEqualTo(8);
       assertThat(big.httpStatus()).isEqualTo("200");
-      logged.add("edge-metadata status=RESOURCE_EXHAUSTED");
+      assertThat(big.reason()).isEqualTo("METADATA_TOO_LARGE");
+      assertThat(big.grpcMessage()).contains("more than the server accepts (8192)");
+      logged.add("edge-metadata status=RESOURCE_EXHAUSTED reason=METADATA_TOO_LARGE");
 
       // grpc-java decides (NettyServerHandler.onHeadersRead, before any stream tracer): HTTP
       // 415/405 with grpc-status INTERNAL, no call, so no access line.
@@ -282,6 +288,7 @@ class TransportEdgeTest {
     String http = null;
     Integer grpc = null;
     String message = null;
+    String reason = null;
     while (true) {
       RawHttp2.Frame f = h2.next(stream);
       if (f.type() == RawHttp2.HEADERS) {
@@ -295,17 +302,36 @@ class TransportEdgeTest {
         if (h.get("grpc-message") != null) {
           message = h.get("grpc-message").toString();
         }
+        if (h.get("grpc-status-details-bin") != null) {
+          reason = reasonOf(h.get("grpc-status-details-bin").toString());
+        }
       }
       if (f.type() == RawHttp2.RST_STREAM) {
-        return new Answer(http, grpc, message, f.errorCode());
+        return new Answer(http, grpc, message, reason, f.errorCode());
       }
       if (f.type() == RawHttp2.GOAWAY || f.type() < 0) {
         throw new AssertionError("the connection ended: " + f);
       }
       if (f.endsStream()) {
         // A reset may follow the end of the response (Netty's 431): take it if it is there.
-        return new Answer(http, grpc, message, null);
+        return new Answer(http, grpc, message, reason, null);
       }
+    }
+  }
+
+  /** The ErrorInfo reason of a {@code grpc-status-details-bin} value, or null. */
+  private static String reasonOf(String detailsBin) {
+    try {
+      com.google.rpc.Status status =
+          com.google.rpc.Status.parseFrom(Base64.getDecoder().decode(detailsBin));
+      for (com.google.protobuf.Any d : status.getDetailsList()) {
+        if (d.is(com.google.rpc.ErrorInfo.class)) {
+          return d.unpack(com.google.rpc.ErrorInfo.class).getReason();
+        }
+      }
+      return null;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError("unreadable grpc-status-details-bin", e);
     }
   }
 

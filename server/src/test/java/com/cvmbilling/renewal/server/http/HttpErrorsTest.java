@@ -314,6 +314,34 @@ class HttpErrorsTest {
     assertThat(roomy.status()).isEqualTo(200);
   }
 
+  /**
+   * Headers over --max-metadata-size (8 KiB here): the gRPC port's code and reason, under HTTP's
+   * own status for it (431, not the 429 of RESOURCE_EXHAUSTED, which HTTP clients retry).
+   */
+  @Test
+  void oversizedHeadersAre431WithTheGrpcPortsReason() {
+    Http.Reply reply =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.server().httpPort() + "/v1/account"))
+                .header("x-padding", "p".repeat(12_000)),
+            rich.apiKey());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(431);
+    assertThat(reply.header("retry-after")).isNull();
+    assertThat(reply.error().getCode()).isEqualTo(8); // RESOURCE_EXHAUSTED
+    assertThat(reply.errorInfo().getReason()).isEqualTo("METADATA_TOO_LARGE");
+    assertThat(reply.errorInfo().getDomain()).isEqualTo(ErrorMapper.ERROR_DOMAIN);
+    assertThat(reply.errorInfo().getMetadataMap()).containsEntry("limitBytes", "8192");
+    // Under the limit the same call goes through.
+    Http.Reply padded =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.server().httpPort() + "/v1/account"))
+                .header("x-padding", "p".repeat(6_000)),
+            rich.apiKey());
+    assertThat(padded.status()).as(padded.body()).isEqualTo(200);
+  }
+
   @Test
   void credentialsAreCheckedBeforeTheBodyIsRefused() {
     Http.Reply reply =

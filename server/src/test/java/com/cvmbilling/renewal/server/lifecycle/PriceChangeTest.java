@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.cvmbilling.renewal.server.config.PriceSettings;
 import com.cvmbilling.renewal.server.service.LifecycleService;
 import com.cvmbilling.renewal.server.service.TestClock;
 import com.cvmbilling.renewal.server.testing.Errors;
@@ -58,6 +59,15 @@ class PriceChangeTest {
   static TestServer server(TestDatabases.TestDatabase db, TestClock clock) {
     return new TestServer(
         LifecycleFixtures.config(db.settings()).lifecycleInterval(Duration.ofHours(1)).build(),
+        clock);
+  }
+
+  static TestServer server(TestDatabases.TestDatabase db, TestClock clock, PriceSettings prices) {
+    return new TestServer(
+        LifecycleFixtures.config(db.settings())
+            .lifecycleInterval(Duration.ofHours(1))
+            .prices(prices)
+            .build(),
         clock);
   }
 
@@ -263,6 +273,59 @@ class PriceChangeTest {
                   .getCatalog()
                   .getVersion())
           .isEqualTo(2);
+    }
+  }
+
+  /**
+   * {@code --price-refresh-interval 1m --price-change-lead-time 5m}: a change 4 min 59 s ahead
+   * (enough for the defaults) is refused, stating the configured lead; one 5 min ahead is taken,
+   * and the other replica, which checks once a minute, reads it then and prices with it from its
+   * effective time.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void theConfiguredLeadAndRefreshIntervalAreTheOnesApplied(Kind kind) {
+    Instant t0 = Instant.parse("2027-01-10T00:00:00Z");
+    TestClock clockA = new TestClock(t0);
+    TestClock clockB = new TestClock(t0);
+    PriceSettings slow = new PriceSettings(Duration.ofMinutes(1), Duration.ofMinutes(5));
+    try (TestDatabases.TestDatabase db = TestDatabases.create(kind);
+        TestServer a = server(db, clockA, slow);
+        TestServer b = server(db, clockB, slow)) {
+      TestAccount acct = a.createAccount(0);
+      assertThat(smallPrice(b.tenant(acct))).isEqualTo(5_000);
+
+      StatusRuntimeException early =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  a.admin()
+                      .setPriceCatalog(
+                          catalog(7_000, 1_000, 85)
+                              .setEffectiveTime(TestServer.timestamp(t0.plusSeconds(299)))
+                              .build()));
+      assertThat(early.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(Errors.errorInfo(early).getReason()).isEqualTo("INVALID_TIMESTAMP");
+      assertThat(Errors.errorInfo(early).getMetadataMap())
+          .containsEntry("earliestEffectiveTime", t0.plus(Duration.ofMinutes(5)).toString());
+      assertThat(early.getStatus().getDescription()).contains("at least 300 s");
+
+      Instant effective = t0.plus(Duration.ofMinutes(5));
+      a.admin()
+          .setPriceCatalog(
+              catalog(7_000, 1_000, 85).setEffectiveTime(TestServer.timestamp(effective)).build());
+
+      // B checked at t0: within the minute it does not know version 2 yet, after it it does.
+      DescribePriceCatalogRequest history =
+          DescribePriceCatalogRequest.newBuilder().setIncludeHistory(true).build();
+      clockB.set(t0.plusSeconds(50));
+      assertThat(b.admin().describePriceCatalog(history).getVersionsList()).hasSize(1);
+      clockB.set(t0.plusSeconds(60));
+      assertThat(b.admin().describePriceCatalog(history).getVersionsList()).hasSize(2);
+      clockB.set(effective.minusMillis(1));
+      assertThat(smallPrice(b.tenant(acct))).isEqualTo(5_000);
+      clockB.set(effective);
+      assertThat(smallPrice(b.tenant(acct))).isEqualTo(7_000);
     }
   }
 
