@@ -68,9 +68,9 @@ public final class AuthInterceptor implements ServerInterceptor {
       if (principal.support() && !supportRead) {
         throw ApiException.of(
                 ErrorReason.SUPPORT_KEY_READ_ONLY,
-                "a support key is read-only: it may call only RenewalService's DescribeAccount,"
-                    + " DescribeInstances, DescribeBillingRecords and ListEvents, naming the"
-                    + " account in account_id")
+                "a support key is read-only: it may call only RenewalService's "
+                    + SupportReads.NAMES
+                    + ", naming the account in account_id")
             .build();
       }
       if (adminService && !principal.admin()) {

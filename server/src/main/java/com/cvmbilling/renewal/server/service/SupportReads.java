@@ -39,6 +39,13 @@ public class SupportReads {
           .map(m -> m.getService().getFullName() + "/" + m.getName())
           .collect(Collectors.toUnmodifiableSet());
 
+  /** The reads' bare names, for messages: "DescribeAccount, DescribeBillingRecords, ...". */
+  public static final String NAMES =
+      METHODS.stream()
+          .map(m -> m.substring(m.indexOf('/') + 1))
+          .sorted()
+          .collect(Collectors.joining(", "));
+
   private final AccountService accounts;
 
   @Inject

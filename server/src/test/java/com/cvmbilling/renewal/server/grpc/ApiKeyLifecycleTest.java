@@ -299,6 +299,9 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
     List<ApiKey> again = tenantKeys(account);
     assertThat(first).isEqualTo(again).hasSize(2);
     assertThat(first).extracting(ApiKey::getKeyId).contains(ApiKeyStore.keyIdFor(hash));
+    // V6's is_support defaults to FALSE for rows the previous release inserts.
+    assertThat(row(ApiKeyStore.keyIdFor(hash)).support()).isFalse();
+    assertThat(first).noneMatch(ApiKey::getSupport);
     assertThat(
             server
                 .tenant(secret)
