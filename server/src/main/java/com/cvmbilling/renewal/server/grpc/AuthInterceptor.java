@@ -101,7 +101,7 @@ public final class AuthInterceptor implements ServerInterceptor {
       info.caller(
           principal.tenant()
               ? principal.accountId()
-              : principal.kind().logName() + ":" + principal.name());
+              : principal.kindName() + ":" + principal.name());
     }
   }
 

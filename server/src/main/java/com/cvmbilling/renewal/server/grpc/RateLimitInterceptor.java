@@ -63,12 +63,12 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     String key =
         principal.tenant()
             ? "account:" + principal.accountId()
-            : principal.kind().logName() + ":" + principal.keyPrefix();
+            : principal.kindName() + ":" + principal.keyPrefix();
     ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return next.startCall(call, headers);
     }
-    metrics.rateLimited(principal.kind().logName());
+    metrics.rateLimited(principal.kindName());
     // Whole milliseconds, rounded up, never zero: retrying after the delay succeeds.
     long waitMillis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
     ErrorMapper.closeCall(
@@ -80,7 +80,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
                     + " calls per second (bursts of "
                     + burst
                     + ") per "
-                    + (principal.tenant() ? "account" : principal.kind().logName() + " key")
+                    + (principal.tenant() ? "account" : principal.kindName() + " key")
                     + "; retry in "
                     + waitMillis
                     + " ms")

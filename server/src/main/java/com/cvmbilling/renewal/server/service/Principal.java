@@ -33,4 +33,9 @@ public record Principal(KeyKind kind, String accountId, String keyPrefix, String
   public boolean tenant() {
     return kind == KeyKind.TENANT;
   }
+
+  /** The kind as the logs and metrics name it: "tenant", "admin" or "support". */
+  public String kindName() {
+    return kind.logName();
+  }
 }

@@ -92,7 +92,7 @@ public class SupportReads {
         "support read: {} of account {} by {} key {} ({})",
         ApiMethod.methodOf(request).getName(),
         accountId,
-        caller.kind().logName(),
+        caller.kindName(),
         caller.name(),
         caller.keyPrefix());
     return accountId;
