@@ -14,6 +14,7 @@ import com.cvmbilling.renewal.client.model.ApiKeyInfo;
 import com.cvmbilling.renewal.client.model.ClockAdvance;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
+import com.cvmbilling.renewal.client.model.NewApiKey;
 import com.cvmbilling.renewal.client.model.PriceCatalogInfo;
 import com.cvmbilling.renewal.client.model.PriceCatalogSnapshot;
 import com.cvmbilling.renewal.client.model.ProtoTypes;
@@ -52,6 +53,7 @@ public final class AdminClient implements AutoCloseable {
   private final ClientCore core;
   private final UnaryCallable<CreateAccountRequest, NewAccount> createAccount;
   private final UnaryCallable<CreateApiKeyRequest, String> createApiKey;
+  private final UnaryCallable<CreateApiKeyRequest, NewApiKey> createApiKeyWithInfo;
   private final UnaryCallable<TopUpBalanceRequest, AccountInfo> topUpBalance;
   private final UnaryCallable<CreateInstancesRequest, List<InstanceInfo>> createInstances;
   private final UnaryCallable<ListApiKeysRequest, Page<ApiKeyInfo>> listApiKeys;
@@ -74,6 +76,11 @@ public final class AdminClient implements AutoCloseable {
             Rpc.CREATE_API_KEY,
             AdminServiceGrpc.getCreateApiKeyMethod(),
             (req, resp) -> resp.getApiKey());
+    createApiKeyWithInfo =
+        core.callable(
+            Rpc.CREATE_API_KEY,
+            AdminServiceGrpc.getCreateApiKeyMethod(),
+            (req, resp) -> NewApiKey.fromProto(resp));
     topUpBalance =
         core.callable(
             Rpc.TOP_UP_BALANCE,
@@ -186,19 +193,45 @@ public final class AdminClient implements AutoCloseable {
   // ---- CreateApiKey ----
 
   /**
-   * Issues a new API key; the key is shown once. A tenant key for {@code account_id}, or with
-   * {@code admin} set a named admin key (no account); optional {@code description} and {@code
-   * expire_time}. The new key's id (to revoke it later) is listed by {@link
-   * #listApiKeys(ListApiKeysRequest)}. Not retried unless configured.
+   * Issues a new API key and returns only its secret (shown once); {@link
+   * #createApiKeyWithInfo(CreateApiKeyRequest)} also returns the key's id and details. A tenant key
+   * for {@code account_id}, or with {@code admin} (or {@code support}) set a named admin (or
+   * read-only support) key with no account; optional {@code description} and {@code expire_time}.
+   * Not retried unless configured.
    *
    * @throws InvalidArgumentException a wrong field (reason {@code INVALID_ACCOUNT_ID}, {@code
-   *     INVALID_KEY_NAME}, {@code INVALID_DESCRIPTION}, {@code INVALID_EXPIRE_TIME})
+   *     INVALID_KEY_NAME}, {@code INVALID_DESCRIPTION}, {@code INVALID_EXPIRE_TIME}, {@code
+   *     INVALID_KEY_KIND} for admin and support both set)
    * @throws AccountNotFoundException no such account
    * @throws PermissionDeniedException the key is not an admin key
    * @throws RenewalException any other failure
    */
   public String createApiKey(CreateApiKeyRequest request) {
     return createApiKeyCallable().call(request);
+  }
+
+  /**
+   * Issues a new API key as {@link #createApiKey(CreateApiKeyRequest)} does, and returns both the
+   * secret (shown once) and the key as {@link #listApiKeys(ListApiKeysRequest)} shows it: its key
+   * id (to revoke it), kind, name, description and expiry.
+   *
+   * @throws RenewalException as {@link #createApiKey(CreateApiKeyRequest)}
+   */
+  public NewApiKey createApiKeyWithInfo(CreateApiKeyRequest request) {
+    return createApiKeyWithInfoCallable().call(request);
+  }
+
+  /**
+   * Issues a read-only support key: it may only read any account's account, instances, billing
+   * records and events by naming the account id (each read is audited on the server).
+   *
+   * @param name the key's name in the server's access and audit logs (1..64 of A-Z a-z 0-9 . _ -)
+   * @throws InvalidArgumentException a wrong name (reason {@code INVALID_KEY_NAME})
+   * @throws RenewalException as {@link #createApiKey(CreateApiKeyRequest)}
+   */
+  public NewApiKey createSupportApiKey(String name) {
+    return createApiKeyWithInfo(
+        CreateApiKeyRequest.newBuilder().setSupport(true).setName(name).build());
   }
 
   /**
@@ -213,6 +246,13 @@ public final class AdminClient implements AutoCloseable {
   /** {@link #createApiKey(CreateApiKeyRequest)} as a callable: per-call options, futures. */
   public UnaryCallable<CreateApiKeyRequest, String> createApiKeyCallable() {
     return createApiKey;
+  }
+
+  /**
+   * {@link #createApiKeyWithInfo(CreateApiKeyRequest)} as a callable: per-call options, futures.
+   */
+  public UnaryCallable<CreateApiKeyRequest, NewApiKey> createApiKeyWithInfoCallable() {
+    return createApiKeyWithInfo;
   }
 
   // ---- TopUpBalance ----

@@ -91,7 +91,10 @@ class ClientShapeTest {
             } catch (ReflectiveOperationException e) {
               throw new AssertionError(e);
             }
-            assertThat(lowerCamel(callable.rpc().methodName()) + "Callable").isEqualTo(m.getName());
+            // fooCallable(), or a variant of it that answers more (createApiKeyWithInfoCallable).
+            assertThat(m.getName())
+                .startsWith(lowerCamel(callable.rpc().methodName()))
+                .endsWith("Callable");
             seen.add(callable.rpc());
           }
         }

@@ -22,6 +22,7 @@ import com.cvmbilling.renewal.client.model.EventInfo;
 import com.cvmbilling.renewal.client.model.ForecastCharge;
 import com.cvmbilling.renewal.client.model.InstanceInfo;
 import com.cvmbilling.renewal.client.model.NewAccount;
+import com.cvmbilling.renewal.client.model.NewApiKey;
 import com.cvmbilling.renewal.client.model.PriceCatalogInfo;
 import com.cvmbilling.renewal.client.model.PriceCatalogSnapshot;
 import com.cvmbilling.renewal.client.model.PriceQuote;
@@ -437,6 +438,82 @@ class RealServerTest {
           catchThrowableOfType(
               NotFoundException.class, () -> admin.revokeApiKey("key-0123456789abcdef0123"));
       assertThat(unknown.reason()).isEqualTo("API_KEY_NOT_FOUND");
+    }
+  }
+
+  @Test
+  void createApiKeyWithInfoReturnsTheSecretAndTheKeyAndSupportKeysOnlyRead() throws Exception {
+    NewAccount account = server.createAccount("1.00");
+    String accountId = account.account().accountId();
+    Instant expiry = inDays(30);
+    try (AdminClient admin = server.admin()) {
+      NewApiKey tenantKey =
+          admin.createApiKeyWithInfo(
+              CreateApiKeyRequest.newBuilder()
+                  .setAccountId(accountId)
+                  .setDescription("billing robot")
+                  .setExpireTime(ProtoTypes.toTimestamp(expiry))
+                  .build());
+      assertThat(tenantKey.apiKey()).startsWith(tenantKey.info().prefix());
+      assertThat(tenantKey.info().accountId()).isEqualTo(accountId);
+      assertThat(tenantKey.info().description()).isEqualTo("billing robot");
+      assertThat(tenantKey.info().expireTime()).isEqualTo(expiry);
+      assertThat(tenantKey.info().admin()).isFalse();
+      assertThat(tenantKey.info().support()).isFalse();
+      assertThat(tenantKey.toString()).doesNotContain(tenantKey.apiKey());
+      List<String> listed = new ArrayList<>();
+      admin.listAllApiKeys(accountId).forEach(k -> listed.add(k.keyId()));
+      assertThat(listed).contains(tenantKey.info().keyId());
+
+      NewApiKey adminKey =
+          admin
+              .createApiKeyWithInfoCallable()
+              .futureCall(
+                  CreateApiKeyRequest.newBuilder().setAdmin(true).setName("sdk-ops").build())
+              .get();
+      assertThat(adminKey.info().admin()).isTrue();
+      assertThat(adminKey.info().name()).isEqualTo("sdk-ops");
+
+      NewApiKey supportKey = admin.createSupportApiKey("sdk-helpdesk");
+      ApiKeyInfo info = supportKey.info();
+      assertThat(info.support()).isTrue();
+      assertThat(info.admin()).isFalse();
+      assertThat(info.name()).isEqualTo("sdk-helpdesk");
+      assertThat(info.accountId()).isEmpty();
+      assertThat(info.toString()).contains("support sdk-helpdesk");
+      assertThat(supportKey.toString()).doesNotContain(supportKey.apiKey());
+
+      try (RenewalClient support = server.tenantBuilder(supportKey.apiKey()).build();
+          AdminClient supportAsAdmin =
+              AdminClient.newBuilder()
+                  .target(server.target())
+                  .plaintext()
+                  .apiKey(supportKey.apiKey())
+                  .build()) {
+        assertThat(
+                support
+                    .describeAccount(
+                        com.cvmbilling.renewal.v1.DescribeAccountRequest.newBuilder()
+                            .setAccountId(accountId)
+                            .build())
+                    .accountId())
+            .isEqualTo(accountId);
+        PermissionDeniedException refused =
+            catchThrowableOfType(
+                PermissionDeniedException.class, () -> supportAsAdmin.createSupportApiKey("more"));
+        assertThat(refused.reason()).isEqualTo("SUPPORT_KEY_READ_ONLY");
+      }
+      InvalidArgumentException both =
+          catchThrowableOfType(
+              InvalidArgumentException.class,
+              () ->
+                  admin.createApiKeyWithInfo(
+                      CreateApiKeyRequest.newBuilder()
+                          .setAdmin(true)
+                          .setSupport(true)
+                          .setName("both")
+                          .build()));
+      assertThat(both.reason()).isEqualTo("INVALID_KEY_KIND");
     }
   }
 

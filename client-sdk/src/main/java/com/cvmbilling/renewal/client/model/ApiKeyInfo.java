@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An API key as the operator sees it (ListApiKeys, RevokeApiKey): never the secret or its hash.
- * {@link #toProto()} gives the generated message.
+ * An API key as the operator sees it (CreateApiKey, ListApiKeys, RevokeApiKey): never the secret or
+ * its hash. A key is one of three kinds: a tenant key (its {@link #accountId()}), an {@link
+ * #admin()} key or a read-only {@link #support()} key (both named, no account). {@link #toProto()}
+ * gives the generated message.
  */
 public final class ApiKeyInfo {
   private final ApiKey proto;
@@ -36,7 +38,7 @@ public final class ApiKeyInfo {
     return proto.getPrefix();
   }
 
-  /** A tenant key's account; empty for an admin key. */
+  /** A tenant key's account; empty for an admin or support key. */
   public String accountId() {
     return proto.getAccountId();
   }
@@ -45,7 +47,15 @@ public final class ApiKeyInfo {
     return proto.getAdmin();
   }
 
-  /** An admin key's name; empty for a tenant key. */
+  /**
+   * Whether this is a read-only support key: it may only read any account's account, instances,
+   * billing records and events by naming its account id.
+   */
+  public boolean support() {
+    return proto.getSupport();
+  }
+
+  /** An admin or support key's name; empty for a tenant key. */
   public String name() {
     return proto.getName();
   }
@@ -98,7 +108,9 @@ public final class ApiKeyInfo {
         + " "
         + prefix()
         + "..."
-        + (admin() ? " admin " + name() : " account " + accountId())
+        + (admin()
+            ? " admin " + name()
+            : support() ? " support " + name() : " account " + accountId())
         + (revoked() ? ", revoked " + revokedTime() : "")
         + (expireTime() != null ? ", expires " + expireTime() : "")
         + "}";

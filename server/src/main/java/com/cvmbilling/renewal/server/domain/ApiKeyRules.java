@@ -21,13 +21,16 @@ public final class ApiKeyRules {
 
   private ApiKeyRules() {}
 
-  /** An admin key's name: 1..64 of A-Z a-z 0-9 . _ -, not "bootstrap"; else INVALID_KEY_NAME. */
+  /**
+   * An admin or support key's name: 1..64 of A-Z a-z 0-9 . _ -, not "bootstrap"; else
+   * INVALID_KEY_NAME.
+   */
   public static String validateName(String name) {
     if (!NAME.matcher(name).matches()) {
       throw ApiException.badField(
           ErrorReason.INVALID_KEY_NAME,
           "name",
-          "an admin key needs a name of 1 to "
+          "an admin or support key needs a name of 1 to "
               + MAX_NAME_LENGTH
               + " characters among A-Z a-z 0-9 . _ -");
     }

@@ -55,7 +55,8 @@ public enum StatusCode {
         ErrorReason.INVALID_EXPIRE_TIME,
         ErrorReason.INVALID_KEY_NAME,
         ErrorReason.INVALID_DESCRIPTION,
-        ErrorReason.INVALID_KEY_ID);
+        ErrorReason.INVALID_KEY_ID,
+        ErrorReason.INVALID_KEY_KIND);
     map(
         NOT_FOUND,
         ErrorReason.INSTANCE_NOT_FOUND,
@@ -79,7 +80,8 @@ public enum StatusCode {
         PERMISSION_DENIED,
         ErrorReason.ADMIN_REQUIRED,
         ErrorReason.TENANT_KEY_REQUIRED,
-        ErrorReason.OTHER_ACCOUNT);
+        ErrorReason.OTHER_ACCOUNT,
+        ErrorReason.SUPPORT_KEY_READ_ONLY);
     map(RESOURCE_EXHAUSTED, ErrorReason.RATE_LIMITED, ErrorReason.METADATA_TOO_LARGE);
     map(UNAVAILABLE, ErrorReason.DATABASE_UNAVAILABLE);
     map(DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED);

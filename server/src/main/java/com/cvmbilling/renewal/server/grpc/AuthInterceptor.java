@@ -19,10 +19,10 @@ import jakarta.inject.Singleton;
 import java.util.Set;
 
 /**
- * Authenticates {@code authorization: Bearer <key>} and checks the key's kind against the service:
+ * Authenticates {@code authorization: Bearer <key>} and checks the key's kind against the method:
  * tenant keys for RenewalService (admin keys too for its support reads, see {@link SupportReads}),
- * admin keys for AdminService and TestClockService. Health and reflection (and anything else not
- * ours) need no key.
+ * admin keys for AdminService and TestClockService, and read-only support keys for the support
+ * reads only. Health and reflection (and anything else not ours) need no key.
  */
 @Singleton
 public final class AuthInterceptor implements ServerInterceptor {
@@ -60,13 +60,24 @@ public final class AuthInterceptor implements ServerInterceptor {
     Principal principal;
     try {
       principal = authenticate(headers.get(AUTHORIZATION));
+      // Before the kind checks: the access log names who was refused, too.
+      recordCaller(principal);
+      boolean supportRead =
+          !adminService
+              && SupportReads.isSupportRead(call.getMethodDescriptor().getFullMethodName());
+      if (principal.support() && !supportRead) {
+        throw ApiException.of(
+                ErrorReason.SUPPORT_KEY_READ_ONLY,
+                "a support key is read-only: it may call only RenewalService's "
+                    + SupportReads.NAMES
+                    + ", naming the account in account_id")
+            .build();
+      }
       if (adminService && !principal.admin()) {
         throw ApiException.of(ErrorReason.ADMIN_REQUIRED, "this call needs an admin API key")
             .build();
       }
-      if (!adminService
-          && principal.admin()
-          && !SupportReads.isSupportRead(call.getMethodDescriptor().getFullMethodName())) {
+      if (!adminService && principal.admin() && !supportRead) {
         throw ApiException.of(
                 ErrorReason.TENANT_KEY_REQUIRED,
                 "the tenant API acts on an account: call it with that account's tenant API key")
@@ -76,19 +87,21 @@ public final class AuthInterceptor implements ServerInterceptor {
       ErrorMapper.closeCall(call, e);
       return new ServerCall.Listener<>() {};
     }
-    recordCaller(principal);
     return Contexts.interceptCall(
         Context.current().withValue(PRINCIPAL, principal), call, headers, next);
   }
 
   /**
-   * For the access log: the tenant's account id, or "admin:" and the admin key's name ("bootstrap"
-   * for {@code --admin-key}); never any part of a key.
+   * For the access log: the tenant's account id, or "admin:" / "support:" and the key's name
+   * ("bootstrap" for {@code --admin-key}); never any part of a key.
    */
   private static void recordCaller(Principal principal) {
     CallInfo info = CallInfo.current();
     if (info != null && principal != null) {
-      info.caller(principal.admin() ? "admin:" + principal.name() : principal.accountId());
+      info.caller(
+          principal.tenant()
+              ? principal.accountId()
+              : principal.kindName() + ":" + principal.name());
     }
   }
 

@@ -59,13 +59,16 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     if (principal == null) {
       return next.startCall(call, headers);
     }
+    // One bucket per account, or per admin or support key (they have no account).
     String key =
-        principal.admin() ? "admin:" + principal.keyPrefix() : "account:" + principal.accountId();
+        principal.tenant()
+            ? "account:" + principal.accountId()
+            : principal.kindName() + ":" + principal.keyPrefix();
     ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return next.startCall(call, headers);
     }
-    metrics.rateLimited(principal.admin() ? "admin" : "tenant");
+    metrics.rateLimited(principal.kindName());
     // Whole milliseconds, rounded up, never zero: retrying after the delay succeeds.
     long waitMillis = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
     ErrorMapper.closeCall(
@@ -77,7 +80,7 @@ public final class RateLimitInterceptor implements ServerInterceptor {
                     + " calls per second (bursts of "
                     + burst
                     + ") per "
-                    + (principal.admin() ? "admin key" : "account")
+                    + (principal.tenant() ? "account" : principal.kindName() + " key")
                     + "; retry in "
                     + waitMillis
                     + " ms")

@@ -12,6 +12,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,62 +90,21 @@ final class OpenApiDocument {
     Map<String, ObjectNode> paths = new TreeMap<>();
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor method : service.getMethods()) {
-        HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-        Route route = Route.of(rule);
-        if (route == null) {
-          continue;
+        HttpRule primary = method.getOptions().getExtension(AnnotationsProto.http);
+        // The rule and its additional_bindings (AIP-127), each an operation of its own: the
+        // first keeps the method's name as its operationId, the others add _2, _3, ...
+        List<HttpRule> rules = new ArrayList<>();
+        rules.add(primary);
+        rules.addAll(primary.getAdditionalBindingsList());
+        for (int binding = 0; binding < rules.size(); binding++) {
+          addOperation(
+              paths,
+              service,
+              method,
+              rules.get(binding),
+              method.getName() + (binding == 0 ? "" : "_" + (binding + 1)),
+              messages);
         }
-        String template = route.template();
-        ObjectNode operation =
-            paths
-                .computeIfAbsent(openApiPath(template), p -> JSON.createObjectNode())
-                .putObject(route.verb());
-        operation.put("operationId", method.getName());
-        operation.putArray("tags").add(service.getName());
-        Set<String> pathFields = pathFields(template);
-        ArrayNode parameters = JSON.createArrayNode();
-        for (String field : pathFields) {
-          ObjectNode p = parameters.addObject();
-          p.put("name", field);
-          p.put("in", "path");
-          p.put("required", true);
-          p.set("schema", JSON.valueToTree(Map.of("type", "string")));
-        }
-        if (rule.getBody().isEmpty()) {
-          addQueryParameters(parameters, method.getInputType(), pathFields);
-        } else {
-          ObjectNode body = operation.putObject("requestBody");
-          body.put("required", true);
-          body.putObject("content")
-              .putObject("application/json")
-              .set("schema", ref(method.getInputType(), messages));
-        }
-        if (!parameters.isEmpty()) {
-          operation.set("parameters", parameters);
-        }
-        ObjectNode responses = operation.putObject("responses");
-        ObjectNode ok = responses.putObject("200");
-        if (method.isServerStreaming()) {
-          ok.put(
-              "description",
-              "Server-Sent Events: each has id = event_id and data = the message as JSON; resume"
-                  + " with the Last-Event-ID header. A stream that fails ends with an event of"
-                  + " type error whose data is a google.rpc.Status.");
-          ok.putObject("content")
-              .putObject("text/event-stream")
-              .set("schema", ref(method.getOutputType(), messages));
-        } else {
-          ok.put("description", "OK");
-          ok.putObject("content")
-              .putObject("application/json")
-              .set("schema", ref(method.getOutputType(), messages));
-        }
-        ObjectNode error = responses.putObject("default");
-        error.put("description", "An error: google.rpc.Status (ErrorInfo.reason says which)");
-        error
-            .putObject("content")
-            .putObject("application/json")
-            .set("schema", JSON.createObjectNode().put("$ref", SCHEMAS + ERROR_SCHEMA));
       }
     }
     ObjectNode pathsNode = doc.putObject("paths");
@@ -164,6 +124,71 @@ final class OpenApiDocument {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of plain nodes always writes", e);
     }
+  }
+
+  /** One HTTP binding of a method as an OpenAPI operation; its messages join {@code messages}. */
+  private static void addOperation(
+      Map<String, ObjectNode> paths,
+      ServiceDescriptor service,
+      MethodDescriptor method,
+      HttpRule rule,
+      String operationId,
+      Set<Descriptor> messages) {
+    Route route = Route.of(rule);
+    if (route == null) {
+      return;
+    }
+    String template = route.template();
+    ObjectNode operation =
+        paths
+            .computeIfAbsent(openApiPath(template), p -> JSON.createObjectNode())
+            .putObject(route.verb());
+    operation.put("operationId", operationId);
+    operation.putArray("tags").add(service.getName());
+    Set<String> pathFields = pathFields(template);
+    ArrayNode parameters = JSON.createArrayNode();
+    for (String field : pathFields) {
+      ObjectNode p = parameters.addObject();
+      p.put("name", field);
+      p.put("in", "path");
+      p.put("required", true);
+      p.set("schema", JSON.valueToTree(Map.of("type", "string")));
+    }
+    if (rule.getBody().isEmpty()) {
+      addQueryParameters(parameters, method.getInputType(), pathFields);
+    } else {
+      ObjectNode body = operation.putObject("requestBody");
+      body.put("required", true);
+      body.putObject("content")
+          .putObject("application/json")
+          .set("schema", ref(method.getInputType(), messages));
+    }
+    if (!parameters.isEmpty()) {
+      operation.set("parameters", parameters);
+    }
+    ObjectNode responses = operation.putObject("responses");
+    ObjectNode ok = responses.putObject("200");
+    if (method.isServerStreaming()) {
+      ok.put(
+          "description",
+          "Server-Sent Events: each has id = event_id and data = the message as JSON; resume"
+              + " with the Last-Event-ID header. A stream that fails ends with an event of"
+              + " type error whose data is a google.rpc.Status.");
+      ok.putObject("content")
+          .putObject("text/event-stream")
+          .set("schema", ref(method.getOutputType(), messages));
+    } else {
+      ok.put("description", "OK");
+      ok.putObject("content")
+          .putObject("application/json")
+          .set("schema", ref(method.getOutputType(), messages));
+    }
+    ObjectNode error = responses.putObject("default");
+    error.put("description", "An error: google.rpc.Status (ErrorInfo.reason says which)");
+    error
+        .putObject("content")
+        .putObject("application/json")
+        .set("schema", JSON.createObjectNode().put("$ref", SCHEMAS + ERROR_SCHEMA));
   }
 
   /** An HTTP rule's verb (lower case, as OpenAPI keys it) and path template. */

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import com.cvmbilling.renewal.server.domain.KeyKind;
 import java.time.Instant;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
@@ -13,10 +14,11 @@ public interface ApiKeyMapper {
   ApiKeyRow findById(@Param("keyId") String keyId);
 
   /**
-   * One page of keys ordered by (created_time_ms, key_id): the admin keys when {@code accountId} is
-   * null, else that account's tenant keys; after the given position when afterKeyId is not null.
+   * One page of keys of one kind ordered by (created_time_ms, key_id): the admin keys, the support
+   * keys, or {@code accountId}'s tenant keys; after the given position when afterKeyId is not null.
    */
   List<ApiKeyRow> page(
+      @Param("kind") KeyKind kind,
       @Param("accountId") String accountId,
       @Param("afterCreatedTime") Instant afterCreatedTime,
       @Param("afterKeyId") String afterKeyId,

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import com.cvmbilling.renewal.server.domain.KeyKind;
 import java.time.Instant;
 
 /**
@@ -7,7 +8,8 @@ import java.time.Instant;
  *
  * @param keyId stable, non-secret id; null for a key issued by a release before the key lifecycle
  *     until {@link ApiKeyStore#assignMissingKeyIds} gives it one
- * @param name an admin key's name, else null
+ * @param support a read-only support key (then admin is false and accountId null)
+ * @param name an admin or support key's name, else null
  * @param createdBy the admin key name that issued it (null: before the key lifecycle, or demo)
  * @param revokedBy the admin key name that revoked it, else null
  */
@@ -16,6 +18,7 @@ public record ApiKeyRow(
     String keyPrefix,
     String accountId,
     boolean admin,
+    boolean support,
     Instant createdTime,
     String keyId,
     String name,
@@ -34,6 +37,7 @@ public record ApiKeyRow(
         keyPrefix,
         accountId,
         admin,
+        false,
         createdTime,
         null,
         null,
@@ -45,12 +49,17 @@ public record ApiKeyRow(
         null);
   }
 
+  public KeyKind kind() {
+    return KeyKind.of(admin, support);
+  }
+
   public ApiKeyRow withKeyId(String id) {
     return new ApiKeyRow(
         keyHash,
         keyPrefix,
         accountId,
         admin,
+        support,
         createdTime,
         id,
         name,

@@ -1,5 +1,6 @@
 package com.cvmbilling.renewal.server.persistence;
 
+import com.cvmbilling.renewal.server.domain.KeyKind;
 import com.cvmbilling.renewal.server.support.Hashing;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -49,10 +50,10 @@ public class ApiKeyStore {
     }
   }
 
-  /** Admin keys when accountId is null, else that account's tenant keys; keyset paging. */
+  /** The admin keys, the support keys, or (TENANT) accountId's tenant keys; keyset paging. */
   public List<ApiKeyRow> page(
-      String accountId, Instant afterCreatedTime, String afterKeyId, int limit) {
-    return keys.page(accountId, afterCreatedTime, afterKeyId, limit);
+      KeyKind kind, String accountId, Instant afterCreatedTime, String afterKeyId, int limit) {
+    return keys.page(kind, accountId, afterCreatedTime, afterKeyId, limit);
   }
 
   /** Records a use, unless one was recorded since {@code staleBefore}; true if it wrote. */

@@ -3,6 +3,7 @@ package com.cvmbilling.renewal.server.service;
 import com.cvmbilling.renewal.server.domain.ApiKeyRules;
 import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
+import com.cvmbilling.renewal.server.domain.KeyKind;
 import com.cvmbilling.renewal.server.domain.PriceCatalog;
 import com.cvmbilling.renewal.server.domain.PriceSchedule;
 import com.cvmbilling.renewal.server.domain.RenewFlag;
@@ -98,19 +99,16 @@ public class AdminOperations {
   }
 
   /**
-   * A tenant key (account_id) or, with admin set, a named admin key (no account_id). Validation
-   * order: account_id (or its absence for an admin key), name, description, expire_time.
+   * A tenant key (account_id) or, with admin or support set, a named admin or support key (no
+   * account_id). Validation order: the kind, account_id (or its absence), name, description,
+   * expire_time.
    */
   public CreateApiKeyResponse createApiKey(Principal caller, CreateApiKeyRequest request) {
+    KeyKind kind = keyKind(request.getAdmin(), request.getSupport());
     String accountId;
     String name;
-    if (request.getAdmin()) {
-      if (!request.getAccountId().isEmpty()) {
-        throw ApiException.badField(
-            ErrorReason.INVALID_ACCOUNT_ID,
-            "account_id",
-            "an admin key has no account: leave account_id empty when admin is set");
-      }
+    if (kind != KeyKind.TENANT) {
+      requireNoAccount(kind, request.getAccountId());
       accountId = null;
       name = ApiKeyRules.validateName(request.getName());
     } else {
@@ -119,7 +117,7 @@ public class AdminOperations {
         throw ApiException.badField(
             ErrorReason.INVALID_KEY_NAME,
             "name",
-            "only admin keys have a name (use description for a tenant key)");
+            "only admin and support keys have a name (use description for a tenant key)");
       }
       name = null;
     }
@@ -130,8 +128,7 @@ public class AdminOperations {
             : null;
     ApiKeyService.IssuedKey issued =
         apiKeys.issue(
-            new ApiKeyService.NewKey(accountId, request.getAdmin(), name, description, expireTime),
-            caller);
+            new ApiKeyService.NewKey(kind, accountId, name, description, expireTime), caller);
     return CreateApiKeyResponse.newBuilder()
         .setApiKey(issued.secret())
         .setKeyInfo(apiKey(issued.row()))
@@ -214,21 +211,21 @@ public class AdminOperations {
     return response.build();
   }
 
-  /** Tenant keys of account_id, or (admin set, account_id empty) the stored admin keys. */
+  /**
+   * Tenant keys of account_id, or (admin or support set, account_id empty) the stored admin or
+   * support keys.
+   */
   public ListApiKeysResponse listApiKeys(Principal caller, ListApiKeysRequest request) {
+    KeyKind kind = keyKind(request.getAdmin(), request.getSupport());
     String accountId;
-    if (request.getAdmin()) {
-      if (!request.getAccountId().isEmpty()) {
-        throw ApiException.badField(
-            ErrorReason.INVALID_ACCOUNT_ID,
-            "account_id",
-            "admin keys have no account: set either account_id or admin, not both");
-      }
+    if (kind != KeyKind.TENANT) {
+      requireNoAccount(kind, request.getAccountId());
       accountId = null;
     } else {
       accountId = RequestRules.validateAccountId(request.getAccountId());
     }
-    Page<ApiKeyRow> page = apiKeys.list(accountId, request.getPageSize(), request.getPageToken());
+    Page<ApiKeyRow> page =
+        apiKeys.list(kind, accountId, request.getPageSize(), request.getPageToken());
     ListApiKeysResponse.Builder response =
         ListApiKeysResponse.newBuilder().setNextPageToken(page.nextPageToken());
     for (ApiKeyRow row : page.items()) {
@@ -318,6 +315,30 @@ public class AdminOperations {
         .build();
   }
 
+  /** The kind a request's admin and support flags name; both set is INVALID_KEY_KIND. */
+  private static KeyKind keyKind(boolean admin, boolean support) {
+    if (admin && support) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_KEY_KIND,
+          "support",
+          "a key is either an admin key or a support key: set admin or support, not both");
+    }
+    return KeyKind.of(admin, support);
+  }
+
+  /** Admin and support keys have no account: a non-empty account_id is INVALID_ACCOUNT_ID. */
+  private static void requireNoAccount(KeyKind kind, String accountId) {
+    if (!accountId.isEmpty()) {
+      throw ApiException.badField(
+          ErrorReason.INVALID_ACCOUNT_ID,
+          "account_id",
+          kind.logName()
+              + " keys have no account: leave account_id empty when "
+              + kind.logName()
+              + " is set");
+    }
+  }
+
   /** A key as the API shows it: never the secret or its hash. */
   private static ApiKey apiKey(ApiKeyRow row) {
     ApiKey.Builder key =
@@ -325,6 +346,7 @@ public class AdminOperations {
             .setKeyId(row.keyId())
             .setPrefix(row.keyPrefix())
             .setAdmin(row.admin())
+            .setSupport(row.support())
             .setCreatedTime(ApiMessages.timestamp(row.createdTime()));
     if (row.accountId() != null) {
       key.setAccountId(row.accountId());

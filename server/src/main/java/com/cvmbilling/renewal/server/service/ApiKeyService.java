@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.cvmbilling.renewal.server.config.AccessSettings;
 import com.cvmbilling.renewal.server.domain.ApiKeyRules;
+import com.cvmbilling.renewal.server.domain.KeyKind;
 import com.cvmbilling.renewal.server.error.ApiException;
 import com.cvmbilling.renewal.server.persistence.AccountStore;
 import com.cvmbilling.renewal.server.persistence.ApiKeyRow;
@@ -61,9 +62,9 @@ public class ApiKeyService {
    */
   private final Duration rememberFor;
 
-  /** A key to issue: accountId null for an admin key. */
+  /** A key to issue: accountId only for a tenant key, name only for an admin or support key. */
   public record NewKey(
-      String accountId, boolean admin, String name, String description, Instant expireTime) {}
+      KeyKind kind, String accountId, String name, String description, Instant expireTime) {}
 
   /** A key just issued: the secret (shown once) and its row. */
   public record IssuedKey(String secret, ApiKeyRow row) {}
@@ -140,10 +141,13 @@ public class ApiKeyService {
       remembered.remove(hash);
       throw expired();
     }
+    String name = row.name() != null ? row.name() : row.keyId();
     Principal principal =
-        row.admin()
-            ? Principal.admin(row.keyPrefix(), row.name() != null ? row.name() : row.keyId())
-            : Principal.tenant(row.accountId(), row.keyPrefix());
+        switch (row.kind()) {
+          case ADMIN -> Principal.admin(row.keyPrefix(), name);
+          case SUPPORT -> Principal.support(row.keyPrefix(), name);
+          case TENANT -> Principal.tenant(row.accountId(), row.keyPrefix());
+        };
     if (remembered.size() >= REMEMBERED_MAX) {
       remembered.clear();
     }
@@ -158,14 +162,14 @@ public class ApiKeyService {
   /** Issues a new tenant key for an account (the account must exist: caller's job). */
   public String issueTenantKey(String accountId) {
     String key = ids.apiKey();
-    store(key, accountId, false, null, null, null, null);
+    store(key, KeyKind.TENANT, accountId, null, null, null, null);
     return key;
   }
 
   /**
    * Issues a key (CreateApiKey): a tenant key for an existing account (else ACCOUNT_NOT_FOUND) or a
-   * named admin key. Validation of the fields is the caller's ({@link ApiKeyRules}); the expiry is
-   * checked here, against the service clock.
+   * named admin or support key. Validation of the fields is the caller's ({@link ApiKeyRules}); the
+   * expiry is checked here, against the service clock.
    */
   public IssuedKey issue(NewKey spec, Principal by) {
     ApiKeyRules.validateExpireTime(spec.expireTime(), clock.instant());
@@ -173,13 +177,14 @@ public class ApiKeyService {
     ApiKeyRow row =
         tx.inTransaction(
             () -> {
-              if (!spec.admin()) {
+              boolean tenant = spec.kind() == KeyKind.TENANT;
+              if (tenant) {
                 accounts.require(spec.accountId());
               }
               store(
                   key,
-                  spec.admin() ? null : spec.accountId(),
-                  spec.admin(),
+                  spec.kind(),
+                  tenant ? spec.accountId() : null,
                   spec.name(),
                   spec.description(),
                   spec.expireTime(),
@@ -191,12 +196,13 @@ public class ApiKeyService {
   }
 
   /**
-   * One page of keys, oldest first: the admin keys when accountId is null, else the account's
-   * tenant keys (ACCOUNT_NOT_FOUND for an unknown account).
+   * One page of keys of one kind, oldest first: the admin keys, the support keys, or (TENANT) the
+   * account's tenant keys (ACCOUNT_NOT_FOUND for an unknown account).
    */
-  public Page<ApiKeyRow> list(String accountId, int pageSize, String pageToken) {
+  public Page<ApiKeyRow> list(KeyKind kind, String accountId, int pageSize, String pageToken) {
     int limit = PageTokens.pageSize(pageSize);
-    String fingerprint = PageTokens.fingerprint("apiKeys", accountId == null ? "admin" : accountId);
+    String fingerprint =
+        PageTokens.fingerprint("apiKeys", kind == KeyKind.TENANT ? accountId : kind.logName());
     String position = PageTokens.decode(pageToken, fingerprint);
     Instant afterTime = null;
     String afterId = null;
@@ -215,11 +221,11 @@ public class ApiKeyService {
     List<ApiKeyRow> rows =
         tx.inTransaction(
             () -> {
-              if (accountId != null) {
+              if (kind == KeyKind.TENANT) {
                 accounts.require(accountId);
               }
               keys.assignMissingKeyIds();
-              return keys.page(accountId, t, id, limit + 1);
+              return keys.page(kind, accountId, t, id, limit + 1);
             });
     if (rows.size() <= limit) {
       return new Page<>(rows, "");
@@ -274,15 +280,22 @@ public class ApiKeyService {
     tx.inTransaction(
         () -> {
           if (keys.findByHash(Hashing.sha256Hex(key)) == null) {
-            store(key, accountId, admin, admin ? "demo" : null, null, null, null);
+            store(
+                key,
+                admin ? KeyKind.ADMIN : KeyKind.TENANT,
+                accountId,
+                admin ? "demo" : null,
+                null,
+                null,
+                null);
           }
         });
   }
 
   private void store(
       String key,
+      KeyKind kind,
       String accountId,
-      boolean admin,
       String name,
       String description,
       Instant expireTime,
@@ -294,7 +307,8 @@ public class ApiKeyService {
                     Hashing.sha256Hex(key),
                     prefixOf(key),
                     accountId,
-                    admin,
+                    kind == KeyKind.ADMIN,
+                    kind == KeyKind.SUPPORT,
                     Instant.now(clock),
                     null,
                     name,
@@ -306,16 +320,17 @@ public class ApiKeyService {
                     null)));
   }
 
-  /** The audit line of a key change: who (admin key name) did what to which key. */
+  /** The audit line of a key change: who (admin key name) did what to which key, of what kind. */
   private static void audit(String action, Principal by, ApiKeyRow row) {
     AUDIT.info(
-        "api key change: {} {} {} {} {} {} {} {}",
+        "api key change: {} {} {} {} {} {} {} {} {}",
         kv("action", action),
         kv("key_id", row.keyId()),
         kv("actor", by.name()),
         kv("prefix", row.keyPrefix()),
         kv("account", row.accountId() == null ? "-" : row.accountId()),
         kv("admin_key", row.admin()),
+        kv("key_kind", row.kind().logName()),
         kv("key_name", row.name() == null ? "-" : row.name()),
         kv("expire_time", row.expireTime() == null ? "-" : row.expireTime().toString()));
   }

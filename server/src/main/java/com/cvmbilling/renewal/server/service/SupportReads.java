@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Support reads (SPEC 2, issue #12 point 2): the tenant API's reads of an account's instances,
- * balance, billing records and events, which an admin key may call for any account by naming its
- * {@code account_id}, without the tenant's key. Every such read is logged on the {@code
- * renewal.audit} logger with who read what. A tenant key still reads only its own account.
+ * balance, billing records and events, which an admin key or a read-only support key may call for
+ * any account by naming its {@code account_id}, without the tenant's key. Every such read is logged
+ * on the {@code renewal.audit} logger with who read what. A tenant key still reads only its own
+ * account.
  */
 @Singleton
 public class SupportReads {
@@ -38,6 +39,13 @@ public class SupportReads {
           .map(m -> m.getService().getFullName() + "/" + m.getName())
           .collect(Collectors.toUnmodifiableSet());
 
+  /** The reads' bare names, for messages: "DescribeAccount, DescribeBillingRecords, ...". */
+  public static final String NAMES =
+      METHODS.stream()
+          .map(m -> m.substring(m.indexOf('/') + 1))
+          .sorted()
+          .collect(Collectors.joining(", "));
+
   private final AccountService accounts;
 
   @Inject
@@ -45,7 +53,10 @@ public class SupportReads {
     this.accounts = accounts;
   }
 
-  /** Whether an admin key may call this tenant-API method (a support read). */
+  /**
+   * Whether an admin or support key may call this tenant-API method (a support read); a support key
+   * may call nothing else.
+   */
   public static boolean isSupportRead(String fullMethodName) {
     return METHODS.contains(fullMethodName);
   }
@@ -53,10 +64,11 @@ public class SupportReads {
   /**
    * The account a read acts on: a tenant's own (an {@code account_id} naming another account is
    * refused with {@code OTHER_ACCOUNT}, whether or not it exists); for an admin key the one it
-   * names ({@code TENANT_KEY_REQUIRED} if none), which must exist, and the read is logged.
+   * names ({@code TENANT_KEY_REQUIRED} if none), which must exist, and the read is logged; the same
+   * for a support key.
    */
   String accountToRead(Principal caller, String requestedAccountId, Descriptor request) {
-    if (!caller.admin()) {
+    if (caller.tenant()) {
       if (requestedAccountId.isEmpty() || requestedAccountId.equals(caller.accountId())) {
         return caller.accountId();
       }
@@ -71,15 +83,16 @@ public class SupportReads {
       throw ApiException.of(
               ErrorReason.TENANT_KEY_REQUIRED,
               "the tenant API acts on an account: call it with that account's tenant API key, or"
-                  + " with an admin key name the account in account_id (support reads)")
+                  + " with an admin or support key name the account in account_id (support reads)")
           .build();
     }
     String accountId = RequestRules.validateAccountId(requestedAccountId);
     accounts.describe(accountId); // ACCOUNT_NOT_FOUND for an unknown account
     AUDIT.info(
-        "support read: {} of account {} by admin key {} ({})",
+        "support read: {} of account {} by {} key {} ({})",
         ApiMethod.methodOf(request).getName(),
         accountId,
+        caller.kindName(),
         caller.name(),
         caller.keyPrefix());
     return accountId;

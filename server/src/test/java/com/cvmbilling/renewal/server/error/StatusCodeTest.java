@@ -56,7 +56,8 @@ class StatusCodeTest {
                 .filter(r -> !NOT_REASONS.contains(r))
                 .filter(r -> StatusCode.of(r) == StatusCode.INVALID_ARGUMENT)
                 .count())
-        .isEqualTo(30); // 25, INVALID_DISCOUNT (prices) and the 4 of the key lifecycle (issue #12)
+        .isEqualTo(31); // 25, INVALID_DISCOUNT (prices), the 4 of the key lifecycle and
+    // INVALID_KEY_KIND (support keys) (issue #12)
   }
 
   @Test

@@ -299,6 +299,9 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
     List<ApiKey> again = tenantKeys(account);
     assertThat(first).isEqualTo(again).hasSize(2);
     assertThat(first).extracting(ApiKey::getKeyId).contains(ApiKeyStore.keyIdFor(hash));
+    // V6's is_support defaults to FALSE for rows the previous release inserts.
+    assertThat(row(ApiKeyStore.keyIdFor(hash)).support()).isFalse();
+    assertThat(first).noneMatch(ApiKey::getSupport);
     assertThat(
             server
                 .tenant(secret)
@@ -476,5 +479,128 @@ abstract class ApiKeyLifecycleTest extends ServiceTestBase {
                         .setName("ops")
                         .setAccountId(account.accountId())
                         .build()));
+  }
+
+  // ---------------------------------------------------------------- support keys
+
+  @Test
+  void supportKeysAreCreatedListedRevokedAndCannotManageKeys() {
+    CreateApiKeyResponse created =
+        admin()
+            .createApiKey(
+                CreateApiKeyRequest.newBuilder()
+                    .setSupport(true)
+                    .setName("helpdesk")
+                    .setDescription("first-line support")
+                    .setExpireTime(ts("2027-02-01T00:00:00Z"))
+                    .build());
+    ApiKey info = created.getKeyInfo();
+    assertThat(info.getSupport()).isTrue();
+    assertThat(info.getAdmin()).isFalse();
+    assertThat(info.getName()).isEqualTo("helpdesk");
+    assertThat(info.getAccountId()).isEmpty();
+    assertThat(instant(info.getExpireTime())).isEqualTo(t("2027-02-01T00:00:00Z"));
+    ApiKeyRow stored = row(info.getKeyId());
+    assertThat(stored.support()).isTrue();
+    assertThat(stored.admin()).isFalse();
+    assertThat(stored.accountId()).isNull();
+    assertThat(stored.createdBy()).isEqualTo("bootstrap");
+
+    // Listed with the support keys only, never with the admin keys.
+    assertThat(listAll(ListApiKeysRequest.newBuilder().setSupport(true).build()))
+        .contains(info)
+        .allSatisfy(k -> assertThat(k.getSupport()).isTrue());
+    assertThat(listAll(ListApiKeysRequest.newBuilder().setAdmin(true).build()))
+        .extracting(ApiKey::getKeyId)
+        .doesNotContain(info.getKeyId());
+
+    // Only admin keys manage keys.
+    var support = adminWith(created.getApiKey());
+    assertError(
+        Status.Code.PERMISSION_DENIED,
+        "SUPPORT_KEY_READ_ONLY",
+        () ->
+            support.createApiKey(
+                CreateApiKeyRequest.newBuilder().setSupport(true).setName("other").build()));
+    assertError(
+        Status.Code.PERMISSION_DENIED,
+        "SUPPORT_KEY_READ_ONLY",
+        () -> support.listApiKeys(ListApiKeysRequest.newBuilder().setSupport(true).build()));
+    assertError(
+        Status.Code.PERMISSION_DENIED,
+        "SUPPORT_KEY_READ_ONLY",
+        () ->
+            support.revokeApiKey(
+                RevokeApiKeyRequest.newBuilder().setKeyId(info.getKeyId()).build()));
+
+    // Works (and its last use is recorded) until revoked, like any key.
+    TestAccount account = account(100);
+    var reader = server.tenant(created.getApiKey());
+    DescribeAccountRequest read =
+        DescribeAccountRequest.newBuilder().setAccountId(account.accountId()).build();
+    assertThat(reader.describeAccount(read).getAccount().getAccountId())
+        .isEqualTo(account.accountId());
+    assertThat(row(info.getKeyId()).lastUsedTime()).isEqualTo(NOW);
+    admin().revokeApiKey(RevokeApiKeyRequest.newBuilder().setKeyId(info.getKeyId()).build());
+    assertError(Status.Code.UNAUTHENTICATED, "API_KEY_REVOKED", () -> reader.describeAccount(read));
+    assertThat(row(info.getKeyId()).revokedBy()).isEqualTo("bootstrap");
+  }
+
+  @Test
+  void supportKeyRequestsAreValidatedAndCreateNothing() {
+    int before = listAll(ListApiKeysRequest.newBuilder().setSupport(true).build()).size();
+    for (String bad : List.of("", "bootstrap", "has space")) {
+      assertError(
+          Status.Code.INVALID_ARGUMENT,
+          "INVALID_KEY_NAME",
+          () ->
+              admin()
+                  .createApiKey(
+                      CreateApiKeyRequest.newBuilder().setSupport(true).setName(bad).build()));
+    }
+    TestAccount account = account(100);
+    assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_ACCOUNT_ID",
+        () ->
+            admin()
+                .createApiKey(
+                    CreateApiKeyRequest.newBuilder()
+                        .setSupport(true)
+                        .setName("helpdesk")
+                        .setAccountId(account.accountId())
+                        .build()));
+    assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_KEY_KIND",
+        () ->
+            admin()
+                .createApiKey(
+                    CreateApiKeyRequest.newBuilder()
+                        .setSupport(true)
+                        .setAdmin(true)
+                        .setName("helpdesk")
+                        .build()));
+    assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_KEY_KIND",
+        () ->
+            admin()
+                .listApiKeys(
+                    ListApiKeysRequest.newBuilder().setSupport(true).setAdmin(true).build()));
+    assertError(
+        Status.Code.INVALID_ARGUMENT,
+        "INVALID_ACCOUNT_ID",
+        () ->
+            admin()
+                .listApiKeys(
+                    ListApiKeysRequest.newBuilder()
+                        .setSupport(true)
+                        .setAccountId(account.accountId())
+                        .build()));
+    assertThat(listAll(ListApiKeysRequest.newBuilder().setSupport(true).build())).hasSize(before);
+    assertThat(listAll(ListApiKeysRequest.newBuilder().setAdmin(true).build()))
+        .noneMatch(k -> k.getName().equals("helpdesk"));
+    assertThat(tenantKeys(account)).hasSize(1);
   }
 }

@@ -9,6 +9,7 @@ import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
 import com.cvmbilling.renewal.server.testing.Tier;
 import com.cvmbilling.renewal.v1.AdminServiceGrpc;
 import com.cvmbilling.renewal.v1.AdvanceTimeResponse;
+import com.cvmbilling.renewal.v1.ApiKey;
 import com.cvmbilling.renewal.v1.CreateAccountResponse;
 import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.CreateApiKeyResponse;
@@ -502,6 +503,15 @@ class HttpJsonTranscodingTest {
             true,
             CreateApiKeyResponse.getDefaultInstance(),
             null),
+        // Its additional binding (admin and support keys have no account for the path).
+        new Case(
+            "CreateApiKey",
+            "POST",
+            t -> "/v1/apiKeys",
+            t -> "{\"accountId\": \"" + t.account.accountId() + "\"}",
+            true,
+            CreateApiKeyResponse.getDefaultInstance(),
+            null),
         new Case(
             "ListApiKeys",
             "GET",
@@ -609,5 +619,47 @@ class HttpJsonTranscodingTest {
         .extracting(Instance::getInstanceId)
         .containsExactlyInAnyOrder(ids.get(0), ids.get(1));
     assertThat(camel.body()).isEqualTo(snake.body());
+  }
+
+  @Test
+  void adminAndSupportKeysAreCreatedAtTheAdditionalBinding() {
+    Http.Reply admin =
+        http.post("/v1/apiKeys", TestServer.ADMIN_KEY, "{\"admin\": true, \"name\": \"ops-http\"}");
+    assertThat(admin.status()).as(admin.body()).isEqualTo(200);
+    CreateApiKeyResponse adminKey = admin.as(CreateApiKeyResponse.getDefaultInstance());
+    assertThat(adminKey.getKeyInfo().getAdmin()).isTrue();
+    assertThat(adminKey.getKeyInfo().getName()).isEqualTo("ops-http");
+    assertThat(http.get("/v1/apiKeys?admin=true", adminKey.getApiKey()).status()).isEqualTo(200);
+
+    Http.Reply support =
+        http.post(
+            "/v1/apiKeys",
+            TestServer.ADMIN_KEY,
+            "{\"support\": true, \"name\": \"helpdesk-http\", \"description\": \"tier 1\"}");
+    assertThat(support.status()).as(support.body()).isEqualTo(200);
+    CreateApiKeyResponse supportKey = support.as(CreateApiKeyResponse.getDefaultInstance());
+    assertThat(supportKey.getKeyInfo().getSupport()).isTrue();
+    assertThat(supportKey.getKeyInfo().getAdmin()).isFalse();
+    assertThat(supportKey.getKeyInfo().getDescription()).isEqualTo("tier 1");
+    Http.Reply read =
+        http.get("/v1/account?accountId=" + account.accountId(), supportKey.getApiKey());
+    assertThat(read.status()).as(read.body()).isEqualTo(200);
+    assertThat(read.as(DescribeAccountResponse.getDefaultInstance()).getAccount().getAccountId())
+        .isEqualTo(account.accountId());
+    Http.Reply listed = http.get("/v1/apiKeys?support=true", TestServer.ADMIN_KEY);
+    assertThat(listed.as(ListApiKeysResponse.getDefaultInstance()).getApiKeysList())
+        .extracting(ApiKey::getKeyId)
+        .contains(supportKey.getKeyInfo().getKeyId());
+
+    Http.Reply refused = http.get("/v1/apiKeys?support=true", supportKey.getApiKey());
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.errorInfo().getReason()).isEqualTo("SUPPORT_KEY_READ_ONLY");
+    Http.Reply both =
+        http.post(
+            "/v1/apiKeys",
+            TestServer.ADMIN_KEY,
+            "{\"admin\": true, \"support\": true, \"name\": \"both\"}");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.errorInfo().getReason()).isEqualTo("INVALID_KEY_KIND");
   }
 }

@@ -84,24 +84,29 @@ class OpenApiDocumentTest {
       ServiceDescriptor service =
           ((ProtoServiceDescriptorSupplier) grpc.getSchemaDescriptor()).getServiceDescriptor();
       for (MethodDescriptor method : service.getMethods()) {
-        HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-        assertThat(rule.getPatternCase())
+        HttpRule primary = method.getOptions().getExtension(AnnotationsProto.http);
+        assertThat(primary.getPatternCase())
             .as(method.getFullName() + " has an HTTP rule")
             .isNotEqualTo(HttpRule.PatternCase.PATTERN_NOT_SET);
-        String path = (rule.hasGet() ? rule.getGet() : rule.getPost()).replaceAll("=[^}]*}", "}");
-        PathItem item = api.getPaths().get(path);
-        assertThat(item).as(path).isNotNull();
-        Operation op = rule.hasGet() ? item.getGet() : item.getPost();
-        assertThat(op).as(path + " " + rule.getPatternCase()).isNotNull();
-        expected.add(method.getName());
-        found.add(op.getOperationId());
-        assertThat(op.getResponses()).containsKeys("200", "default");
-        assertThat(op.getResponses().get("default").getContent().get("application/json"))
-            .extracting(m -> m.getSchema().get$ref())
-            .isEqualTo("#/components/schemas/google.rpc.Status");
+        List<HttpRule> rules = new ArrayList<>(List.of(primary));
+        rules.addAll(primary.getAdditionalBindingsList());
+        for (int binding = 0; binding < rules.size(); binding++) {
+          HttpRule rule = rules.get(binding);
+          String path = (rule.hasGet() ? rule.getGet() : rule.getPost()).replaceAll("=[^}]*}", "}");
+          PathItem item = api.getPaths().get(path);
+          assertThat(item).as(path).isNotNull();
+          Operation op = rule.hasGet() ? item.getGet() : item.getPost();
+          assertThat(op).as(path + " " + rule.getPatternCase()).isNotNull();
+          expected.add(method.getName() + (binding == 0 ? "" : "_" + (binding + 1)));
+          found.add(op.getOperationId());
+          assertThat(op.getResponses()).containsKeys("200", "default");
+          assertThat(op.getResponses().get("default").getContent().get("application/json"))
+              .extracting(m -> m.getSchema().get$ref())
+              .isEqualTo("#/components/schemas/google.rpc.Status");
+        }
       }
     }
-    assertThat(found).isEqualTo(expected);
+    assertThat(found).isEqualTo(expected).contains("CreateApiKey_2");
     long operations =
         api.getPaths().values().stream().mapToLong(p -> p.readOperations().size()).sum();
     assertThat(operations).as("no operation without an RPC").isEqualTo(expected.size());
@@ -120,6 +125,11 @@ class OpenApiDocumentTest {
     assertThat(topUp.getParameters())
         .extracting(p -> p.getName() + " in " + p.getIn())
         .containsExactly("account_id in path");
+    Operation createKey = api.getPaths().get("/v1/apiKeys").getPost();
+    assertThat(createKey.getParameters()).as("no path parameter").isNull();
+    assertThat(
+            createKey.getRequestBody().getContent().get("application/json").getSchema().get$ref())
+        .isEqualTo("#/components/schemas/cvm.renewal.v1.CreateApiKeyRequest");
     Operation watch = api.getPaths().get("/v1/events:watch").getGet();
     assertThat(watch.getResponses().get("200").getContent()).containsKey("text/event-stream");
   }

@@ -7,6 +7,7 @@ import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.server.testing.TestServer;
 import com.cvmbilling.renewal.server.testing.TestServer.TestAccount;
 import com.cvmbilling.renewal.server.testing.Tier;
+import com.cvmbilling.renewal.v1.CreateApiKeyRequest;
 import com.cvmbilling.renewal.v1.DescribeAccountRequest;
 import com.cvmbilling.renewal.v1.DescribeBillingRecordsRequest;
 import com.cvmbilling.renewal.v1.DescribeInstancesRequest;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Support reads (issue #12 point 2): an admin key reads any account's balance, instances, billing
  * records and events by naming its account_id, exactly what the tenant itself reads, and each read
- * is logged on {@code renewal.audit} with who read what; it still cannot change anything. A tenant
- * key reads only its own account, whatever account_id it names.
+ * is logged on {@code renewal.audit} with who read what; it still cannot change anything. A
+ * read-only support key reads the same way. A tenant key reads only its own account, whatever
+ * account_id it names.
  */
 @Tier.H2
 class SupportReadsTest {
@@ -63,22 +65,45 @@ class SupportReadsTest {
   }
 
   private static RenewalServiceBlockingStub support() {
+    return readerWith(TestServer.ADMIN_KEY);
+  }
+
+  private static RenewalServiceBlockingStub readerWith(String key) {
     return RenewalServiceGrpc.newBlockingStub(server.channel())
-        .withInterceptors(
-            MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(TestServer.ADMIN_KEY)));
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestServer.bearer(key)));
   }
 
   @Test
   void anAdminKeyReadsWhatTheTenantReadsAndEachReadIsLogged() {
+    readsWhatTheTenantReadsAndEachReadIsLogged(
+        support(), "admin key bootstrap", TestServer.ADMIN_KEY);
+  }
+
+  @Test
+  void aSupportKeyReadsWhatTheTenantReadsAndEachReadIsLogged() {
+    String key =
+        server
+            .admin()
+            .createApiKey(
+                CreateApiKeyRequest.newBuilder()
+                    .setSupport(true)
+                    .setName("helpdesk-1")
+                    .setDescription("first-line support")
+                    .build())
+            .getApiKey();
+    readsWhatTheTenantReadsAndEachReadIsLogged(readerWith(key), "support key helpdesk-1", key);
+  }
+
+  private void readsWhatTheTenantReadsAndEachReadIsLogged(
+      RenewalServiceBlockingStub support, String by, String key) {
     String id = alice.accountId();
     try (LogCapture audit = new LogCapture("renewal.audit")) {
       assertThat(
-              support()
-                  .describeAccount(DescribeAccountRequest.newBuilder().setAccountId(id).build()))
+              support.describeAccount(DescribeAccountRequest.newBuilder().setAccountId(id).build()))
           .isEqualTo(
               server.tenant(alice).describeAccount(DescribeAccountRequest.getDefaultInstance()));
       assertThat(
-              support()
+              support
                   .describeInstances(DescribeInstancesRequest.newBuilder().setAccountId(id).build())
                   .getInstancesList())
           .hasSize(3)
@@ -88,7 +113,7 @@ class SupportReadsTest {
                   .describeInstances(DescribeInstancesRequest.getDefaultInstance())
                   .getInstancesList());
       assertThat(
-              support()
+              support
                   .describeBillingRecords(
                       DescribeBillingRecordsRequest.newBuilder().setAccountId(id).build())
                   .getRecordsList())
@@ -99,7 +124,7 @@ class SupportReadsTest {
                   .describeBillingRecords(DescribeBillingRecordsRequest.getDefaultInstance())
                   .getRecordsList());
       assertThat(
-              support()
+              support
                   .listEvents(ListEventsRequest.newBuilder().setAccountId(id).build())
                   .getEventsList())
           .isNotEmpty()
@@ -118,12 +143,8 @@ class SupportReadsTest {
                 l ->
                     assertThat(l)
                         .startsWith(
-                            "support read: "
-                                + rpc
-                                + " of account "
-                                + id
-                                + " by admin key bootstrap (")
-                        .doesNotContain(TestServer.ADMIN_KEY));
+                            "support read: " + rpc + " of account " + id + " by " + by + " (")
+                        .doesNotContain(key));
       }
     }
   }
