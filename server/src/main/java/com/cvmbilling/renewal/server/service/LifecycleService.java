@@ -188,8 +188,7 @@ public class LifecycleService {
             return new Batch(due.size(), steps);
           });
     } catch (RuntimeException batchFailure) {
-      if (batchFailure instanceof ApiException api
-          && api.reason() == ErrorReason.CONCURRENT_MODIFICATION) {
+      if (isConflict(batchFailure)) {
         // Expected now and then with replicas on several Galera nodes: their batches claim the
         // same instances and lose at certification. The one-by-one pass below finishes the work.
         log.warn(
@@ -211,6 +210,13 @@ public class LifecycleService {
                   return one == null ? 0 : processClaimed(List.of(one), now);
                 });
       } catch (RuntimeException itemFailure) {
+        if (isConflict(itemFailure)) {
+          // Not a bad instance: its account or row was held by another writer (a lock wait, or
+          // on Galera another node's commit) every time. It stays due and the next batch takes it
+          // again; putting it off would delay its step by the retry interval for nothing.
+          log.warn("lifecycle step for {} kept conflicting; left due", d.instanceId());
+          continue;
+        }
         log.error(
             "lifecycle step failed for {}; retrying in {}",
             d.instanceId(),
@@ -228,6 +234,11 @@ public class LifecycleService {
       }
     }
     return new Batch(claimed.size(), steps);
+  }
+
+  private static boolean isConflict(RuntimeException failure) {
+    return failure instanceof ApiException api
+        && api.reason() == ErrorReason.CONCURRENT_MODIFICATION;
   }
 
   /** Inside the claiming transaction: lock the accounts (sorted), then step each instance. */
