@@ -93,7 +93,7 @@ final class RawJdbcRenewal implements AutoCloseable {
     // The server's driver settings (DataSources.create).
     config.addDataSourceProperty("cachePrepStmts", "true");
     config.addDataSourceProperty("prepStmtCacheSize", "250");
-    config.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+    config.addDataSourceProperty("prepStmtCacheSqlLimit", "32768");
     config.addDataSourceProperty("useServerPrepStmts", "false");
     config.addDataSourceProperty("rewriteBatchedStatements", "true");
     config.addDataSourceProperty("connectTimeout", "5000");
