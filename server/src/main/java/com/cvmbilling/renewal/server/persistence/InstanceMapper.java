@@ -71,4 +71,12 @@ public interface InstanceMapper {
       @Param("nextDue") Instant nextDue,
       @Param("remindedExpiry") Instant remindedExpiry,
       @Param("remindedDaysBefore") Integer remindedDaysBefore);
+
+  /**
+   * MariaDB/MySQL only: writes many lifecycle steps in one statement (a multi-row INSERT ... ON
+   * DUPLICATE KEY UPDATE onto existing rows), each row only if it still has {@code version - 1}.
+   * Returns the driver's count: 2 per row changed, 1 per row left as it was (or, never expected,
+   * inserted).
+   */
+  int applySteps(@Param("steps") List<LifecycleStep> steps);
 }

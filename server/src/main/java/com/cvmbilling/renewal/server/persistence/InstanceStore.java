@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.ibatis.session.SqlSessionManager;
 
 /**
  * The {@code instance} table, including the lifecycle job's queue over it: every read and write of
@@ -19,10 +20,14 @@ public class InstanceStore {
   private final InstanceMapper instances;
   private final JdbcBatches batches;
 
+  /** MariaDB/MySQL write a batch's steps in one statement; H2 (embedded) as a JDBC batch. */
+  private final boolean stepsInOneStatement;
+
   @Inject
-  InstanceStore(InstanceMapper instances, JdbcBatches batches) {
+  InstanceStore(InstanceMapper instances, JdbcBatches batches, SqlSessionManager sessions) {
     this.instances = instances;
     this.batches = batches;
+    this.stepsInOneStatement = "mysql".equals(sessions.getConfiguration().getDatabaseId());
   }
 
   public void insert(Instance instance) {
@@ -120,7 +125,8 @@ public class InstanceStore {
 
   /**
    * Lifecycle steps to write together: {@link #applyStep}s collected by a batch of the lifecycle
-   * job and sent as one JDBC batch when it ends, instead of one round trip per step.
+   * job and sent when it ends in one statement (MariaDB/MySQL) or one JDBC batch (H2), instead of
+   * one round trip per step.
    */
   public PendingSteps pendingSteps() {
     return new PendingSteps();
@@ -128,39 +134,46 @@ public class InstanceStore {
 
   /** Steps not yet written; see {@link #pendingSteps()}. One transaction's, not thread-safe. */
   public final class PendingSteps {
-    private record Step(
-        Instance instance, Instant nextDue, Instant remindedExpiry, Integer remindedDaysBefore) {}
-
-    private final List<Step> steps = new ArrayList<>();
+    private final List<LifecycleStep> steps = new ArrayList<>();
 
     private PendingSteps() {}
 
     /** An {@link #applyStep} to write later. */
     public void add(
         Instance instance, Instant nextDue, Instant remindedExpiry, Integer remindedDaysBefore) {
-      steps.add(new Step(instance, nextDue, remindedExpiry, remindedDaysBefore));
+      steps.add(new LifecycleStep(instance, nextDue, remindedExpiry, remindedDaysBefore));
     }
 
-    /** Writes the steps added so far; returns the ids of instances whose row did not change. */
+    /**
+     * Writes the steps added so far; returns the ids of instances whose row did not change (with
+     * one statement the count cannot say which: then every id of the batch).
+     */
     public List<String> write() {
       if (steps.isEmpty()) {
         return List.of();
       }
-      int[] counts =
-          batches.run(
-              InstanceMapper.class,
-              mapper ->
-                  steps.forEach(
-                      s ->
-                          mapper.applyStep(
-                              s.instance(),
-                              s.nextDue(),
-                              s.remindedExpiry(),
-                              s.remindedDaysBefore())));
       List<String> unchanged = new ArrayList<>();
-      for (int i = 0; i < steps.size(); i++) {
-        if (i >= counts.length || counts[i] != 1) {
-          unchanged.add(steps.get(i).instance().instanceId());
+      if (stepsInOneStatement) {
+        // 2 per row changed (ON DUPLICATE KEY UPDATE); a row left as it was counts 1.
+        if (instances.applySteps(steps) != 2 * steps.size()) {
+          steps.forEach(s -> unchanged.add(s.instance().instanceId()));
+        }
+      } else {
+        int[] counts =
+            batches.run(
+                InstanceMapper.class,
+                mapper ->
+                    steps.forEach(
+                        s ->
+                            mapper.applyStep(
+                                s.instance(),
+                                s.nextDue(),
+                                s.remindedExpiry(),
+                                s.remindedDaysBefore())));
+        for (int i = 0; i < steps.size(); i++) {
+          if (i >= counts.length || counts[i] != 1) {
+            unchanged.add(steps.get(i).instance().instanceId());
+          }
         }
       }
       steps.clear();

@@ -370,9 +370,9 @@ public class LifecycleService {
 
   /**
    * A batch's writes, sent when its steps are decided, inside its transaction: the events in one
-   * multi-row INSERT (in step order, so their ids keep that order), the instance updates as one
-   * JDBC batch and the auto-renewals' money as {@link Ledger.Batch} writes it, instead of round
-   * trips per step.
+   * multi-row INSERT (in step order, so their ids keep that order), the instance updates as {@link
+   * InstanceStore.PendingSteps} writes them (one statement on MariaDB) and the auto-renewals' money
+   * as {@link Ledger.Batch} writes it, instead of round trips per step.
    */
   private static final class Writes {
     final EventStore.Pending events;

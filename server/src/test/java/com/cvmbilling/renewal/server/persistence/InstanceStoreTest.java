@@ -13,6 +13,7 @@ import com.cvmbilling.renewal.server.domain.ChargeType;
 import com.cvmbilling.renewal.server.domain.Instance;
 import com.cvmbilling.renewal.server.domain.InstanceState;
 import com.cvmbilling.renewal.server.error.ApiException;
+import com.cvmbilling.renewal.server.testing.TestDatabases;
 import com.cvmbilling.renewal.v1.ErrorReason;
 import java.time.Instant;
 import java.util.List;
@@ -97,7 +98,27 @@ class InstanceStoreTest extends RepositoryTestBase {
   }
 
   @Test
-  void pendingStepsGoAsOneBatchAndReportRowsThatDidNotChange() {
+  void aPendingStepForAMissingInstanceIsReported() {
+    Instance a = instance("ins-a0000001", PREPAID, RUNNING);
+    insert(a);
+    Instance isolatedA = a.change().state(ISOLATED).isolatedTime(EXPIRY).build();
+    Instance missing = instance("ins-a0000009", PREPAID, RUNNING).change().state(ISOLATED).build();
+
+    List<String> unchanged =
+        inTx(
+            () -> {
+              InstanceStore.PendingSteps steps = store().pendingSteps();
+              steps.add(isolatedA, null, null, null);
+              steps.add(missing, null, null, null);
+              return steps.write();
+            });
+
+    // The lifecycle job rolls its batch back on any reported id (LifecycleService.Writes).
+    assertThat(unchanged).contains(missing.instanceId());
+  }
+
+  @Test
+  void pendingStepsAreWrittenTogetherAndReportRowsThatDidNotChange() {
     Instance a = instance("ins-a0000001", PREPAID, RUNNING);
     Instance b = instance("ins-a0000002", PREPAID, RUNNING);
     Instance c = instance("ins-a0000003", PREPAID, RUNNING);
@@ -121,7 +142,12 @@ class InstanceStoreTest extends RepositoryTestBase {
               return first;
             });
 
-    assertThat(unchanged).containsExactly(b.instanceId());
+    if (kind == TestDatabases.Kind.H2) {
+      assertThat(unchanged).containsExactly(b.instanceId());
+    } else {
+      // One statement (MariaDB) cannot tell which row stayed: it names every step it carried.
+      assertThat(unchanged).containsExactly(a.instanceId(), b.instanceId(), c.instanceId());
+    }
     assertThat(
             inTx(
                 () ->

@@ -54,7 +54,7 @@ class TableOwnershipTest {
 
   private static final Pattern WRITE =
       Pattern.compile(
-          "(?<![<\\w/])(?<!FOR )(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(\\w+)",
+          "(?<![<\\w/])(?<!FOR )(?<!KEY )(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(\\w+)",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern READ =
       Pattern.compile("(?<![<\\w/])(?:FROM|JOIN)\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
