@@ -103,6 +103,38 @@ class HeldAccountLifecycleTest {
     }
   }
 
+  /** An instance whose account row is gone cannot be stepped: it is put off, and the run ends. */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void anInstanceWithoutItsAccountIsPutOffAndTheRunEnds() throws Exception {
+    try (TestDatabases.TestDatabase db = TestDatabases.mariaDb("held");
+        TestServer server =
+            new TestServer(LifecycleFixtures.config(db.settings()).build(), new TestClock(NOW))) {
+      String free = server.createAccount(1_000_000, "UTC").accountId();
+      Instant expired = NOW.minus(Duration.ofHours(2));
+      LifecycleFixtures.insertInstances(
+          server,
+          List.of(
+              expiredManual(LifecycleFixtures.instanceId("o", 1), "acc-gone0001", expired),
+              expiredManual(LifecycleFixtures.instanceId("o", 2), free, expired)));
+      DataSource ds = LifecycleFixtures.dataSource(server);
+
+      int steps = LifecycleFixtures.lifecycle(server).runDue(NOW);
+
+      assertThat(steps).isEqualTo(1);
+      assertThat(
+              LifecycleFixtures.count(
+                  ds,
+                  "SELECT COUNT(*) FROM instance WHERE instance_id = ? AND state = ?"
+                      + " AND next_due_ms > ?",
+                  LifecycleFixtures.instanceId("o", 1),
+                  InstanceState.RUNNING.name(),
+                  NOW.toEpochMilli()))
+          .as("left as it was, put off")
+          .isEqualTo(1);
+    }
+  }
+
   private static com.cvmbilling.renewal.server.domain.Instance expiredManual(
       String id, String accountId, Instant expiry) {
     return LifecycleFixtures.prepaid(
