@@ -2,8 +2,12 @@ package com.cvmbilling.renewal.server.persistence;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
@@ -29,12 +33,31 @@ public final class JdbcBatches {
    * execution's update count in call order. Must run inside {@link Transactions}.
    */
   public <M> int[] run(Class<M> mapper, Consumer<M> statements) {
-    try (SqlSession batch = sessions.openSession(ExecutorType.BATCH, sessions.getConnection())) {
+    Connection connection = sessions.getConnection();
+    try (SqlSession batch = sessions.openSession(ExecutorType.BATCH, connection)) {
       statements.accept(batch.getMapper(mapper));
       return batch.flushStatements().stream()
           .map(BatchResult::getUpdateCounts)
           .flatMapToInt(IntStream::of)
           .toArray();
+    } catch (RuntimeException e) {
+      // When the link fails while a batch is sent, Connector/J's clean-up replaces the link
+      // failure with "No operations allowed after statement closed": say what happened, so that
+      // the caller gets DATABASE_UNAVAILABLE (see Transactions) and not an internal error.
+      if (isLost(connection)) {
+        throw new PersistenceException(
+            "the database connection was lost while a JDBC batch was sent",
+            new SQLNonTransientConnectionException("connection lost", "08003", e));
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isLost(Connection connection) {
+    try {
+      return connection.isClosed() || !connection.isValid(2);
+    } catch (SQLException e) {
+      return true;
     }
   }
 }
