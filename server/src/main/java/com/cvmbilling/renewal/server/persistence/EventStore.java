@@ -18,10 +18,12 @@ import java.util.Optional;
 @Singleton
 public class EventStore {
   private final EventMapper events;
+  private final JdbcBatches batches;
 
   @Inject
-  EventStore(EventMapper events) {
+  EventStore(EventMapper events, JdbcBatches batches) {
     this.events = events;
+    this.batches = batches;
   }
 
   public void event(Instance instance, EventType type, String orderId, Instant at) {
@@ -33,13 +35,23 @@ public class EventStore {
     events.insert(of(instance, type, daysBefore, orderId, at));
   }
 
-  /** One event per instance: one INSERT for one, one multi-row INSERT for several. */
+  /** One event per instance, written together (see {@link #insertTogether}). */
   public void events(List<Instance> instances, EventType type, String orderId, Instant at) {
-    if (instances.size() == 1) {
-      event(instances.get(0), type, orderId, at);
-      return;
+    insertTogether(instances.stream().map(i -> of(i, type, 0, orderId, at)).toList());
+  }
+
+  /**
+   * One INSERT for one event; for several, a JDBC batch of the same static INSERT, which the driver
+   * sends as one multi-row INSERT ({@code rewriteBatchedStatements}; ids in list order). The SQL is
+   * what a MyBatis {@code <foreach>} would build, without MyBatis parsing that text anew on every
+   * call (a third of the server's CPU on 100-instance renewals).
+   */
+  private void insertTogether(List<Event> all) {
+    if (all.size() == 1) {
+      events.insert(all.get(0));
+    } else if (!all.isEmpty()) {
+      batches.run(EventMapper.class, m -> all.forEach(m::insert));
     }
-    events.insertAll(instances.stream().map(i -> of(i, type, 0, orderId, at)).toList());
   }
 
   /**
@@ -68,11 +80,7 @@ public class EventStore {
 
     /** Writes what was added since the last write, in order. */
     public void write() {
-      if (events.size() == 1) {
-        EventStore.this.events.insert(events.get(0));
-      } else if (!events.isEmpty()) {
-        EventStore.this.events.insertAll(List.copyOf(events));
-      }
+      insertTogether(List.copyOf(events));
       events.clear();
     }
   }
