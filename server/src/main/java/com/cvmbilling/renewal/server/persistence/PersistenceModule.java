@@ -55,6 +55,7 @@ public final class PersistenceModule extends MyBatisModule {
     mapUnderscoreToCamelCase(true);
     useGeneratedKeys(false);
     handleType(Instant.class).with(EpochMillisInstantTypeHandler.class);
+    addAlias("parseCaching").to(ParseCachingLanguageDriver.class);
     addMapperClass(AccountMapper.class);
     addMapperClass(InstanceMapper.class);
     addMapperClass(BillingRecordMapper.class);
