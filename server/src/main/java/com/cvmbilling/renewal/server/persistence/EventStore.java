@@ -44,7 +44,7 @@ public class EventStore {
    * One INSERT for one event; for several, a JDBC batch of the same static INSERT, which the driver
    * sends as one multi-row INSERT ({@code rewriteBatchedStatements}; ids in list order). The SQL is
    * what a MyBatis {@code <foreach>} would build, without MyBatis parsing that text anew on every
-   * call (a third of the server's CPU on 100-instance renewals).
+   * call (a quarter of the server's CPU on 100-instance renewals).
    */
   private void insertTogether(List<Event> all) {
     if (all.size() == 1) {
