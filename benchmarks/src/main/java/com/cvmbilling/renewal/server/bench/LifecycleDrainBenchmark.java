@@ -38,18 +38,20 @@ public final class LifecycleDrainBenchmark {
   public static void main(String[] args) throws Exception {
     int instances = Integer.getInteger("bench.instances", 100_000);
     int runners = Integer.getInteger("bench.runners", 1);
-    int batch = Integer.getInteger("bench.batch", 200);
+    Integer batchFlag = Integer.getInteger("bench.batch"); // default: the server's own default
     int accounts = 100;
     Instant due = Instant.parse("2027-03-01T00:00:00Z");
 
     try (TestDatabases.TestDatabase db = TestDatabases.mariaDb()) {
       List<RenewalServer> replicas = new ArrayList<>();
+      int batch = 0;
       for (int r = 0; r < runners; r++) {
-        ServerConfig config =
-            ServerConfig.builder(db.settings())
-                .runLifecycle(false)
-                .lifecycleBatchSize(batch)
-                .build();
+        ServerConfig.Builder builder = ServerConfig.builder(db.settings()).runLifecycle(false);
+        if (batchFlag != null) {
+          builder.lifecycleBatchSize(batchFlag);
+        }
+        ServerConfig config = builder.build();
+        batch = config.lifecycle().batchSize();
         replicas.add(RenewalServer.create(config, new TestClock(due)));
       }
       String url = db.settings().jdbcUrl() + "?rewriteBatchedStatements=true";

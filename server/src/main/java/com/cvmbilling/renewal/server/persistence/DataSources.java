@@ -54,9 +54,10 @@ public final class DataSources {
     if (!settings.isEmbedded()) {
       config.addDataSourceProperty("cachePrepStmts", "true");
       config.addDataSourceProperty("prepStmtCacheSize", "250");
-      // Long enough for a lifecycle batch's one-statement step write (about 17 KB for 200 rows)
-      // and a 100-instance renewal's statements, which the driver would otherwise parse on every
-      // execution; the cache keeps at most prepStmtCacheSize statements per connection.
+      // Long enough for a 100-instance renewal's statements, which the driver would otherwise
+      // parse on every execution; the cache keeps at most prepStmtCacheSize statements per
+      // connection. A lifecycle batch's step write (about 42 KB at the default 500 rows) is
+      // longer: 64 KB did not measurably speed up the drain (docs/BENCHMARKS.md).
       config.addDataSourceProperty("prepStmtCacheSqlLimit", "32768");
       config.addDataSourceProperty("useServerPrepStmts", "false");
       config.addDataSourceProperty("rewriteBatchedStatements", "true");

@@ -352,7 +352,7 @@ class ConfigTest {
     assertThat(built.idempotency().inProgressLease()).isEqualTo(Duration.ofMinutes(2));
     assertThat(built.transactions().maxAttempts()).isEqualTo(10);
     assertThat(built.transactions().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(built.lifecycle().batchSize()).isEqualTo(200);
+    assertThat(built.lifecycle().batchSize()).isEqualTo(500);
     assertThat(built.lifecycle().schedule().retryInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(built.rateLimit()).isEqualTo(RateLimitSettings.OFF);
     // The auto-renew retry interval keeps following the lifecycle interval when that changes.
