@@ -37,18 +37,27 @@ class ParseCachingLanguageDriverTest {
     return driver.createSqlSource(configuration, node, Object.class);
   }
 
-  /** The SQL and each parameter's value, as a statement handler would bind them. */
-  private List<Object> bound(SqlSource source, List<Row> rows) {
-    BoundSql bound = source.getBoundSql(Map.of("rows", rows));
+  /** The SQL and each parameter's value, read as MyBatis' parameter handler reads them. */
+  private List<Object> bound(SqlSource source, Object parameter) {
+    BoundSql bound = source.getBoundSql(parameter);
     List<Object> out = new java.util.ArrayList<>();
     out.add(bound.getSql());
+    MetaObject additional = configuration.newMetaObject(bound.getAdditionalParameters());
+    MetaObject meta = configuration.newMetaObject(parameter);
     for (ParameterMapping m : bound.getParameterMappings()) {
       String property = m.getProperty();
-      MetaObject meta = configuration.newMetaObject(bound.getAdditionalParameters());
-      out.add(bound.hasAdditionalParameter(property) ? meta.getValue(property) : null);
+      out.add(
+          bound.hasAdditionalParameter(property)
+              ? additional.getValue(property)
+              : meta.getValue(property));
       out.add(m.getJavaType());
+      out.add(m.getTypeHandler().getClass());
     }
     return out;
+  }
+
+  private List<Object> bound(SqlSource source, List<Row> rows) {
+    return bound(source, Map.of("rows", rows));
   }
 
   @Test
@@ -72,9 +81,64 @@ class ParseCachingLanguageDriverTest {
       assertThat(actual).containsAll(rows.stream().map(Row::id).toList());
       assertThat(actual).containsAll(rows.stream().map(Row::value).toList());
     }
-    // Three distinct texts (1, 2 and 3 rows), each parsed once.
-    assertThat(((ParseCachingLanguageDriver.ParseCachingSqlSource) caching).cachedTexts())
-        .isEqualTo(3);
+    // Three shapes (1, 2 and 3 rows), each built once; no text built per call.
+    ParseCachingLanguageDriver.ParseCachingSqlSource kept =
+        (ParseCachingLanguageDriver.ParseCachingSqlSource) caching;
+    assertThat(kept.keptByShape()).isTrue();
+    assertThat(kept.cachedShapes()).isEqualTo(3);
+    assertThat(kept.cachedTexts()).isZero();
+  }
+
+  /** Items named by index: a list holding the same row twice binds each position's own row. */
+  @Test
+  void repeatedItemsAndAnArrayBindEachPositionsOwnValue() {
+    SqlSource caching = source(new ParseCachingLanguageDriver());
+    SqlSource plain = source(new XMLLanguageDriver());
+    Row a = new Row("a", 1);
+    List<Row> twice = List.of(a, a);
+    assertThat(bound(caching, twice)).isEqualTo(bound(plain, twice));
+    List<Row> other = List.of(new Row("b", 2), new Row("c", 3));
+    assertThat(bound(caching, other)).isEqualTo(bound(plain, other)).contains("b", 2L, "c", 3L);
+    Map<String, Object> array = Map.of("rows", new Row[] {new Row("d", 4), new Row("e", 5)});
+    assertThat(bound(caching, array)).isEqualTo(bound(plain, array)).contains("d", 4L, "e", 5L);
+  }
+
+  /**
+   * A statement whose text depends on a value keeps the parse per text, its text built per call.
+   */
+  @Test
+  void aValueDependentStatementKeepsOnlyTheParsePerText() {
+    String statement =
+        "<update>UPDATE t SET v = 0 WHERE id IN <foreach collection=\"rows\" item=\"r\""
+            + " open=\"(\" separator=\",\" close=\")\">#{r.id}</foreach>"
+            + "<if test=\"limit != null\"> AND v &lt; #{limit}</if></update>";
+    XNode node = new XPathParser(statement).evalNode("/update");
+    SqlSource caching =
+        new ParseCachingLanguageDriver().createSqlSource(configuration, node, Object.class);
+    SqlSource plain = new XMLLanguageDriver().createSqlSource(configuration, node, Object.class);
+    List<Row> rows = List.of(new Row("a", 1), new Row("b", 2));
+    Map<String, Object> withLimit = new java.util.HashMap<>(Map.of("rows", rows, "limit", 5));
+    Map<String, Object> withoutLimit = new java.util.HashMap<>(Map.of("rows", rows));
+    withoutLimit.put("limit", null);
+    assertThat(bound(caching, withLimit)).isEqualTo(bound(plain, withLimit)).contains(5);
+    assertThat(bound(caching, withoutLimit)).isEqualTo(bound(plain, withoutLimit));
+    ParseCachingLanguageDriver.ParseCachingSqlSource kept =
+        (ParseCachingLanguageDriver.ParseCachingSqlSource) caching;
+    assertThat(kept.keptByShape()).isFalse();
+    assertThat(kept.cachedTexts()).isEqualTo(2);
+  }
+
+  /** A set has no positions: such a call builds its text as MyBatis does. */
+  @Test
+  void aSetIsBuiltPerCall() {
+    SqlSource caching = source(new ParseCachingLanguageDriver());
+    SqlSource plain = source(new XMLLanguageDriver());
+    Map<String, Object> set = Map.of("rows", java.util.Set.of(new Row("a", 1)));
+    assertThat(bound(caching, set)).isEqualTo(bound(plain, set));
+    ParseCachingLanguageDriver.ParseCachingSqlSource kept =
+        (ParseCachingLanguageDriver.ParseCachingSqlSource) caching;
+    assertThat(kept.cachedShapes()).isZero();
+    assertThat(kept.cachedTexts()).isEqualTo(1);
   }
 
   @Test
