@@ -8,6 +8,9 @@ import org.apache.ibatis.annotations.Param;
 public interface EventMapper {
   void insert(@Param("e") Event event);
 
+  /** Several events in one multi-row INSERT; their ids ascend in list order. */
+  void insertAll(@Param("events") List<Event> events);
+
   List<Event> after(
       @Param("accountId") String accountId,
       @Param("afterEventId") long afterEventId,
