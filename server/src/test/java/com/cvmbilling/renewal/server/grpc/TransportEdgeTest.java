@@ -14,6 +14,7 @@ import com.cvmbilling.renewal.v1.RenewFlag;
 import com.cvmbilling.renewal.v1.SetAutoRenewRequest;
 import com.cvmbilling.renewal.v1.WatchEventsRequest;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -231,7 +232,12 @@ class TransportEdgeTest {
       List<Map.Entry<String, String>> huge =
           new ArrayList<>(request(DESCRIBE_ACCOUNT, a.apiKey(), "edge-huge"));
       huge.add(Map.entry("x-padding", randomBase64(100_000)));
-      h2.headers(h2.newStream(), huge, true);
+      try {
+        h2.headers(h2.newStream(), huge, true);
+      } catch (SocketException e) {
+        // Netty stops reading at its limit and closes: the rest of the block may meet a closed
+        // socket (Broken pipe, Connection reset). That is the behaviour asserted, not a failure.
+      }
       RawHttp2.Frame f;
       do {
         f = h2.next(0);
